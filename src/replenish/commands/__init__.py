@@ -1,0 +1,1 @@
+"""Command groups of the command line, one module per area; each has register(app)."""

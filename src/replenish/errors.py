@@ -1,0 +1,51 @@
+"""Domain exceptions, turned into exit codes and HTTP statuses at the edges (cli.py, api/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input: where it is and what was expected."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f" column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ScenarioError(Exception):
+    """A scenario (or other input) is invalid; carries every problem found, not just the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+@dataclass
+class InfeasiblePlan(Exception):
+    """No plan satisfies the hard rules; `reasons` name the pledge, nation, item and month."""
+
+    reasons: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(self.reasons)
+
+
+class StoreError(Exception):
+    """A store operation was refused (e.g. a movement that would drive stock negative)."""
+
+
+class ConflictError(StoreError):
+    """The request conflicts with the current state (HTTP 409)."""
