@@ -1,0 +1,1 @@
+"""The optimisation model (one module per constraint group), solve, read back, explain."""
