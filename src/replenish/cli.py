@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
+from typer._click import exceptions as click_exceptions
 from rich.console import Console
 
+from replenish.commands import generate as generate_commands
 from replenish.commands import plan as plan_commands
 from replenish.commands import scenario as scenario_commands
 from replenish.commands import server as server_commands
@@ -24,8 +25,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (scenario_commands, store_commands, plan_commands, sustain_commands,
-               server_commands):
+for module in (scenario_commands, generate_commands, store_commands, plan_commands,
+               sustain_commands, server_commands):
     module.register(app)
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -34,7 +35,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 def run(argv: list[str]) -> int:
     """Run the command line on `argv` and return the exit status (never raises)."""
     try:
-        app(args=argv, prog_name="replenish", standalone_mode=False)
+        code = app(args=argv, prog_name="replenish", standalone_mode=False)
     except ScenarioError as exc:
         n = len(exc.problems)
         err.print(f"[bold red]invalid input[/]: {n} problem{'s' if n != 1 else ''}")
@@ -49,18 +50,18 @@ def run(argv: list[str]) -> int:
     except StoreError as exc:
         err.print(f"[bold red]refused[/]: {exc}", markup=True)
         return 1
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
+    except click_exceptions.NoArgsIsHelpError as exc:
         exc.show()
-        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-    except click.exceptions.Abort:
-        err.print("aborted")
-        return 130
-    except KeyboardInterrupt:
+        return 0
+    except click_exceptions.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, click_exceptions.UsageError) else int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted")
         return 130
-    return 0
+    return int(code) if isinstance(code, int) else 0
 
 
 def main() -> None:

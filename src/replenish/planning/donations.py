@@ -1,0 +1,96 @@
+"""Donations from members to recipients: free donations, committed pledges (must be
+dispatched by their month, even below the floor) and announced pledges (a preference)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from replenish.errors import InfeasiblePlan
+from replenish.planning.builder import Model
+from replenish.planning.index import PlanIndex
+from replenish.planning.options import Info, Vars
+
+
+def committed_due(ix: PlanIndex) -> np.ndarray:
+    """Cumulative committed pledge quantity due from each position by each month, (P, H)."""
+    due = np.zeros((len(ix.s0), ix.H))
+    for pl in ix.committed:
+        due[ix.pos_of[(pl.donor, pl.item)], pl.month:] += pl.quantity
+    return due
+
+
+def define_donations(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
+    """Free donation variables d[channel, dispatch month]; none in months a donor is held
+    below its floor by what it already owes (readiness "above_aid")."""
+    H, dl = ix.H, ix.scenario.settings.delivery_lead_months
+    D = len(ix.don_pos)
+    months = np.arange(H)
+    ub = np.full((D, H), np.inf)
+    ub[:, months + dl >= H] = 0.0
+    if ix.scenario.settings.readiness == "above_aid":
+        held = (ix.s0[:, None] - committed_due(ix)) < ix.floor[:, None]
+        ub[held[ix.don_pos]] = 0.0
+    item = ix.pos_item[ix.don_pos]
+    # a little friction per unit moved, so nothing moves without a reason
+    friction = 0.01 * ix.scenario.settings.weight("cost") * ix.unit_cost[item] / scale
+    integer = np.broadcast_to(ix.integer[item][:, None], (D, H)) if D else False
+    v["d"] = m.add_vars("d", (D, H), 0.0, ub, np.broadcast_to(friction[:, None], (D, H)),
+                        integer)
+
+
+def define_pledges(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
+    """Committed pledges dispatched in full by their month; announced ones up to quantity."""
+    H, dl = ix.H, ix.scenario.settings.delivery_lead_months
+    months = np.arange(H)
+    C = len(ix.committed)
+    c_item = np.array([ix.item_pos[p.item] for p in ix.committed], np.int64)
+    c_ub = np.where(months[None, :] <= np.array([p.month for p in ix.committed])[:, None]
+                    if C else np.zeros((0, H), bool), np.inf, 0.0)
+    v["pc"] = pc = m.add_vars("pc", (C, H), 0.0, c_ub, 0.0,
+                              np.broadcast_to(ix.integer[c_item][:, None], (C, H)) if C else False)
+    if C:
+        m.add_rows("pledge_committed", C, np.repeat(np.arange(C), H), pc.ravel(), 1.0,
+                   lower=[p.quantity for p in ix.committed],
+                   upper=[p.quantity for p in ix.committed])
+    A = len(ix.announced)
+    a_item = np.array([ix.item_pos[p.item] for p in ix.announced], np.int64)
+    a_ub = np.where(months[None, :] + dl < H, np.inf, 0.0) * np.ones((A, 1))
+    if A and ix.scenario.settings.readiness == "above_aid":
+        held = (ix.s0[:, None] - committed_due(ix)) < ix.floor[:, None]
+        a_pos = np.array([ix.pos_of[(p.donor, p.item)] for p in ix.announced], np.int64)
+        a_ub[held[a_pos]] = 0.0
+    bonus = -ix.scenario.settings.weight("announced") * ix.unit_cost[a_item] / scale
+    v["pa"] = pa = m.add_vars(
+        "pa", (A, H), 0.0, a_ub, np.broadcast_to(bonus[:, None], (A, H)),
+        np.broadcast_to(ix.integer[a_item][:, None], (A, H)) if A else False)
+    if A:
+        m.add_rows("pledge_announced", A, np.repeat(np.arange(A), H), pa.ravel(), 1.0,
+                   upper=[p.quantity for p in ix.announced])
+
+
+def check_pledges_coverable(ix: PlanIndex) -> None:
+    """Name every committed pledge that no stock and no production can cover in time."""
+    H = ix.H
+    supply = np.zeros((len(ix.s0), H))
+    for li, line in enumerate(ix.lines):
+        chans = np.flatnonzero((ix.ord_line == li) & (ix.ord_pos >= 0))
+        per_month = line.capacity + line.max_expansion
+        for p in np.unique(ix.ord_pos[chans]):
+            arrive = np.arange(H) + line.lead_time
+            ok = arrive < H
+            add = np.zeros(H)
+            np.add.at(add, arrive[ok], per_month)
+            supply[p] += np.cumsum(add)
+    available = ix.s0[:, None] + supply
+    due = committed_due(ix)
+    reasons = []
+    for pl in sorted(ix.committed, key=lambda p: (p.month, p.id)):
+        p = ix.pos_of[(pl.donor, pl.item)]
+        if due[p, pl.month] > available[p, pl.month] + 1e-9:
+            reasons.append(
+                f"pledge {pl.id}: {pl.donor} cannot dispatch {pl.quantity:g} {pl.item} to "
+                f"{pl.recipient} by {ix.scenario.settings.month(pl.month)} — it holds "
+                f"{ix.s0[p]:g} and at most {supply[p, pl.month]:g} more can arrive by then "
+                f"(committed pledges due by then: {due[p, pl.month]:g})")
+    if reasons:
+        raise InfeasiblePlan(reasons)

@@ -1,0 +1,341 @@
+"""The greedy baseline (`--method greedy`): allocation the way it is done by hand today, so the
+optimiser has something to beat.
+
+By hand: committed pledges are dispatched first, in month order, from the pledging donor at
+the pledge month, even below its floor; then requirements in priority order (then needed_by,
+then id) take stock above the donors' floors, donors in nations.csv order, family items in
+items.csv order, at the earliest month; last, every member below target orders for itself
+from the item's cheapest line, month by month, as capacity and budget allow. No expansion,
+no ordering ahead, no sustainment planning.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from replenish.errors import InfeasiblePlan
+from replenish.model.records import Item, Pledge, ProductionLine, Requirement, Scenario
+from replenish.planning.result import (
+    Donation,
+    Fulfilment,
+    Order,
+    Plan,
+    Production,
+    StockLevel,
+    SustainmentRow,
+)
+from replenish.planning.score import score_plan
+
+EPS = 1e-9
+
+Position = tuple[str, str]
+
+
+@dataclass
+class _State:
+    """What the hand planner keeps track of while allocating."""
+
+    sc: Scenario
+    stock: dict[Position, np.ndarray]          # members' end-of-month on_hand, (H,)
+    floor: dict[Position, float]
+    target: dict[Position, float]
+    used: dict[tuple[str, str], np.ndarray]    # capacity used per line and month
+    items: dict[str, Item] = field(default_factory=dict)
+    budgets: dict[str, float | None] = field(default_factory=dict)
+    pool: dict[tuple[str, str, int], float] = field(default_factory=dict)  # unallocated arrivals
+    fulfil: dict[tuple[str, str, int], float] = field(default_factory=lambda: defaultdict(float))
+    spent: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
+    donations: list[Donation] = field(default_factory=list)
+    orders: list[Order] = field(default_factory=list)
+    breaches: list[str] = field(default_factory=list)
+
+    def whole(self, item: str, q: float) -> float:
+        """Round a quantity down to whole units for integer items."""
+        return float(math.floor(q + EPS)) if self.items[item].integer else q
+
+
+def _start(sc: Scenario) -> _State:
+    H = sc.horizon
+    stock = {(s.nation, s.item): np.full(H, float(s.on_hand)) for s in sc.stocks}
+    floor = {(s.nation, s.item): s.floor for s in sc.stocks}
+    target = {(s.nation, s.item): s.target for s in sc.stocks}
+    used = {line.key: np.zeros(H) for line in sc.lines}
+    budgets = {n.code: n.annual_budget for n in sc.nations}
+    return _State(sc, stock, floor, target, used, sc.item_map, budgets)
+
+
+def _dispatch(st: _State, donor: str, recipient: str, item: str, t: int, q: float,
+              pledge: str | None = None) -> int:
+    """Send q units at month t; returns the arrival month."""
+    arrival = t + st.sc.settings.delivery_lead_months
+    st.stock[(donor, item)][t:] -= q
+    st.donations.append(Donation(donor, recipient, item, t, arrival, q, pledge))
+    if arrival < st.sc.horizon:
+        key = (recipient, item, arrival)
+        st.pool[key] = st.pool.get(key, 0.0) + q
+    return arrival
+
+
+def _dispatch_pledge(st: _State, p: Pledge) -> str | None:
+    """Dispatch a committed pledge at its month; return why it cannot be, if it cannot."""
+    if p.quantity <= 0:
+        return None
+    pos = (p.donor, p.item)
+    stock = st.stock.get(pos)
+    held = float(stock[p.month:].min()) if stock is not None else 0.0
+    month = st.sc.settings.month(p.month)
+    if stock is None or held + EPS < p.quantity:
+        return (f"pledge {p.id}: {p.donor} cannot dispatch {p.quantity:g} {p.item} to "
+                f"{p.recipient} in {month} — it holds {held:g} (the greedy plan orders nothing "
+                "ahead for pledges)")
+    _dispatch(st, p.donor, p.recipient, p.item, p.month, p.quantity, p.id)
+    left, floor = float(stock[p.month]), st.floor.get(pos, 0.0)
+    if left < floor - EPS:
+        st.breaches.append(f"pledge {p.id}: {p.donor} {p.item} {month} falls to {left:g}, "
+                           f"{floor - left:g} below its floor of {floor:g}")
+    return None
+
+
+def _dispatch_pledges(st: _State) -> None:
+    """Honour committed pledges first, in month order; name every one that stock cannot cover."""
+    committed = [p for p in st.sc.pledges if p.status == "committed"]
+    reasons = [r for p in sorted(committed, key=lambda p: (p.month, p.id))
+               if (r := _dispatch_pledge(st, p)) is not None]
+    if reasons:
+        raise InfeasiblePlan(reasons)
+
+
+def _allocate(st: _State, req: Requirement, item: str, month: int, want: float) -> float:
+    """Give up to `want` units that arrived at the recipient to a requirement."""
+    key = (req.recipient, item, month)
+    q = min(want, st.pool.get(key, 0.0))
+    if q > EPS:
+        st.pool[key] -= q
+        st.fulfil[(req.id, item, month)] += q
+        return q
+    return 0.0
+
+
+def _donatable(st: _State, donor: str, item: str, t: int, want: float) -> float:
+    """Units a donor can give at month t without dropping below floor (above_aid) or zero."""
+    stock = st.stock.get((donor, item))
+    if stock is None:
+        return 0.0
+    keep = st.floor[(donor, item)] if st.sc.settings.readiness == "above_aid" else 0.0
+    return max(0.0, st.whole(item, min(want, float(stock[t:].min()) - keep)))
+
+
+def _serve(st: _State, req: Requirement) -> None:
+    """Meet one requirement: arrivals already due first, then donations at the earliest month."""
+    items = [req.item] if req.item else st.sc.family_items(req.family or "")
+    remaining = req.quantity
+    due = sorted((k for k in st.pool if k[0] == req.recipient and k[1] in items),
+                 key=lambda k: (k[2], items.index(k[1])))
+    for _, item, month in due:
+        remaining -= _allocate(st, req, item, month, remaining)
+    donors = [n.code for n in st.sc.members]
+    t, gave = 0, True
+    # before any order, stock only falls: a month that yields nothing, later ones won't either
+    while gave and remaining > EPS and t + st.sc.settings.delivery_lead_months < st.sc.horizon:
+        gave = False
+        for item in items:
+            for donor in donors:
+                q = _donatable(st, donor, item, t, remaining)
+                if q > EPS:
+                    arrival = _dispatch(st, donor, req.recipient, item, t, q)
+                    remaining -= _allocate(st, req, item, arrival, q)
+                    gave = True
+        t += 1
+
+
+def _cheapest_lines(sc: Scenario) -> dict[str, ProductionLine]:
+    """The line a hand planner calls first for each item: cheapest, then by producer code."""
+    best: dict[str, ProductionLine] = {}
+    for line in sorted(sc.lines, key=lambda ln: (ln.unit_price, ln.producer)):
+        best.setdefault(line.item, line)
+    return best
+
+
+def _order(st: _State, member: str, line: ProductionLine, t: int) -> None:
+    """Order toward the member's target from one line in month t, within capacity and budget."""
+    pos = (member, line.item)
+    stock = st.stock[pos]
+    want = st.target[pos] - float(stock[-1])
+    room = line.capacity - float(st.used[line.key][t])
+    budget = st.budgets[member]
+    if budget is not None and line.unit_price > 0:
+        room = min(room, (budget - st.spent[(member, t // 12)]) / line.unit_price)
+    q = st.whole(line.item, min(want, room))
+    if q <= EPS:
+        return
+    arrival = t + line.lead_time
+    st.used[line.key][t] += q
+    st.spent[(member, t // 12)] += q * line.unit_price
+    stock[arrival:] += q
+    st.orders.append(Order(member, member, line.producer, line.item, t, arrival, q,
+                           line.unit_price))
+
+
+def _order_to_targets(st: _State) -> None:
+    """Month by month, members below target order for themselves; only what arrives in time."""
+    lines = _cheapest_lines(st.sc)
+    for t in range(st.sc.horizon):
+        for member in st.sc.members:
+            for item in st.sc.items:
+                line = lines.get(item.code)
+                if (line is not None and (member.code, item.code) in st.stock
+                        and t + line.lead_time < st.sc.horizon):
+                    _order(st, member.code, line, t)
+
+
+def _arrived(st: _State) -> dict[Position, np.ndarray]:
+    """Units arriving at each recipient per item and month (the greedy plan only donates)."""
+    H = st.sc.horizon
+    arrived: dict[Position, np.ndarray] = {}
+    for d in st.donations:
+        if d.arrival_month < H:
+            arrived.setdefault((d.recipient, d.item), np.zeros(H))[d.arrival_month] += d.quantity
+    return arrived
+
+
+def _crewed(st: _State, platform: str, fleet: np.ndarray, fielded: float,
+            seats: dict[tuple[str, int], float]) -> np.ndarray:
+    """Systems with a trained crew: donated ones wait for a course seat and the course."""
+    course = {tr.platform: tr for tr in st.sc.training}.get(platform)
+    if course is None:
+        return fleet.copy()
+    H = st.sc.horizon
+    starts, crewed = np.zeros(H), np.zeros(H)
+    for t in range(H):
+        done = float(starts[:max(0, t - course.course_months + 1)].sum())
+        crewed[t] = min(fleet[t], fielded + done)
+        free = course.seats_per_month - seats.get((platform, t), 0.0)
+        starts[t] = max(0.0, min(free, fleet[t] - fielded - float(starts.sum())))
+        seats[(platform, t)] = seats.get((platform, t), 0.0) + starts[t]
+    return crewed
+
+
+def _supplied(st: _State, pair: Position, crewed: float, stock: dict[Position, float],
+              used: dict[Position, float]) -> float:
+    """Systems of a pair kept active this month by the munitions at hand; uses them up."""
+    rows = [c for c in st.sc.consumption if (c.recipient, c.platform) == pair]
+    fits = {m.munition for m in st.sc.compatibility if m.platform == pair[1]}
+    subs = [sorted({c.munition} | fits) for c in rows]
+    active = crewed
+    for c, ms in zip(rows, subs, strict=True):
+        if c.per_platform_month > 0:
+            held = sum(stock.get((pair[0], m), 0.0) for m in ms)
+            active = min(active, held / c.per_platform_month)
+    for c, ms in zip(rows, subs, strict=True):
+        need = c.per_platform_month * active
+        for m in ms:
+            take = min(need, stock.get((pair[0], m), 0.0))
+            if take > 0:
+                stock[(pair[0], m)] -= take
+                used[(pair[0], m)] = used.get((pair[0], m), 0.0) + take
+                need -= take
+    return active
+
+
+def _cover(st: _State, pair: Position, ready: float, stock: dict[Position, float]) -> float:
+    """Months the munitions left at hand would keep the crewed systems firing (0 if none)."""
+    rows = [c for c in st.sc.consumption if (c.recipient, c.platform) == pair]
+    need = ready * sum(c.per_platform_month for c in rows)
+    fits = {m.munition for m in st.sc.compatibility if m.platform == pair[1]}
+    held = sum(stock.get((pair[0], m), 0.0) for m in fits | {c.munition for c in rows})
+    return float(held / need) if need > 0 else 0.0
+
+
+def _sustain(st: _State, arrived: dict[Position, np.ndarray],
+             used: dict[Position, np.ndarray]) -> list[SustainmentRow]:
+    """The consequence of the plan for the recipient's fleet, so idle system-months are
+    scored like the optimiser's; munitions given to requirements are not at hand. Fills
+    `used` with the munitions consumed per month."""
+    H, sc = st.sc.horizon, st.sc
+    fielded = {(f.recipient, f.platform): f.quantity for f in sc.fielded}
+    priority: dict[Position, int] = {}
+    for c in sc.consumption:
+        priority[(c.recipient, c.platform)] = min(priority.get((c.recipient, c.platform), 5),
+                                                  c.priority)
+    pairs = sorted(set(fielded) | set(priority), key=lambda p: (priority.get(p, 5), p))
+    seats: dict[tuple[str, int], float] = {}
+    crewed = {}
+    for pair in pairs:
+        fleet = fielded.get(pair, 0.0) + np.cumsum(arrived.get(pair, np.zeros(H)))
+        crewed[pair] = (fleet, _crewed(st, pair[1], fleet, fielded.get(pair, 0.0), seats))
+    stock: dict[Position, float] = defaultdict(float)
+    rows = []
+    for t in range(H):
+        for (r, i, when), q in st.pool.items():
+            if when == t:
+                stock[(r, i)] += q
+        now: dict[Position, float] = {}
+        for pair in pairs:
+            fleet, ready = crewed[pair][0][t], crewed[pair][1][t]
+            active = _supplied(st, pair, float(ready), stock, now)
+            rows.append(SustainmentRow(pair[0], pair[1], t, float(ready), float(ready - active),
+                                       float(fleet - ready), _cover(st, pair, ready, stock)))
+        for key, q in now.items():
+            used.setdefault(key, np.zeros(H))[t] += q
+    return rows
+
+
+def _recipient_stocks(st: _State, arrived: dict[Position, np.ndarray],
+                      used: dict[Position, np.ndarray]) -> list[StockLevel]:
+    """What each recipient has received so far, per item, less what its fleet used."""
+    order = {n.code: k for k, n in enumerate(st.sc.nations)}
+    items = {i.code: k for k, i in enumerate(st.sc.items)}
+    rows = []
+    for (r, i), q in sorted(arrived.items(), key=lambda kv: (order[kv[0][0]], items[kv[0][1]])):
+        held = np.cumsum(q - used.get((r, i), 0.0))
+        rows += [StockLevel(r, i, t, float(v), None, None) for t, v in enumerate(held)]
+    return rows
+
+
+def _rows(st: _State, plan: Plan) -> None:
+    """Fill the plan's production, stock and fulfilment rows from the final state."""
+    H = st.sc.horizon
+    plan.production = [Production(line.producer, line.item, t, float(st.used[line.key][t]),
+                                  line.capacity) for line in st.sc.lines for t in range(H)]
+    plan.stocks = [StockLevel(n, i, t, float(st.stock[(n, i)][t]), st.floor[(n, i)],
+                              st.target[(n, i)]) for n, i in st.stock for t in range(H)]
+    arrived: dict[Position, np.ndarray] = _arrived(st)
+    used: dict[Position, np.ndarray] = {}
+    plan.sustainment = _sustain(st, arrived, used)
+    plan.stocks += _recipient_stocks(st, arrived, used)
+    late = {r.id: r.needed_by for r in st.sc.requirements}
+    plan.fulfilment = [Fulfilment(rid, item, month, q, month > late[rid])
+                       for (rid, item, month), q in sorted(st.fulfil.items()) if q > EPS]
+
+
+def _merged(donations: list[Donation]) -> list[Donation]:
+    """One row per donor, recipient, item, month and pledge, in dispatch order."""
+    total: dict[tuple[int, str, str, str, str], Donation] = {}
+    for d in donations:
+        key = (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or "")
+        seen = total.get(key)
+        total[key] = d if seen is None else replace(seen, quantity=seen.quantity + d.quantity)
+    return [total[k] for k in sorted(total)]
+
+
+def plan_greedy(scenario: Scenario) -> Plan:
+    """Plan by hand-allocation rules; raise InfeasiblePlan naming pledges stock cannot cover."""
+    started = time.perf_counter()
+    st = _start(scenario)
+    _dispatch_pledges(st)
+    for req in sorted(scenario.requirements, key=lambda r: (r.priority, r.needed_by, r.id)):
+        _serve(st, req)
+    _order_to_targets(st)
+    plan = Plan(method="greedy", status="heuristic", objective=0.0,
+                procurement=scenario.settings.procurement,
+                donations=_merged(st.donations),
+                orders=st.orders, floor_breaches=st.breaches)
+    _rows(st, plan)
+    plan.objective = score_plan(scenario, plan)
+    plan.timings = {"plan": time.perf_counter() - started}
+    return plan

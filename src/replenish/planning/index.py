@@ -1,0 +1,171 @@
+"""Index sets of the planning model, built once from the scenario as flat numpy arrays.
+
+Sparse sets stay sparse: a stock position exists only where stocks.csv (or a committed pledge)
+names it, an order channel only where a buyer has a reason to order from a line, a donation
+channel only where the recipient needs the item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from replenish.model import Pledge, ProductionLine, Requirement, Scenario
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass
+class PlanIndex:
+    scenario: Scenario
+    H: int
+    items: list[str]
+    item_pos: dict[str, int]
+    unit_cost: FloatArray
+    integer: npt.NDArray[np.bool_]
+    members: list[str]
+    recipients: list[str]
+    # stock positions of members
+    pos_nation: list[str]
+    pos_item: IntArray
+    pos_of: dict[tuple[str, str], int]
+    s0: FloatArray
+    floor: FloatArray
+    target: FloatArray
+    lines: list[ProductionLine]
+    # order channels: buyer, destination, line; dest is the buyer's own position or a recipient
+    ord_buyer: list[str]
+    ord_dest: list[str]
+    ord_line: IntArray
+    ord_pos: IntArray          # position index when destined to the buyer, else -1
+    ord_rec: IntArray          # recipient index when destined to a recipient, else -1
+    # donation channels: from position to recipient
+    don_pos: IntArray
+    don_rec: IntArray
+    committed: list[Pledge]
+    announced: list[Pledge]
+    requirements: list[Requirement]
+    # requirement allocation pairs (requirement index, item index)
+    alloc_req: IntArray
+    alloc_item: IntArray
+    req_value: FloatArray
+    # recipient-item pairs that can receive arrivals
+    ri_rec: IntArray
+    ri_item: IntArray
+    ri_of: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def item_cost(self, codes: list[str]) -> FloatArray:
+        return np.array([self.unit_cost[self.item_pos[c]] for c in codes], float)
+
+
+def build_index(scenario: Scenario) -> PlanIndex:
+    """Derive every index set the constraint groups need."""
+    items = [i.code for i in scenario.items]
+    item_pos = {c: k for k, c in enumerate(items)}
+    members = [n.code for n in scenario.members]
+    recipients = [n.code for n in scenario.recipients]
+    rec_pos = {c: k for k, c in enumerate(recipients)}
+    requirements = list(scenario.requirements)
+
+    pos_nation, pos_item_l, s0, floor, target = _positions(scenario, item_pos)
+    pos_of = {(n, items[i]): p for p, (n, i) in enumerate(zip(pos_nation, pos_item_l, strict=True))}
+
+    needs = _recipient_needs(scenario, recipients)
+    ri_pairs = sorted({(rec_pos[r], item_pos[i]) for r in recipients for i in needs[r]})
+    ri_rec = np.array([p[0] for p in ri_pairs], np.int64)
+    ri_item = np.array([p[1] for p in ri_pairs], np.int64)
+    ri_of = {p: k for k, p in enumerate(ri_pairs)}
+
+    lines = list(scenario.lines)
+    pledged = {(p.donor, p.item) for p in scenario.pledges if p.status == "committed"}
+    ob, od, ol, op, orc = [], [], [], [], []
+    for li, line in enumerate(lines):
+        for b in members:
+            p = pos_of.get((b, line.item))
+            if p is not None and (target[p] > 0 or floor[p] > 0 or (b, line.item) in pledged):
+                ob.append(b), od.append(b), ol.append(li), op.append(p), orc.append(-1)
+            for r in recipients:
+                if line.item in needs[r]:
+                    ob.append(b), od.append(r), ol.append(li), op.append(-1)
+                    orc.append(rec_pos[r])
+
+    dp, dr = [], []
+    for p, (n, i) in enumerate(zip(pos_nation, pos_item_l, strict=True)):
+        for r in recipients:
+            if items[i] in needs[r]:
+                dp.append(p), dr.append(rec_pos[r])
+
+    alloc_req, alloc_item, req_value = _allocations(scenario, requirements, item_pos)
+    return PlanIndex(
+        scenario=scenario, H=scenario.horizon, items=items, item_pos=item_pos,
+        unit_cost=np.array([i.unit_cost for i in scenario.items], float),
+        integer=np.array([i.integer for i in scenario.items], bool),
+        members=members, recipients=recipients,
+        pos_nation=pos_nation, pos_item=np.array(pos_item_l, np.int64), pos_of=pos_of,
+        s0=np.array(s0, float), floor=np.array(floor, float), target=np.array(target, float),
+        lines=lines, ord_buyer=ob, ord_dest=od, ord_line=np.array(ol, np.int64),
+        ord_pos=np.array(op, np.int64), ord_rec=np.array(orc, np.int64),
+        don_pos=np.array(dp, np.int64), don_rec=np.array(dr, np.int64),
+        committed=[p for p in scenario.pledges if p.status == "committed"],
+        announced=[p for p in scenario.pledges if p.status == "announced"],
+        requirements=requirements, alloc_req=alloc_req, alloc_item=alloc_item,
+        req_value=req_value, ri_rec=ri_rec, ri_item=ri_item, ri_of=ri_of,
+    )
+
+
+def _positions(
+    scenario: Scenario, item_pos: dict[str, int]
+) -> tuple[list[str], list[int], list[float], list[float], list[float]]:
+    """Members' stock positions, plus zero positions for pledges from items a donor lacks."""
+    nations, its, s0, floor, target = [], [], [], [], []
+    seen = set()
+    for s in scenario.stocks:
+        nations.append(s.nation), its.append(item_pos[s.item])
+        s0.append(s.on_hand), floor.append(s.floor), target.append(s.target)
+        seen.add((s.nation, s.item))
+    for pl in scenario.pledges:
+        if (pl.donor, pl.item) not in seen:
+            seen.add((pl.donor, pl.item))
+            nations.append(pl.donor), its.append(item_pos[pl.item])
+            s0.append(0.0), floor.append(0.0), target.append(0.0)
+    return nations, its, s0, floor, target
+
+
+def _recipient_needs(scenario: Scenario, recipients: list[str]) -> dict[str, set[str]]:
+    """Items each recipient has a reason to receive: requirements, pledges, sustainment."""
+    needs: dict[str, set[str]] = {r: set() for r in recipients}
+    family: dict[str, list[str]] = {}
+    for it in scenario.items:
+        family.setdefault(it.family, []).append(it.code)
+    for q in scenario.requirements:
+        needs[q.recipient].update([q.item] if q.item else family.get(q.family or "", []))
+    for pl in scenario.pledges:
+        needs[pl.recipient].add(pl.item)
+    fits: dict[str, set[str]] = {}
+    for c in scenario.compatibility:
+        fits.setdefault(c.platform, set()).add(c.munition)
+    for c in scenario.consumption:
+        needs[c.recipient].add(c.munition)
+        needs[c.recipient].update(fits.get(c.platform, set()))
+    return needs
+
+
+def _allocations(
+    scenario: Scenario, requirements: list[Requirement], item_pos: dict[str, int]
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """(requirement, item) pairs that can meet each requirement and each requirement's value."""
+    cost = {i.code: i.unit_cost for i in scenario.items}
+    family: dict[str, list[str]] = {}
+    for it in scenario.items:
+        family.setdefault(it.family, []).append(it.code)
+    aq, ai, value = [], [], []
+    for k, q in enumerate(requirements):
+        codes = [q.item] if q.item else family.get(q.family or "", [])
+        aq.extend([k] * len(codes))
+        ai.extend(item_pos[c] for c in codes)
+        # a family requirement is valued at the mean value of the family's items
+        value.append(float(np.mean([cost[c] for c in codes])) if codes else 0.0)
+    return np.array(aq, np.int64), np.array(ai, np.int64), np.array(value, float)

@@ -1,0 +1,23 @@
+"""Options of one planning run, passed explicitly through build, solve and read-back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Vars = dict[str, npt.NDArray[np.int64]]
+Info = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    method: str = "optimal"           # "optimal" or "greedy"
+    time_limit: float = 600.0         # seconds for the solver
+    mip_rel_gap: float = 1e-4         # relative MIP gap accepted as optimal
+    threads: int = 0                  # 0 = HiGHS default
+    verbose: bool = False             # show the solver log
+    integer: bool = True              # whole quantities for integer items
+    compare_greedy: bool = True       # also plan greedily and report the improvement

@@ -1,0 +1,152 @@
+"""Read a solution back into plain plan records (one list per plan file)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from replenish.planning.build import BuiltModel
+from replenish.planning.index import PlanIndex
+from replenish.planning.result import (
+    Donation,
+    Expansion,
+    Fulfilment,
+    Order,
+    Plan,
+    Production,
+    StockLevel,
+)
+from replenish.planning.solve import Solution
+
+EPS = 1e-6
+
+
+def _clean(values: np.ndarray, integer: np.ndarray) -> np.ndarray:
+    """Whole numbers for integer items, solver noise removed elsewhere."""
+    out = np.where(integer, np.round(values), np.round(values, 6))
+    out[np.abs(out) < EPS] = 0.0
+    return out + 0.0
+
+
+def assign_solution(built: BuiltModel, sol: Solution, method: str = "optimal") -> Plan:
+    """Turn column values into donations, orders, production, expansions, stocks, fulfilment."""
+    ix, v = built.index, built.vars
+    val = sol.x
+    plan = Plan(method=method, status=sol.status, objective=sol.objective * built.scale,
+                procurement=ix.scenario.settings.procurement)
+    plan.donations = _donations(ix, v, val)
+    plan.orders = _orders(ix, v, val)
+    expansion = _expansion_by_line(ix, built, val)
+    plan.expansions = _expansions(ix, built, val)
+    plan.production = _production(ix, plan.orders, expansion)
+    plan.stocks = _member_stocks(ix, v, val)
+    plan.fulfilment = _fulfilment(ix, v, val)
+    return plan
+
+
+def _values(v: np.ndarray, val: np.ndarray, integer: np.ndarray) -> np.ndarray:
+    if v.size == 0:
+        return np.zeros(v.shape)
+    return _clean(val[v], np.broadcast_to(integer.reshape(-1, *([1] * (v.ndim - 1))), v.shape))
+
+
+def _donations(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[Donation]:
+    dl = ix.scenario.settings.delivery_lead_months
+    out: list[Donation] = []
+    q = _values(v["d"], val, ix.integer[ix.pos_item[ix.don_pos]])
+    for c, t in zip(*np.nonzero(q > 0), strict=True):
+        p = ix.don_pos[c]
+        out.append(Donation(ix.pos_nation[p], ix.recipients[ix.don_rec[c]], ix.items[ix.pos_item[p]],
+                            int(t), int(t) + dl, float(q[c, t])))
+    for key, pledges in (("pc", ix.committed), ("pa", ix.announced)):
+        integer = np.array([ix.integer[ix.item_pos[p.item]] for p in pledges], bool)
+        q = _values(v[key], val, integer)
+        for k, t in zip(*np.nonzero(q > 0), strict=True):
+            pl = pledges[k]
+            out.append(Donation(pl.donor, pl.recipient, pl.item, int(t), int(t) + dl,
+                                float(q[k, t]), pl.id))
+    out.sort(key=lambda d: (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or ""))
+    return out
+
+
+def contract_id(ix: PlanIndex, line_index: int) -> str:
+    line = ix.lines[line_index]
+    return f"JC-{line.producer}-{line.item}"
+
+
+def _orders(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[Order]:
+    items = np.array([ix.item_pos[ix.lines[li].item] for li in ix.ord_line], np.int64)
+    q = _values(v["x"], val, ix.integer[items] if len(items) else np.zeros(0, bool))
+    joint = ix.scenario.settings.procurement == "joint"
+    out: list[Order] = []
+    for k, t in zip(*np.nonzero(q > 0), strict=True):
+        li = int(ix.ord_line[k])
+        line = ix.lines[li]
+        out.append(Order(ix.ord_buyer[k], ix.ord_dest[k], line.producer, line.item, int(t),
+                         int(t) + line.lead_time, float(q[k, t]), line.unit_price,
+                         contract_id(ix, li) if joint else None))
+    out.sort(key=lambda o: (o.production_month, o.producer, o.item, o.buyer, o.destination))
+    return out
+
+
+def _expansion_shares(ix: PlanIndex, built: BuiltModel, val: np.ndarray) -> list[tuple[int, str,
+                                                                                       float]]:
+    pairs = built.info.get("expansion_pairs", [])
+    if not pairs:
+        return []
+    e = np.round(val[built.vars["e"]], 6)
+    return [(li, b, float(x)) for (li, b), x in zip(pairs, e, strict=True) if x > EPS]
+
+
+def _expansion_by_line(ix: PlanIndex, built: BuiltModel, val: np.ndarray) -> np.ndarray:
+    total = np.zeros(len(ix.lines))
+    for li, _b, x in _expansion_shares(ix, built, val):
+        total[li] += x
+    return total
+
+
+def _expansions(ix: PlanIndex, built: BuiltModel, val: np.ndarray) -> list[Expansion]:
+    shares = _expansion_shares(ix, built, val)
+    if ix.scenario.settings.procurement == "national":
+        return [Expansion(ix.lines[li].producer, ix.lines[li].item, b, x,
+                          ix.lines[li].expansion_lead_time) for li, b, x in shares]
+    total = _expansion_by_line(ix, built, val)
+    return [Expansion(ln.producer, ln.item, None, float(total[li]), ln.expansion_lead_time)
+            for li, ln in enumerate(ix.lines) if total[li] > EPS]
+
+
+def _production(ix: PlanIndex, orders: list[Order], expansion: np.ndarray) -> list[Production]:
+    H = ix.H
+    made = {(ln.producer, ln.item): np.zeros(H) for ln in ix.lines}
+    for o in orders:
+        made[(o.producer, o.item)][o.production_month] += o.quantity
+    out = []
+    for li, ln in enumerate(ix.lines):
+        for t in range(H):
+            cap = ln.capacity + (expansion[li] if t >= ln.expansion_lead_time else 0.0)
+            out.append(Production(ln.producer, ln.item, t,
+                                  float(np.round(made[(ln.producer, ln.item)][t], 6)),
+                                  float(np.round(cap, 6))))
+    return out
+
+
+def _member_stocks(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[StockLevel]:
+    s = _values(v["s"], val, ix.integer[ix.pos_item])
+    out = []
+    for p in range(len(ix.s0)):
+        for t in range(ix.H):
+            out.append(StockLevel(ix.pos_nation[p], ix.items[ix.pos_item[p]], t, float(s[p, t]),
+                                  float(ix.floor[p]), float(ix.target[p])))
+    return out
+
+
+def _fulfilment(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[Fulfilment]:
+    if v["f"].size == 0:
+        return []
+    q = _values(v["f"], val, ix.integer[ix.alloc_item])
+    out = []
+    for a, t in zip(*np.nonzero(q > 0), strict=True):
+        req = ix.requirements[ix.alloc_req[a]]
+        out.append(Fulfilment(req.id, ix.items[ix.alloc_item[a]], int(t), float(q[a, t]),
+                              bool(t > req.needed_by)))
+    out.sort(key=lambda f: (f.requirement, f.arrival_month, f.item))
+    return out

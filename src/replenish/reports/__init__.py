@@ -1,0 +1,1 @@
+"""Reports on plans and scenarios: summaries, charts, briefs."""

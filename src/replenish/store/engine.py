@@ -1,0 +1,83 @@
+"""Where the store lives and how to connect: SQLite by default, any SQLAlchemy URL by env."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+ENV_VAR = "REPLENISH_DATABASE_URL"
+DEFAULT_FILE = "replenish.db"
+
+#: Seconds a SQLite writer waits for another's lock before giving up.
+SQLITE_BUSY_TIMEOUT = 30.0
+
+
+def database_url(db: Path | None = None) -> str:
+    """The store's URL: an explicit SQLite file, else $REPLENISH_DATABASE_URL, else a user file."""
+    if db is not None:
+        return f"sqlite:///{db.expanduser().absolute()}"
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    if from_env:
+        return from_env
+    folder = Path(platformdirs.user_data_dir("replenish"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / DEFAULT_FILE}"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse `url`, choosing psycopg 3 for PostgreSQL when no driver is named."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def describe_url(url: str | URL) -> str:
+    """The URL as shown to a person: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and an up-front write lock."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, **kwargs)
+    path = sqlite_path(parsed)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False}
+    engine = create_engine(parsed, connect_args=connect_args, **kwargs)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Turn on foreign keys and WAL, and take transaction control away from sqlite3."""
+    # sqlite3's own BEGIN is deferred and skipped for SELECT; we emit BEGIN IMMEDIATE instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    """Take SQLite's write lock when a transaction starts, so read-then-write cannot race."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
