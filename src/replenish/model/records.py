@@ -7,6 +7,7 @@ an item's `integer` flag says whether its quantities must be whole.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from replenish.model.months import format_month
@@ -186,11 +187,11 @@ class Scenario:
     def item(self, code: str) -> Item:
         return self.item_map[code]
 
-    @property
+    @cached_property
     def item_map(self) -> dict[str, Item]:
         return {i.code: i for i in self.items}
 
-    @property
+    @cached_property
     def nation_map(self) -> dict[str, Nation]:
         return {n.code: n for n in self.nations}
 

@@ -1,1 +1,74 @@
-"""The optimisation model (one module per constraint group), solve, read back, explain."""
+"""The optimisation model (one module per constraint group), solve, read back, explain.
+
+`plan_scenario` runs the steps: build the model, solve it, read the solution back, explain
+what binds, and (optionally) compare with the greedy by-hand allocation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from replenish.errors import InfeasiblePlan
+from replenish.model import Scenario
+from replenish.planning.options import PlanOptions
+from replenish.planning.result import Plan
+
+Progress = Callable[[str, float], None]
+
+
+def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
+                  progress: Progress | None = None) -> Plan:
+    """Plan a scenario with the chosen method; `progress(step, fraction)` reports steps."""
+    from replenish.planning.build import build_model
+    from replenish.planning.explain import explain_binding
+    from replenish.planning.greedy import plan_greedy
+    from replenish.planning.readback import assign_solution
+    from replenish.planning.score import score_plan
+    from replenish.planning.solve import solve_model
+
+    opts = options or PlanOptions()
+    report = progress or (lambda step, fraction: None)
+    if opts.method == "greedy":
+        report("greedy", 0.0)
+        t0 = time.perf_counter()
+        plan = plan_greedy(scenario)
+        plan.timings["solve"] = time.perf_counter() - t0
+        report("done", 1.0)
+        return plan
+    report("build", 0.0)
+    t0 = time.perf_counter()
+    built = build_model(scenario, opts)
+    t1 = time.perf_counter()
+    report("solve", 0.2)
+    sol = solve_model(built, opts)
+    t2 = time.perf_counter()
+    report("read back", 0.8)
+    plan = assign_solution(built, sol)
+    plan.binding = explain_binding(built, sol)
+    t3 = time.perf_counter()
+    plan.timings.update(build=t1 - t0, solve=t2 - t1, read_back=t3 - t2)
+    plan.extra["model"] = {"variables": built.model.n_cols, "constraints": built.model.n_rows,
+                           "integer": bool(sol.mip), "relaxation_gap": round(sol.gap, 6)}
+    if opts.compare_greedy:
+        report("greedy", 0.9)
+        plan.extra["greedy"] = _compare_greedy(scenario, plan, score_plan, plan_greedy)
+    report("done", 1.0)
+    return plan
+
+
+def _compare_greedy(scenario: Scenario, plan: Plan, score: Callable[[Scenario, Plan], float],
+                    greedy: Callable[[Scenario], Plan]) -> dict[str, object]:
+    """How much better the optimal plan scores than the by-hand greedy one."""
+    mine = score(scenario, plan)
+    try:
+        theirs = score(scenario, greedy(scenario))
+    except InfeasiblePlan as exc:
+        return {"status": "infeasible", "reason": str(exc)}
+    better = theirs - mine
+    return {"status": "heuristic", "objective": round(theirs, 4),
+            "improvement": round(better, 4),
+            "improvement_pct": round(100.0 * better / abs(theirs), 3) if theirs else 0.0}
+
+
+__all__ = ["PlanOptions", "Plan", "plan_scenario"]

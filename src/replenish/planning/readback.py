@@ -6,6 +6,7 @@ import numpy as np
 
 from replenish.planning.build import BuiltModel
 from replenish.planning.index import PlanIndex
+from replenish.planning.recipient import recipient_stocks, sustainment_rows
 from replenish.planning.result import (
     Donation,
     Expansion,
@@ -40,6 +41,8 @@ def assign_solution(built: BuiltModel, sol: Solution, method: str = "optimal") -
     plan.production = _production(ix, plan.orders, expansion)
     plan.stocks = _member_stocks(ix, v, val)
     plan.fulfilment = _fulfilment(ix, v, val)
+    plan.stocks += recipient_stocks(built, plan, val)
+    plan.sustainment = sustainment_rows(built, val)
     return plan
 
 

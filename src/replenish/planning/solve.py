@@ -18,7 +18,7 @@ class Solution:
     status: str
     objective: float
     x: np.ndarray
-    row_dual: np.ndarray | None
+    row_dual: np.ndarray | None   # of the LP (or, for a MIP, of its relaxation)
     col_dual: np.ndarray | None
     mip: bool
     gap: float
@@ -42,15 +42,18 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
     if mip:
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
                            for b in integer]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", options.verbose)
-    h.setOptionValue("time_limit", float(options.time_limit))
-    h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
-    h.setOptionValue("random_seed", 0)
-    if options.threads:
-        h.setOptionValue("threads", int(options.threads))
+    h = _highs(options)
     h.passModel(lp)
+    lp_bound = None
+    duals: dict[str, np.ndarray] = {}
+    if mip:
+        lp_bound = _restrict_to_relaxation_support(h, integer, duals)
     h.run()
+    if mip and h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        # the restricted problem had no whole-number completion: solve the full MIP
+        h = _highs(options)
+        h.passModel(lp)
+        h.run()
     status = h.getModelStatus()
     if status in (highspy.HighsModelStatus.kInfeasible,
                   highspy.HighsModelStatus.kUnboundedOrInfeasible):
@@ -62,14 +65,59 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
     if not sol.value_valid:
         raise InfeasiblePlan([f"the solver found no plan ({h.modelStatusToString(status)})"])
     values = np.asarray(sol.col_value)
-    duals_ok = (not mip) and sol.dual_valid
+    if not mip and sol.dual_valid:
+        duals = {"row": np.asarray(sol.row_dual), "col": np.asarray(sol.col_dual)}
     return Solution(
         status="optimal" if status == highspy.HighsModelStatus.kOptimal else
         h.modelStatusToString(status).lower().replace(" ", "_"),
         objective=float(info.objective_function_value),
         x=values,
-        row_dual=np.asarray(sol.row_dual) if duals_ok else None,
-        col_dual=np.asarray(sol.col_dual) if duals_ok else None,
+        row_dual=duals.get("row"),
+        col_dual=duals.get("col"),
         mip=mip,
-        gap=float(info.mip_gap) if mip else 0.0,
+        gap=_gap(float(info.objective_function_value), lp_bound) if mip else 0.0,
     )
+
+
+def _highs(options: PlanOptions) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", options.verbose)
+    h.setOptionValue("time_limit", float(options.time_limit))
+    h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+    h.setOptionValue("random_seed", 0)
+    if options.threads:
+        h.setOptionValue("threads", int(options.threads))
+    return h
+
+
+def _restrict_to_relaxation_support(h: highspy.Highs, integer: np.ndarray,
+                                    duals: dict[str, np.ndarray]) -> float:
+    """Solve the LP relaxation, then keep as free integers only the columns it uses.
+
+    In these flow models almost every whole-number column of the relaxation's optimum is
+    already whole and most are zero; fixing the unused ones at zero leaves HiGHS a small MIP
+    that it closes in moments, where the full MIP takes minutes. Returns the LP bound.
+    """
+    h.setOptionValue("solve_relaxation", True)
+    h.run()
+    h.setOptionValue("solve_relaxation", False)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return float("nan")
+    bound = float(h.getInfo().objective_function_value)
+    relaxed = h.getSolution()
+    x = np.asarray(relaxed.col_value)
+    if relaxed.dual_valid:
+        duals["row"] = np.asarray(relaxed.row_dual)
+        duals["col"] = np.asarray(relaxed.col_dual)
+    unused = np.flatnonzero(integer & (np.abs(x) < 1e-9))
+    if unused.size:
+        zeros = np.zeros(unused.size)
+        h.changeColsBounds(int(unused.size), unused.astype(np.int32), zeros, zeros)
+    return bound
+
+
+def _gap(objective: float, bound: float | None) -> float:
+    """Relative gap between the plan and the relaxation's bound (0 when unknown)."""
+    if bound is None or not np.isfinite(bound):
+        return 0.0
+    return abs(objective - bound) / max(1.0, abs(objective))

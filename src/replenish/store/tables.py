@@ -252,3 +252,7 @@ SCENARIO_TABLES: tuple[type[Base], ...] = (
     ScenarioSettings, NationRow, ItemRow, CompatibilityRow, StockPosition, RequirementRow,
     PledgeRow, ProductionLineRow, PriceBreakRow, FieldedRow, ConsumptionRow, TrainingRow,
 )
+
+# The server's tables (users, audit log, plan jobs) share this metadata; importing them here
+# keeps `Base.metadata` complete for migrations and their tests whatever is imported first.
+import replenish.store.server_tables  # noqa: E402, F401

@@ -1,0 +1,153 @@
+"""Plan files of DESIGN.md ("Plan format"): rows as dicts, summary.json, and the writer."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from replenish.model import Scenario
+from replenish.planning.result import Plan
+from replenish.planning.score import objective_terms, plan_spending
+from replenish.scenario.writer import format_number
+
+Row = dict[str, Any]
+
+COLUMNS: dict[str, list[str]] = {
+    "donations.csv": ["donor", "recipient", "item", "dispatch_month", "arrival_month",
+                      "quantity", "pledge"],
+    "orders.csv": ["buyer", "destination", "producer", "item", "production_month",
+                   "arrival_month", "quantity", "unit_price", "contract"],
+    "production.csv": ["producer", "item", "month", "quantity", "capacity"],
+    "expansions.csv": ["producer", "item", "buyer", "added_capacity", "available_from"],
+    "stocks.csv": ["nation", "item", "month", "on_hand", "floor", "target"],
+    "fulfilment.csv": ["requirement", "item", "arrival_month", "quantity", "late"],
+    "sustainment.csv": ["recipient", "platform", "month", "operational", "idle_no_ammo",
+                        "idle_no_crew", "ammo_cover_months"],
+}
+
+
+def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, list[Row]]:
+    """Each plan file's rows as dicts, months written YYYY-MM."""
+    m = scenario.settings.month
+    return {
+        "donations.csv": [dict(donor=d.donor, recipient=d.recipient, item=d.item,
+                               dispatch_month=m(d.dispatch_month),
+                               arrival_month=m(d.arrival_month), quantity=d.quantity,
+                               pledge=d.pledge) for d in plan.donations],
+        "orders.csv": [dict(buyer=o.buyer, destination=o.destination, producer=o.producer,
+                            item=o.item, production_month=m(o.production_month),
+                            arrival_month=m(o.arrival_month), quantity=o.quantity,
+                            unit_price=o.unit_price, contract=o.contract) for o in plan.orders],
+        "production.csv": [dict(producer=p.producer, item=p.item, month=m(p.month),
+                                quantity=p.quantity, capacity=p.capacity)
+                           for p in plan.production],
+        "expansions.csv": [dict(producer=e.producer, item=e.item, buyer=e.buyer,
+                                added_capacity=e.added_capacity,
+                                available_from=m(e.available_from)) for e in plan.expansions],
+        "stocks.csv": [dict(nation=s.nation, item=s.item, month=m(s.month), on_hand=s.on_hand,
+                            floor=s.floor, target=s.target) for s in plan.stocks],
+        "fulfilment.csv": [dict(requirement=f.requirement, item=f.item,
+                                arrival_month=m(f.arrival_month), quantity=f.quantity,
+                                late=f.late) for f in plan.fulfilment],
+        "sustainment.csv": [dict(recipient=s.recipient, platform=s.platform, month=m(s.month),
+                                 operational=s.operational, idle_no_ammo=s.idle_no_ammo,
+                                 idle_no_crew=s.idle_no_crew,
+                                 ammo_cover_months=s.ammo_cover_months)
+                            for s in plan.sustainment],
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float | int):
+        return format_number(float(value))
+    return str(value)
+
+
+def requirement_totals(plan: Plan, scenario: Scenario) -> dict[str, Any]:
+    """Quantity asked, delivered on time, late, and unmet — overall and by priority."""
+    by_id = {r.id: r for r in scenario.requirements}
+    on_time: dict[str, float] = defaultdict(float)
+    late: dict[str, float] = defaultdict(float)
+    for f in plan.fulfilment:
+        (late if f.late else on_time)[f.requirement] += f.quantity
+    prio: dict[int, dict[str, float]] = {}
+    for r in scenario.requirements:
+        p = prio.setdefault(r.priority, dict(quantity=0.0, on_time=0.0, late=0.0, unmet=0.0))
+        p["quantity"] += r.quantity
+        p["on_time"] += on_time[r.id]
+        p["late"] += late[r.id]
+        p["unmet"] += max(0.0, r.quantity - on_time[r.id] - late[r.id])
+    total = {k: sum(p[k] for p in prio.values()) for k in ("quantity", "on_time", "late",
+                                                           "unmet")}
+    _ = by_id
+    return {**{k: round(v, 6) for k, v in total.items()},
+            "by_priority": {str(k): {kk: round(vv, 6) for kk, vv in prio[k].items()}
+                            for k in sorted(prio)}}
+
+
+def floor_breaches(plan: Plan, scenario: Scenario) -> list[Row]:
+    """Committed pledges dispatched from a donor that ends the month below its floor."""
+    floors = {(s.nation, s.item): s.floor for s in scenario.stocks}
+    level = {(s.nation, s.item, s.month): s.on_hand for s in plan.stocks}
+    out = []
+    for d in plan.donations:
+        if d.pledge is None:
+            continue
+        floor = floors.get((d.donor, d.item), 0.0)
+        on_hand = level.get((d.donor, d.item, d.dispatch_month), 0.0)
+        if on_hand < floor - 1e-9:
+            out.append(dict(pledge=d.pledge, nation=d.donor, item=d.item,
+                            month=scenario.settings.month(d.dispatch_month),
+                            on_hand=on_hand, floor=floor))
+    return out
+
+
+def summary_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
+    """The summary.json of a plan."""
+    floors = {(s.nation, s.item): s.floor for s in scenario.stocks}
+    readiness = sum(max(0.0, floors.get((s.nation, s.item), 0.0) - s.on_hand)
+                    for s in plan.stocks if (s.nation, s.item) in floors)
+    line_cost = {(ln.producer, ln.item): ln.expansion_cost for ln in scenario.lines}
+    expansion_cost = sum(e.added_capacity * line_cost.get((e.producer, e.item), 0.0)
+                         for e in plan.expansions)
+    idle = sum(r.idle_no_ammo + r.idle_no_crew for r in plan.sustainment)
+    return {
+        "status": plan.status,
+        "method": plan.method,
+        "objective": round(sum(objective_terms(scenario, plan).values()), 4),
+        "objective_terms": {k: round(v, 4) for k, v in objective_terms(scenario, plan).items()},
+        "procurement": plan.procurement,
+        "requirements": requirement_totals(plan, scenario),
+        "readiness": round(readiness, 6),
+        "cost": round(plan_spending(scenario, plan), 2),
+        "expansion": round(sum(e.added_capacity for e in plan.expansions), 6),
+        "expansion_cost": round(expansion_cost, 2),
+        "lines_expanded": len({(e.producer, e.item) for e in plan.expansions}),
+        "idle_system_months": round(idle, 6),
+        "floor_breaches": floor_breaches(plan, scenario),
+        "timings": {k: round(v, 3) for k, v in plan.timings.items()},
+        **plan.extra,
+        "binding": plan.binding,
+    }
+
+
+def write_plan(plan: Plan, scenario: Scenario, out: Path,
+               summary: dict[str, Any] | None = None) -> None:
+    """Write summary.json and every plan CSV into `out` (created if needed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in plan_tables(plan, scenario).items():
+        with open(out / name, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(COLUMNS[name])
+            for row in rows:
+                w.writerow([_cell(row[c]) for c in COLUMNS[name]])
+    data = summary if summary is not None else summary_dict(plan, scenario)
+    (out / "summary.json").write_text(json.dumps(data, indent=2, sort_keys=False) + "\n",
+                                      encoding="utf-8")
