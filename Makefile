@@ -20,6 +20,9 @@ demo: $(STAMP)
 	$(BIN)/replenish validate examples/coalition
 	$(BIN)/replenish load examples/coalition --db .demo/replenish.db --replace
 	$(BIN)/replenish stock --db .demo/replenish.db
+	$(BIN)/replenish plan examples/coalition --out .demo/plan
+	$(BIN)/replenish explain .demo/plan
+	$(BIN)/replenish sustainment .demo/plan
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 
 import typer
-from typer._click import exceptions as click_exceptions
 from rich.console import Console
+from typer._click import exceptions as click_exceptions
 
 from replenish.commands import generate as generate_commands
 from replenish.commands import plan as plan_commands

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from replenish.errors import ScenarioError, Problem
+from replenish.errors import Problem, ScenarioError
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.output import summary_dict, write_plan
 from replenish.scenario.reader import read_scenario
@@ -48,7 +48,7 @@ def plan(
     t1 = time.perf_counter()
     write_plan(result, sc, out_dir)
     result.timings["write"] = time.perf_counter() - t1
-    summary = summary_dict(result, sc)
+    summary = {**summary_dict(result, sc), "scenario": str(scenario.resolve())}
     write_plan(result, sc, out_dir, summary)
     print_summary(summary)
     out.print(f"plan written to {out_dir}")

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
     import_app.command("oryx")(import_oryx)
     app.add_typer(import_app, name="import")
     app.command("fragmentation")(fragmentation)
-    # --- sustainment OUT: the sustainment command is registered here (later issue) ---
+    app.command("sustainment")(sustainment)
 
 
 def import_oryx(
@@ -95,3 +95,39 @@ def _fragmentation_table(name: str, metrics: list[FamilyMetrics]) -> Table:
         table.add_row(m.family, str(m.types), f"{m.effective_types:.2f}", str(m.munitions),
                       f"{m.systems:.0f}" if m.systems.is_integer() else f"{m.systems:.2f}")
     return table
+
+
+def sustainment(
+    plan_dir: Annotated[Path, typer.Argument(metavar="OUT", help="Plan folder.")],
+    scenario_dir: Annotated[Path | None, typer.Option(
+        "--scenario", metavar="DIR", help="Scenario of the plan (default: from summary.json).")
+    ] = None,
+) -> None:
+    """Show idle system-months by platform and the fragmentation of the fleet the plan leaves."""
+    from replenish.reports.fragmentation import fleet_metrics, scenario_fleet
+    from replenish.reports.sustainment import (
+        delivered_platforms,
+        idle_by_platform,
+        idle_headline,
+        plan_scenario_path,
+    )
+    from replenish.scenario.reader import read_scenario
+
+    scenario = read_scenario(scenario_dir or plan_scenario_path(plan_dir))
+    idle = idle_by_platform(plan_dir)
+    console = Console(highlight=False, soft_wrap=True)
+    table = Table(title="Idle systems by platform (system-months over the horizon)")
+    for column in ("recipient", "platform", "no ammunition", "no crew", "operational at end",
+                   "fleet at end"):
+        table.add_column(column, justify="left" if column in ("recipient", "platform")
+                         else "right")
+    for p in idle:
+        table.add_row(p.recipient, p.platform, f"{p.idle_no_ammo:,.0f}", f"{p.idle_no_crew:,.0f}",
+                      f"{p.operational_end:,.0f}", f"{p.fleet_end:,.0f}")
+    console.print(table)
+    fleet = scenario_fleet(scenario, delivered_platforms(plan_dir, scenario))
+    metrics = fleet_metrics(fleet, scenario.item_map, scenario.compatibility)
+    metrics.sort(key=lambda m: (-m.types, m.family))
+    console.print(_fragmentation_table(f"{scenario.settings.name}, fielded plus planned",
+                                       metrics))
+    console.print(idle_headline(idle))

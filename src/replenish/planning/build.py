@@ -44,7 +44,9 @@ def build_model(scenario: Scenario, options: PlanOptions) -> BuiltModel:
     committed pledges nothing can cover."""
     ix = build_index(scenario)
     check_pledges_coverable(ix)
-    m, v, info = Model(), {}, {}
+    m = Model()
+    v: Vars = {}
+    info: Info = {}
     scale = value_scale(scenario)
     define_orders(m, ix, v, scale)
     define_expansion(m, ix, v, info, scale)

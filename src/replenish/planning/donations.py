@@ -50,8 +50,8 @@ def define_pledges(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -
                               np.broadcast_to(ix.integer[c_item][:, None], (C, H)) if C else False)
     if C:
         m.add_rows("pledge_committed", C, np.repeat(np.arange(C), H), pc.ravel(), 1.0,
-                   lower=[p.quantity for p in ix.committed],
-                   upper=[p.quantity for p in ix.committed])
+                   lower=np.array([p.quantity for p in ix.committed]),
+                   upper=np.array([p.quantity for p in ix.committed]))
     A = len(ix.announced)
     a_item = np.array([ix.item_pos[p.item] for p in ix.announced], np.int64)
     a_ub = np.where(months[None, :] + dl < H, np.inf, 0.0) * np.ones((A, 1))
@@ -65,7 +65,7 @@ def define_pledges(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -
         np.broadcast_to(ix.integer[a_item][:, None], (A, H)) if A else False)
     if A:
         m.add_rows("pledge_announced", A, np.repeat(np.arange(A), H), pa.ravel(), 1.0,
-                   upper=[p.quantity for p in ix.announced])
+                   upper=np.array([p.quantity for p in ix.announced]))
 
 
 def check_pledges_coverable(ix: PlanIndex) -> None:

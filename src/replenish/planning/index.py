@@ -81,22 +81,23 @@ def build_index(scenario: Scenario) -> PlanIndex:
 
     lines = list(scenario.lines)
     pledged = {(p.donor, p.item) for p in scenario.pledges if p.status == "committed"}
-    ob, od, ol, op, orc = [], [], [], [], []
+    channels: list[tuple[str, str, int, int, int]] = []
     for li, line in enumerate(lines):
         for b in members:
             p = pos_of.get((b, line.item))
             if p is not None and (target[p] > 0 or floor[p] > 0 or (b, line.item) in pledged):
-                ob.append(b), od.append(b), ol.append(li), op.append(p), orc.append(-1)
+                channels.append((b, b, li, p, -1))
             for r in recipients:
                 if line.item in needs[r]:
-                    ob.append(b), od.append(r), ol.append(li), op.append(-1)
-                    orc.append(rec_pos[r])
+                    channels.append((b, r, li, -1, rec_pos[r]))
 
-    dp, dr = [], []
-    for p, (n, i) in enumerate(zip(pos_nation, pos_item_l, strict=True)):
-        for r in recipients:
-            if items[i] in needs[r]:
-                dp.append(p), dr.append(rec_pos[r])
+    donation_pairs = [(p, rec_pos[r]) for p, i in enumerate(pos_item_l) for r in recipients
+                      if items[i] in needs[r]]
+    ob = [c[0] for c in channels]
+    od = [c[1] for c in channels]
+    ol, op, orc = ([c[k] for c in channels] for k in (2, 3, 4))
+    dp = [d[0] for d in donation_pairs]
+    dr = [d[1] for d in donation_pairs]
 
     alloc_req, alloc_item, req_value = _allocations(scenario, requirements, item_pos)
     return PlanIndex(
@@ -120,18 +121,14 @@ def _positions(
     scenario: Scenario, item_pos: dict[str, int]
 ) -> tuple[list[str], list[int], list[float], list[float], list[float]]:
     """Members' stock positions, plus zero positions for pledges from items a donor lacks."""
-    nations, its, s0, floor, target = [], [], [], [], []
-    seen = set()
-    for s in scenario.stocks:
-        nations.append(s.nation), its.append(item_pos[s.item])
-        s0.append(s.on_hand), floor.append(s.floor), target.append(s.target)
-        seen.add((s.nation, s.item))
+    rows = [(s.nation, item_pos[s.item], s.on_hand, s.floor, s.target) for s in scenario.stocks]
+    seen = {(s.nation, s.item) for s in scenario.stocks}
     for pl in scenario.pledges:
         if (pl.donor, pl.item) not in seen:
             seen.add((pl.donor, pl.item))
-            nations.append(pl.donor), its.append(item_pos[pl.item])
-            s0.append(0.0), floor.append(0.0), target.append(0.0)
-    return nations, its, s0, floor, target
+            rows.append((pl.donor, item_pos[pl.item], 0.0, 0.0, 0.0))
+    return ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+            [r[3] for r in rows], [r[4] for r in rows])
 
 
 def _recipient_needs(scenario: Scenario, recipients: list[str]) -> dict[str, set[str]]:
@@ -147,9 +144,9 @@ def _recipient_needs(scenario: Scenario, recipients: list[str]) -> dict[str, set
     fits: dict[str, set[str]] = {}
     for c in scenario.compatibility:
         fits.setdefault(c.platform, set()).add(c.munition)
-    for c in scenario.consumption:
-        needs[c.recipient].add(c.munition)
-        needs[c.recipient].update(fits.get(c.platform, set()))
+    for use in scenario.consumption:
+        needs[use.recipient].add(use.munition)
+        needs[use.recipient].update(fits.get(use.platform, set()))
     return needs
 
 
@@ -161,7 +158,9 @@ def _allocations(
     family: dict[str, list[str]] = {}
     for it in scenario.items:
         family.setdefault(it.family, []).append(it.code)
-    aq, ai, value = [], [], []
+    aq: list[int] = []
+    ai: list[int] = []
+    value: list[float] = []
     for k, q in enumerate(requirements):
         codes = [q.item] if q.item else family.get(q.family or "", [])
         aq.extend([k] * len(codes))

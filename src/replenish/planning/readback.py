@@ -58,8 +58,8 @@ def _donations(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list
     q = _values(v["d"], val, ix.integer[ix.pos_item[ix.don_pos]])
     for c, t in zip(*np.nonzero(q > 0), strict=True):
         p = ix.don_pos[c]
-        out.append(Donation(ix.pos_nation[p], ix.recipients[ix.don_rec[c]], ix.items[ix.pos_item[p]],
-                            int(t), int(t) + dl, float(q[c, t])))
+        out.append(Donation(ix.pos_nation[p], ix.recipients[ix.don_rec[c]],
+                            ix.items[ix.pos_item[p]], int(t), int(t) + dl, float(q[c, t])))
     for key, pledges in (("pc", ix.committed), ("pa", ix.announced)):
         integer = np.array([ix.integer[ix.item_pos[p.item]] for p in pledges], bool)
         q = _values(v[key], val, integer)

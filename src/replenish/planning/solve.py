@@ -3,6 +3,10 @@ unless asked, and turn infeasibility into a named InfeasiblePlan."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
@@ -79,8 +83,26 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
     )
 
 
+@contextmanager
+def _quiet_stdout(quiet: bool) -> Iterator[None]:
+    """Silence HiGHS's banner, which it prints from C before any option can be set."""
+    if not quiet:
+        yield
+        return
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _highs(options: PlanOptions) -> highspy.Highs:
-    h = highspy.Highs()
+    with _quiet_stdout(not options.verbose):
+        h = highspy.Highs()
     h.setOptionValue("output_flag", options.verbose)
     h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))

@@ -32,11 +32,9 @@ def sustainment_index(ix: PlanIndex) -> SustainmentIndex:
     fits: dict[str, list[str]] = {}
     for c in sc.compatibility:
         fits.setdefault(c.platform, []).append(c.munition)
-    rows, subs = [], []
-    for c in sc.consumption:
-        rows.append((pair_of[(c.recipient, c.platform)], c.munition, c.recipient,
-                     c.per_platform_month))
-        subs.append(sorted({c.munition, *fits.get(c.platform, [])}))
+    rows = [(pair_of[(u.recipient, u.platform)], u.munition, u.recipient, u.per_platform_month)
+            for u in sc.consumption]
+    subs = [sorted({u.munition, *fits.get(u.platform, [])}) for u in sc.consumption]
     mun = sorted({(r, m) for (_, _, r, _), ms in zip(rows, subs, strict=True) for m in ms})
     return SustainmentIndex(pairs, np.array([fielded.get(p, 0.0) for p in pairs]), rows, subs,
                             mun)
@@ -57,12 +55,15 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
     v["fleet"] = flt = m.add_vars("fleet", (n, H))
     rows, cols, vals = [np.arange(n * H)], [flt.ravel()], [np.ones(n * H)]
     rows.append(np.arange(n * H).reshape(n, H)[:, 1:].ravel())
-    cols.append(flt[:, :-1].ravel()), vals.append(-np.ones(n * (H - 1)))
+    cols.append(flt[:, :-1].ravel())
+    vals.append(-np.ones(n * (H - 1)))
     for k, (r, p) in enumerate(si.pairs):
         ri = ix.ri_of.get((rec_pos[r], ix.item_pos[p]))
         if ri is not None and ri in arrivals:
             arr_t, arr_c = arrivals[ri]
-            rows.append(k * H + arr_t), cols.append(arr_c), vals.append(-np.ones(len(arr_c)))
+            rows.append(k * H + arr_t)
+            cols.append(arr_c)
+            vals.append(-np.ones(len(arr_c)))
     rhs = np.zeros((n, H))
     rhs[:, 0] = si.fielded
     m.add_rows("fleet", n * H, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
@@ -85,6 +86,24 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
                np.concatenate([act.ravel(), op.ravel()]),
                np.concatenate([np.ones(n * H), -np.ones(n * H)]), upper=0.0)
     _define_munitions(m, ix, v, info, si, act, t)
+    _prefer_fielded_types(m, ix, info, si, scale)
+
+
+def _prefer_fielded_types(m: Model, ix: PlanIndex, info: Info, si: SustainmentIndex,
+                          scale: float) -> None:
+    """`[weights] new_type`: a charge per platform delivered of a type the recipient does not
+    field yet, so the planner prefers types it already supports."""
+    w = ix.scenario.settings.weight("new_type")
+    if w <= 0:
+        return
+    fielded = {(f.recipient, f.platform) for f in ix.scenario.fielded if f.quantity > 0}
+    kinds = {i.code: i.kind for i in ix.scenario.items}
+    arrivals = _pair_arrivals(ix, info)
+    for (r, i), ri in ix.ri_of.items():
+        code = ix.items[i]
+        if kinds[code] == "platform" and (ix.recipients[r], code) not in fielded \
+                and ri in arrivals:
+            m.add_cost(arrivals[ri][1], w * ix.unit_cost[i] / scale)
 
 
 def _pair_arrivals(ix: PlanIndex, info: Info) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -116,11 +135,14 @@ def _define_crews(m: Model, ix: PlanIndex, v: Vars, si: SustainmentIndex,
     v["crew_pairs"] = np.array(gated, np.int64)
     rows, cols, vals = [np.arange(g * H)], [cr.ravel()], [np.ones(g * H)]
     rows.append(np.arange(g * H).reshape(g, H)[:, 1:].ravel())
-    cols.append(cr[:, :-1].ravel()), vals.append(-np.ones(g * (H - 1)))
+    cols.append(cr[:, :-1].ravel())
+    vals.append(-np.ones(g * (H - 1)))
     for j, k in enumerate(gated):
         course = training[si.pairs[k][1]].course_months
         done = np.arange(course, H)
-        rows.append(j * H + done), cols.append(c[j, :H - course]), vals.append(-np.ones(len(done)))
+        rows.append(j * H + done)
+        cols.append(c[j, :H - course])
+        vals.append(-np.ones(len(done)))
     m.add_rows("crews", g * H, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
                lower=0.0, upper=0.0)
     m.add_rows("operational_crews", g * H, np.tile(np.arange(g * H), 2),
@@ -142,7 +164,7 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
     n_use = sum(len(s) for s in si.subs)
     v["use"] = use = m.add_vars("use", (n_use, H))
     use_row, use_mun = [], []
-    for j, ((k, _m, r, _rate), subs) in enumerate(zip(si.rows, si.subs, strict=True)):
+    for j, ((_k, _m, r, _rate), subs) in enumerate(zip(si.rows, si.subs, strict=True)):
         use_row += [j] * len(subs)
         use_mun += [mun_of[(r, mm)] for mm in subs]
     use_row_a, use_mun_a = np.array(use_row), np.array(use_mun)
@@ -169,14 +191,17 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
     for k, ri in enumerate(pair_ri.tolist()):
         if ri in arrivals:
             arr_t, arr_c = arrivals[ri]
-            rows.append(k * H + arr_t), cols.append(arr_c), vals.append(-np.ones(len(arr_c)))
+            rows.append(k * H + arr_t)
+            cols.append(arr_c)
+            vals.append(-np.ones(len(arr_c)))
     if v.get("f") is not None and v["f"].size:
         f_pair = info["received_pair"]
         local = {ri: k for k, ri in enumerate(pair_ri.tolist()) if ri >= 0}
         sel = np.array([p in local for p in f_pair.tolist()], bool)
         if sel.any():
             mk = np.array([local[p] for p in f_pair[sel].tolist()])
-            rows.append((mk[:, None] * H + t).ravel()), cols.append(v["f"][sel].ravel())
+            rows.append((mk[:, None] * H + t).ravel())
+            cols.append(v["f"][sel].ravel())
             vals.append(np.ones(int(sel.sum()) * H))
     m.add_rows("inventory", nm * H, np.concatenate(rows), np.concatenate(cols),
                np.concatenate(vals), lower=0.0, upper=0.0)
