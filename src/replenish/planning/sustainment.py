@@ -68,18 +68,20 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
     rhs[:, 0] = si.fielded
     m.add_rows("fleet", n * H, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
                lower=rhs.ravel(), upper=rhs.ravel())
-    v["operational"] = op = m.add_vars("operational", (n, H))
-    m.add_rows("operational_fleet", n * H, np.tile(np.arange(n * H), 2),
-               np.concatenate([op.ravel(), flt.ravel()]),
-               np.concatenate([np.ones(n * H), -np.ones(n * H)]), upper=0.0)
-    _define_crews(m, ix, v, si, op)
     prio = np.full(n, 5)
     for c, (k, *_rest) in zip(sc.consumption, si.rows, strict=True):
         prio[k] = min(prio[k], c.priority)
     value = np.array([ix.unit_cost[ix.item_pos[p]] for _, p in si.pairs]) / scale
     w = sc.settings.weight("idle") * priority_weight(ix, prio) * value
-    # idle = fleet - active: charge the fleet, credit the active
+    # idle = fleet - active: charge the fleet, credit the active; a crewed system counts as
+    # operational even without ammunition, so idle time is blamed on what is really missing
+    v["operational"] = op = m.add_vars("operational", (n, H), 0.0, np.inf,
+                                       np.broadcast_to(-0.01 * w[:, None], (n, H)))
     m.add_cost(flt.ravel(), np.repeat(w, H))
+    m.add_rows("operational_fleet", n * H, np.tile(np.arange(n * H), 2),
+               np.concatenate([op.ravel(), flt.ravel()]),
+               np.concatenate([np.ones(n * H), -np.ones(n * H)]), upper=0.0)
+    _define_crews(m, ix, v, si, op)
     v["active"] = act = m.add_vars("active", (n, H), 0.0, np.inf,
                                    np.broadcast_to(-w[:, None], (n, H)))
     m.add_rows("active_operational", n * H, np.tile(np.arange(n * H), 2),

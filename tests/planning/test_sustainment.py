@@ -1,0 +1,91 @@
+"""Usable aid: idle systems without ammunition or crew, and the planner weighing them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from replenish.model import (
+    Compatibility,
+    Consumption,
+    Item,
+    Nation,
+    Requirement,
+    Scenario,
+    Settings,
+    Stock,
+    Training,
+)
+from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.check import check_plan
+from replenish.planning.output import write_plan
+
+OPTS = PlanOptions(compare_greedy=False)
+
+
+def _scenario(stocks: list[Stock], requirements: list[Requirement],
+              consumption: list[Consumption], training: tuple[Training, ...] = (),
+              horizon: int = 8) -> Scenario:
+    items = (
+        Item("L1", "launcher one", "launcher", "platform", 1000.0, True),
+        Item("L2", "launcher two", "launcher", "platform", 1000.0, True),
+        Item("M1", "missile one", "missile", "munition", 10.0, True),
+        Item("M2", "missile two", "missile", "munition", 10.0, True),
+    )
+    return Scenario(
+        settings=Settings("sust", "2027-01", horizon),
+        nations=(Nation("A", "Alpha", "member"), Nation("B", "Bravo", "member"),
+                 Nation("R", "Recipient", "recipient")),
+        items=items, stocks=tuple(stocks),
+        compatibility=(Compatibility("M1", "L1"), Compatibility("M2", "L2")),
+        requirements=tuple(requirements), consumption=tuple(consumption),
+        training=training,
+    )
+
+
+def _rows(plan, platform: str) -> list:  # type: ignore[no-untyped-def]
+    return sorted((r for r in plan.sustainment if r.platform == platform),
+                  key=lambda r: r.month)
+
+
+def test_launcher_without_ammunition_is_idle(tmp_path: Path) -> None:
+    sc = _scenario([Stock("A", "L1", 2, 0, 0)],
+                   [Requirement("q1", "R", "L1", None, 2, 1, 1)],
+                   [Consumption("R", "M1", "L1", 5, 1)])
+    plan = plan_scenario(sc, OPTS)
+    assert sum(d.quantity for d in plan.donations if d.item == "L1") == 2
+    rows = _rows(plan, "L1")
+    after = [r for r in rows if r.month >= 1]
+    assert all(r.idle_no_ammo == 2 for r in after)
+    assert all(r.operational == 2 for r in after)
+    assert all(r.ammo_cover_months == 0 for r in after)
+    write_plan(plan, sc, tmp_path)
+    assert check_plan(sc, tmp_path) == []
+
+
+def test_planner_prefers_launcher_it_can_supply() -> None:
+    sc = _scenario(
+        [Stock("A", "L1", 1, 0, 0), Stock("B", "L2", 1, 0, 0), Stock("A", "M1", 100, 0, 0)],
+        [Requirement("q1", "R", None, "launcher", 1, 1, 1)],
+        [Consumption("R", "M1", "L1", 2, 1), Consumption("R", "M2", "L2", 2, 1)])
+    plan = plan_scenario(sc, OPTS)
+    given = {d.item: d.quantity for d in plan.donations}
+    assert given.get("L1") == 1
+    assert "L2" not in given
+    # the launcher's ammunition goes with it, so it is never idle for want of it after month 1
+    assert given.get("M1", 0) > 0
+    assert all(r.idle_no_ammo == 0 for r in _rows(plan, "L1") if r.month >= 1)
+
+
+def test_crews_gate_operational_dates() -> None:
+    sc = _scenario([Stock("A", "L1", 3, 0, 0), Stock("A", "M1", 1000, 0, 0)],
+                   [Requirement("q1", "R", "L1", None, 3, 1, 1)],
+                   [Consumption("R", "M1", "L1", 1, 1)],
+                   training=(Training("L1", 2, 1),))
+    plan = plan_scenario(sc, OPTS)
+    rows = _rows(plan, "L1")
+    # at most one crew starts a month and a course lasts two: 1, 2, 3 crews from months 2, 3, 4
+    for r in rows:
+        assert r.operational <= max(0, min(3, r.month - 1)) + 1e-9
+    assert rows[1].idle_no_crew == 3
+    assert rows[4].operational == 3
+    assert sum(r.idle_no_crew for r in rows) > 0
