@@ -41,7 +41,12 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
     built = build_model(scenario, opts)
     t1 = time.perf_counter()
     report("solve", 0.2)
-    sol = solve_model(built, opts)
+    try:
+        sol = solve_model(built, opts)
+    except InfeasiblePlan as exc:
+        from replenish.planning.donations import pledges_needing_production
+
+        raise InfeasiblePlan(pledges_needing_production(built.index) or exc.reasons) from None
     t2 = time.perf_counter()
     report("read back", 0.8)
     plan = assign_solution(built, sol)

@@ -94,3 +94,19 @@ def check_pledges_coverable(ix: PlanIndex) -> None:
                 f"(committed pledges due by then: {due[p, pl.month]:g})")
     if reasons:
         raise InfeasiblePlan(reasons)
+
+
+def pledges_needing_production(ix: PlanIndex) -> list[str]:
+    """Committed pledges their donor can only honour with orders: the likely culprits when
+    budgets or capacity shared with other buyers make the plan infeasible."""
+    due = committed_due(ix)
+    out = []
+    for pl in sorted(ix.committed, key=lambda p: (p.month, p.id)):
+        p = ix.pos_of[(pl.donor, pl.item)]
+        short = due[p, pl.month] - ix.s0[p]
+        if short > 1e-9:
+            out.append(f"pledge {pl.id}: {pl.donor} must dispatch {pl.quantity:g} {pl.item} to "
+                       f"{pl.recipient} by {ix.scenario.settings.month(pl.month)} but holds "
+                       f"{ix.s0[p]:g}; the {short:g} missing cannot be produced and delivered "
+                       f"in time within its budget and the lines' capacity")
+    return out
