@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/replenish plan examples/coalition --out .demo/plan
 	$(BIN)/replenish explain .demo/plan
 	$(BIN)/replenish sustainment .demo/plan
+	$(BIN)/replenish compare examples/coalition --out .demo/compare
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench

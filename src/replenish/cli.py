@@ -10,6 +10,7 @@ from rich.console import Console
 from typer._click import exceptions as click_exceptions
 
 from replenish.commands import generate as generate_commands
+from replenish.commands import joint as joint_commands
 from replenish.commands import plan as plan_commands
 from replenish.commands import scenario as scenario_commands
 from replenish.commands import server as server_commands
@@ -26,7 +27,7 @@ app = typer.Typer(
 )
 
 for module in (scenario_commands, generate_commands, store_commands, plan_commands,
-               sustain_commands, server_commands):
+               joint_commands, sustain_commands, server_commands):
     module.register(app)
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -23,6 +23,7 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
     from replenish.planning.build import build_model
     from replenish.planning.explain import explain_binding
     from replenish.planning.greedy import plan_greedy
+    from replenish.planning.pricing import apply_price_breaks
     from replenish.planning.readback import assign_solution
     from replenish.planning.score import score_plan
     from replenish.planning.solve import solve_model
@@ -49,7 +50,7 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         raise InfeasiblePlan(pledges_needing_production(built.index) or exc.reasons) from None
     t2 = time.perf_counter()
     report("read back", 0.8)
-    plan = assign_solution(built, sol)
+    plan = apply_price_breaks(assign_solution(built, sol), scenario)
     plan.binding = explain_binding(built, sol)
     t3 = time.perf_counter()
     plan.timings.update(build=t1 - t0, solve=t2 - t1, read_back=t3 - t2)

@@ -139,6 +139,8 @@ class _Ctx:
     line_orders: Sums = field(init=False)
     buyer_orders: Sums = field(init=False)
     expansions: dict[tuple[str, str], list[Row]] = field(init=False)
+    #: joint plans: expansion cost per (producer, item) and buyer, from contracts.csv if written
+    contract_shares: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
     stock_rows: dict[tuple[str, str, int], Row] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -459,6 +461,11 @@ def _spending(ctx: _Ctx) -> Sums:
                 spend[(r["buyer"], 0)] += r["added_capacity"] * line.expansion_cost
             continue
         cost = sum(r["added_capacity"] for r in rows) * line.expansion_cost
+        if key in ctx.contract_shares:
+            # each buyer pays the share of the expansion its own orders underwrite
+            for b, money in ctx.contract_shares[key].items():
+                spend[(b, 0)] += money
+            continue
         shares = {b: sum(ctx.buyer_orders[(b, *key, t)] for t in ctx.expansion_months(line))
                   for b in ctx.members}
         whole = sum(shares.values())
@@ -528,7 +535,26 @@ def _check_summary(ctx: _Ctx, data: Any) -> None:
 def _load(scenario: Scenario, plan_dir: Path, out: list[str]) -> _Ctx:
     tables = {name: _read_table(Path(plan_dir) / name, cols, scenario.settings.start, out)
               for name, cols in _COLUMNS.items()}
-    return _Ctx(scenario, tables, out)
+    return _Ctx(scenario, tables, out, contract_shares=_contract_shares(Path(plan_dir), out))
+
+
+def _contract_shares(plan_dir: Path, out: list[str]) -> dict[tuple[str, str], dict[str, float]]:
+    """Expansion cost shares per line and buyer as a joint plan's contracts.csv states them."""
+    path = plan_dir / "contracts.csv"
+    if not path.exists():
+        return {}
+    shares: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    with open(path, newline="", encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                money = float(row["expansion_share_cost"] or 0)
+            except (KeyError, ValueError):
+                out.append(f"[contracts] contracts.csv:{line}: expansion_share_cost is not a "
+                           "number")
+                continue
+            key = (row["producer"], row["item"])
+            shares[key][row["buyer"]] = shares[key].get(row["buyer"], 0.0) + money
+    return dict(shares)
 
 
 def _load_summary(plan_dir: Path, out: list[str]) -> Any:

@@ -148,6 +148,10 @@ def write_plan(plan: Plan, scenario: Scenario, out: Path,
             w.writerow(COLUMNS[name])
             for row in rows:
                 w.writerow([_cell(row[c]) for c in COLUMNS[name]])
+    if plan.procurement == "joint" and plan.method == "optimal":
+        from replenish.reports.contracts import write_contracts
+
+        write_contracts(plan, scenario, out, plan.expansion_shares)
     data = summary if summary is not None else summary_dict(plan, scenario)
     (out / "summary.json").write_text(json.dumps(data, indent=2, sort_keys=False) + "\n",
                                       encoding="utf-8")

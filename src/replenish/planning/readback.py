@@ -38,6 +38,8 @@ def assign_solution(built: BuiltModel, sol: Solution, method: str = "optimal") -
     plan.orders = _orders(ix, v, val)
     expansion = _expansion_by_line(ix, built, val)
     plan.expansions = _expansions(ix, built, val)
+    plan.expansion_shares = {(ix.lines[li].producer, ix.lines[li].item, b): x
+                             for li, b, x in _expansion_shares(ix, built, val)}
     plan.production = _production(ix, plan.orders, expansion)
     plan.stocks = _member_stocks(ix, v, val)
     plan.fulfilment = _fulfilment(ix, v, val)

@@ -98,6 +98,8 @@ class Plan:
     fulfilment: list[Fulfilment] = field(default_factory=list)
     sustainment: list[SustainmentRow] = field(default_factory=list)
     floor_breaches: list[str] = field(default_factory=list)
+    #: units/month of expansion each buyer underwrites, per (producer, item, buyer)
+    expansion_shares: dict[tuple[str, str, str], float] = field(default_factory=dict)
     binding: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,119 @@
+"""Properties of optimal plans of small generated scenarios: they pass the independent checker,
+never score worse than the greedy by-hand plan, and are a pure function of the scenario."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from replenish.model.records import Scenario
+from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.check import check_plan, check_summary
+from replenish.planning.greedy import plan_greedy
+from replenish.planning.output import summary_dict, write_plan
+from replenish.planning.result import Plan
+from replenish.planning.score import score_plan
+from replenish.scenario.generator import generate_scenario
+
+OPTIONS = PlanOptions(compare_greedy=False)
+SMALL = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+sizes = st.tuples(st.integers(2, 4), st.integers(8, 12), st.integers(3, 8),
+                  st.integers(0, 2**20))
+
+
+def _without_known_model_bugs(scenario: Scenario) -> Scenario:
+    """Sidestep the model bugs shown by the xfail tests of test_optimal.py, so that these
+    properties test everything else: crew courses longer than the horizon, fielded systems
+    with no consumption rows, and who pays for a joint expansion. Remove once fixed."""
+    horizon = scenario.horizon
+    training = tuple(dataclasses.replace(t, course_months=min(t.course_months, horizon))
+                     for t in scenario.training)
+    lines = tuple(dataclasses.replace(line, expansion_cost=0.0) for line in scenario.lines)
+    fielded = scenario.fielded if scenario.consumption else ()
+    return dataclasses.replace(scenario, training=training, lines=lines, fielded=fielded)
+
+
+def _scenario(size: tuple[int, int, int, int]) -> Scenario:
+    return _without_known_model_bugs(generate_scenario(*size))
+
+
+def _written(scenario: Scenario, plan: Plan, out: Path) -> Path:
+    write_plan(plan, scenario, out, summary_dict(plan, scenario))
+    return out
+
+
+def _files(folder: Path) -> dict[str, Any]:
+    """Every plan file's bytes, and summary.json without its timings."""
+    files: dict[str, Any] = {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary.pop("timings")
+    files["summary.json"] = summary
+    return files
+
+
+@SMALL
+@given(sizes)
+def test_generated_plans_pass_the_checker(size: tuple[int, int, int, int]) -> None:
+    scenario = _scenario(size)
+    plan = plan_scenario(scenario, OPTIONS)
+    assert plan.status == "optimal"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = _written(scenario, plan, Path(tmp))
+        assert check_plan(scenario, out) == []
+        assert check_summary(scenario, out) == []
+
+
+@SMALL
+@given(sizes)
+def test_optimal_is_never_worse_than_greedy(size: tuple[int, int, int, int]) -> None:
+    scenario = _scenario(size)
+    plan = plan_scenario(scenario, OPTIONS)
+    optimal, greedy = score_plan(scenario, plan), score_plan(scenario, plan_greedy(scenario))
+    # the MIP is solved to a small gap from its relaxation; the plan reports that gap
+    slack = 1e-6 * abs(greedy) + plan.extra["model"]["relaxation_gap"] * abs(optimal)
+    assert optimal <= greedy + slack
+
+
+@SMALL
+@given(sizes)
+def test_the_same_scenario_gives_the_same_plan_files(size: tuple[int, int, int, int]) -> None:
+    scenario = _scenario(size)
+    with tempfile.TemporaryDirectory() as tmp:
+        first = _written(scenario, plan_scenario(scenario, OPTIONS), Path(tmp) / "first")
+        second = _written(scenario, plan_scenario(scenario, OPTIONS), Path(tmp) / "second")
+        assert _files(first) == _files(second)
+
+
+def test_the_same_plan_files_from_separate_processes(tmp_path: Path) -> None:
+    """Hash randomisation differs between processes; the plan must not depend on it."""
+    exe = str(Path(sys.executable).with_name("replenish"))
+    subprocess.run([exe, "generate", "--nations", "3", "--items", "10", "--months", "6",
+                    "--seed", "5", str(tmp_path / "scenario")], check=True, capture_output=True)
+    for hash_seed in ("1", "2"):
+        subprocess.run([exe, "plan", str(tmp_path / "scenario"), "--out",
+                        str(tmp_path / hash_seed), "--no-greedy"], check=True,
+                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": hash_seed})
+    assert _files(tmp_path / "1") == _files(tmp_path / "2")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "generated scenarios as they are hit the model bugs of test_optimal.py's xfail tests; "
+    "when this passes, drop _without_known_model_bugs"))
+@settings(SMALL, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate])
+@given(sizes)
+def test_generated_scenarios_as_they_are_plan_and_pass(size: tuple[int, int, int, int]) -> None:
+    scenario = generate_scenario(*size)
+    plan = plan_scenario(scenario, OPTIONS)
+    with tempfile.TemporaryDirectory() as tmp:
+        assert check_plan(scenario, _written(scenario, plan, Path(tmp))) == []
