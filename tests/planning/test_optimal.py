@@ -110,10 +110,6 @@ def test_below_aid_lets_aid_take_a_donor_below_its_floor(tmp_path: Path) -> None
     assert below.summary["objective"] == pytest.approx(10 * 12 + 12)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "below_aid should let aid outrank floors (DESIGN.md), but floors.py weighs unit-months "
-    "below floor at 1000 whatever `readiness` says, so with default weights the plan is the "
-    "same as under above_aid: nothing donated, R1 unmet"))
 def test_below_aid_with_default_weights_gives_before_keeping_the_floor(tmp_path: Path) -> None:
     w = _plan(_scenario("opt_floor_below"), tmp_path)
     assert sum(float(q) for q, in w.rows("donations.csv", "quantity")) == 4
@@ -188,11 +184,6 @@ def test_line_expands_against_enough_committed_offtake(tmp_path: Path) -> None:
     assert w.summary["expansion"] == 10
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "joint mode: the model charges a line's expansion cost to the buyers' shares e[line, "
-    "buyer] (here all to BB), the checker splits it by orders over the expansion months "
-    "(AA 20 of 90), so AA's year spends 30 + 200 x 20/90 = 74.44 > 30 by the checker; "
-    "expansions.csv (buyer empty) does not say who pays"))
 def test_joint_expansion_cost_is_shared_as_the_checker_shares_it(tmp_path: Path) -> None:
     scenario = _scenario("opt_expansion_shared")
     _write(scenario, tmp_path)
@@ -276,16 +267,9 @@ def test_invalid_scenario_exits_2_naming_file_and_line(
 
 # sustainment edge cases found by the property tests -------------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "sustainment._define_crews: with course_months (4) > horizon_months (3), "
-    "c[j, :H - course] takes H - 1 columns while arange(course, H) is empty, so the "
-    "'crews' block has 15 rows for 16 columns and scipy raises ValueError"))
 def test_crew_course_longer_than_the_horizon(tmp_path: Path) -> None:
     _plan(_scenario("opt_long_course"), tmp_path)
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason=(
-    "sustainment._define_munitions: fielded systems but no consumption rows leave "
-    "`pair = np.array([])` a float array, and act[pair] raises IndexError"))
 def test_fielded_systems_without_consumption(tmp_path: Path) -> None:
     _plan(_scenario("opt_fielded_idle"), tmp_path)

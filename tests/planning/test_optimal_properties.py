@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -107,9 +106,6 @@ def test_the_same_plan_files_from_separate_processes(tmp_path: Path) -> None:
     assert _files(tmp_path / "1") == _files(tmp_path / "2")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generated scenarios as they are hit the model bugs of test_optimal.py's xfail tests; "
-    "when this passes, drop _without_known_model_bugs"))
 @settings(SMALL, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate])
 @given(sizes)
 def test_generated_scenarios_as_they_are_plan_and_pass(size: tuple[int, int, int, int]) -> None:

@@ -19,9 +19,12 @@ Kind = Literal["platform", "munition", "spare", "other"]
 #: first. Each tier outweighs everything below it for any realistic scenario: a unit-month
 #: below floor costs 1000, a priority-1 unmet unit 400 (priority p: 400 / 2**(p-1) for unmet,
 #: a tenth of that per late month), an idle system-month 20, a unit-month below target 1;
-#: money spent counts 1e-4 per unit of currency, so cost only breaks ties.
+#: money spent counts 1e-4 per unit of currency, so cost only breaks ties. Under
+#: `readiness = "below_aid"` a unit-month below floor costs `floor_below_aid` (2) instead,
+#: so aid outranks floors while floors still outrank targets.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "floor": 1000.0,
+    "floor_below_aid": 2.0,
     "unmet": 400.0,
     "late": 40.0,
     "priority_decay": 0.5,
@@ -45,6 +48,14 @@ class Settings:
 
     def weight(self, key: str) -> float:
         return self.weights.get(key, DEFAULT_WEIGHTS[key])
+
+    def floor_weight(self) -> float:
+        """Weight of a unit-month below floor: above every aid term by default
+        (`readiness = "above_aid"`), below them when aid outranks floors ("below_aid")."""
+        if self.readiness == "below_aid" and ("floor_below_aid" in self.weights
+                                              or "floor" not in self.weights):
+            return self.weight("floor_below_aid")
+        return self.weight("floor")
 
     def month(self, index: int) -> str:
         return format_month(index, self.start)

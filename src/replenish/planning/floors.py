@@ -29,7 +29,7 @@ def define_floor_and_target(m: Model, ix: PlanIndex, v: Vars, info: Info, scale:
     H, s = ix.H, v["s"]
     settings = ix.scenario.settings
     value = ix.unit_cost[ix.pos_item] / scale
-    for name, level, weight in (("floor", ix.floor, settings.weight("floor")),
+    for name, level, weight in (("floor", ix.floor, settings.floor_weight()),
                                 ("target", ix.target, settings.weight("target"))):
         pos = np.flatnonzero(level > 0)
         n = len(pos)

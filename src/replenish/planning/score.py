@@ -120,7 +120,7 @@ def objective_terms(scenario: Scenario, plan: Plan) -> dict[str, float]:
     below_floor, below_target = _stock_terms(scenario, plan)
     honoured, moved = _donation_terms(scenario, plan)
     return {
-        "floor": s.weight("floor") * below_floor,
+        "floor": s.floor_weight() * below_floor,
         "requirements": _requirement_term(scenario, plan),
         "idle": s.weight("idle") * _idle_term(scenario, plan),
         "target": s.weight("target") * below_target,

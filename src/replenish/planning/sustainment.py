@@ -143,7 +143,7 @@ def _define_crews(m: Model, ix: PlanIndex, v: Vars, si: SustainmentIndex,
         course = training[si.pairs[k][1]].course_months
         done = np.arange(course, H)
         rows.append(j * H + done)
-        cols.append(c[j, :H - course])
+        cols.append(c[j, :max(0, H - course)])
         vals.append(-np.ones(len(done)))
     m.add_rows("crews", g * H, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
                lower=0.0, upper=0.0)
@@ -162,6 +162,9 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
                       act: np.ndarray, t: np.ndarray) -> None:
     """Each consumption row is supplied from recipient inventory of any compatible munition."""
     H = ix.H
+    if not si.rows:
+        v["use"] = v["inventory"] = np.empty((0, H), np.int64)
+        return
     mun_of = {p: k for k, p in enumerate(si.munition_pairs)}
     n_use = sum(len(s) for s in si.subs)
     v["use"] = use = m.add_vars("use", (n_use, H))
@@ -169,11 +172,11 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
     for j, ((_k, _m, r, _rate), subs) in enumerate(zip(si.rows, si.subs, strict=True)):
         use_row += [j] * len(subs)
         use_mun += [mun_of[(r, mm)] for mm in subs]
-    use_row_a, use_mun_a = np.array(use_row), np.array(use_mun)
+    use_row_a, use_mun_a = np.array(use_row, np.int64), np.array(use_mun, np.int64)
     info["use_row"], info["use_mun"] = use_row_a, use_mun_a
     J = len(si.rows)
     rate = np.array([row[3] for row in si.rows])
-    pair = np.array([row[0] for row in si.rows])
+    pair = np.array([row[0] for row in si.rows], np.int64)
     m.add_rows("ammunition", J * H,
                np.concatenate([(use_row_a[:, None] * H + t).ravel(), (np.arange(J)[:, None] * H
                                                                      + t).ravel()]),
