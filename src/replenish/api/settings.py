@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from replenish.store.engine import database_url
 
+#: Requests holding a database session at once; below the 40 worker threads of the server's
+#: thread pool, so a transaction always finds a thread to commit on.
+MAX_SESSIONS = 30
+
 
 class ServerSettings(BaseSettings):
     """What the server needs: where the store is, how big its pools are, how long to trust."""
@@ -26,6 +30,13 @@ class ServerSettings(BaseSettings):
     max_overflow: int = Field(default=20, ge=0, le=200)
     token_cache_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
     plan_workers: int = Field(default=1, ge=1, le=8)
+
+    @model_validator(mode="after")
+    def _check_pool(self) -> ServerSettings:
+        """The connection pool must serve MAX_SESSIONS requests at once."""
+        if self.pool_size + self.max_overflow < MAX_SESSIONS:
+            raise ValueError(f"pool_size + max_overflow must be at least {MAX_SESSIONS}")
+        return self
 
     @model_validator(mode="after")
     def _resolve_database(self) -> ServerSettings:

@@ -1,9 +1,146 @@
-"""Commands of this area (filled in by the issue that owns it)."""
+"""Server commands: `serve` (the REST API under uvicorn) and `user create/revoke/list`.
+
+The web stack and argon2 are imported when a command runs, keeping `--help` quick.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+
+from replenish.commands.store import DbOption, _session
+
+if TYPE_CHECKING:
+    from replenish.api.identity import Identity
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
+    """Add `serve` and the `user` group to the main app."""
+    app.command("serve")(serve)
+    user_app = typer.Typer(help="Manage the server's API users and tokens.",
+                           no_args_is_help=True)
+    user_app.command("create")(user_create)
+    user_app.command("revoke")(user_revoke)
+    user_app.command("list")(user_list)
+    app.add_typer(user_app, name="user")
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, help="Server processes (each with its own pools).")] = 1,
+) -> None:
+    """Run the coalition REST API (OpenAPI at /openapi.json) on the store, migrating it first."""
+    import uvicorn
+
+    from replenish.api.settings import ServerSettings
+    from replenish.commands.store import _store_errors
+    from replenish.store import ENV_VAR, describe_url, upgrade
+
+    url = _url(db)
+    with _store_errors(url):
+        upgrade(url)
+    # Settings come from the environment, so every worker process finds the same store;
+    # building them here first refuses bad settings before anything listens.
+    os.environ[ENV_VAR] = url
+    ServerSettings()
+    _console().print(f"serving the store at {escape(describe_url(url))} on "
+                     f"http://{host}:{port} (API under /api/v1, docs at /docs)")
+    uvicorn.run("replenish.api.app:create_app", factory=True, host=host, port=port,
+                workers=workers, log_level="info")
+
+
+def user_create(
+    name: Annotated[str, typer.Argument(help="User name (letters, digits, _ . @ -).")],
+    role: Annotated[str, typer.Option(
+        "--role", help="coordinator, nation, recipient, industry or admin.")],
+    nation: Annotated[str | None, typer.Option(
+        "--nation", metavar="CODE", help="The member (role nation) or recipient it acts for.",
+    )] = None,
+    producer: Annotated[str | None, typer.Option(
+        "--producer", metavar="CODE", help="The producer (role industry) it reads for.",
+    )] = None,
+    db: DbOption = None,
+) -> None:
+    """Create an API user; its token is printed once, on the last line, and stored hashed."""
+    from replenish.api.auditing import record_write
+    from replenish.api.identity import create_user
+
+    url = _migrated(db)
+    with _session(url) as session:
+        user, token = create_user(session, name, role, nation, producer)
+        record_write(session, _operator(), "user.create", f"user:{name}",
+                     {"name": name, "role": role, "nation": nation, "producer": producer})
+    bound = f" for {user.code}" if user.code else ""
+    console = _console()
+    console.print(f"created user {escape(user.name)} ({user.role}{escape(bound)}); "
+                  "its token is shown only now, keep it secret:")
+    print(token)
+
+
+def user_revoke(
+    name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
+    db: DbOption = None,
+) -> None:
+    """Revoke a user's token; requests carrying it are refused from now on."""
+    from replenish.api.auditing import record_write
+    from replenish.api.identity import revoke_user
+
+    with _session(_migrated(db)) as session:
+        user = revoke_user(session, name)
+        record_write(session, _operator(), "user.revoke", f"user:{name}", {})
+    _console().print(f"revoked the token of {escape(user.name)}")
+
+
+def user_list(db: DbOption = None) -> None:
+    """List the API users, their roles and bindings (never their tokens)."""
+    from replenish.api.identity import list_users
+
+    with _session(_migrated(db)) as session:
+        users = list_users(session)
+    console = _console()
+    if not users:
+        console.print("no users yet: `replenish user create NAME --role ROLE`")
+    for user, created, revoked in users:
+        state = f"revoked {revoked:%Y-%m-%d %H:%M}" if revoked else "active"
+        console.print(f"{escape(user.name)}  {user.role}  {escape(user.code or '-')}  "
+                      f"created {created:%Y-%m-%d %H:%M}  {state}", soft_wrap=True)
+
+
+def _operator() -> Identity:
+    """Who runs the command, as the audit log names them (an administrator at the console)."""
+    from replenish.api.identity import Identity
+    from replenish.commands.store import _author
+
+    return Identity(0, _author(), "admin", None, None)
+
+
+def _url(db: Path | None) -> str:
+    """The store's URL from --db or the environment."""
+    from replenish.store import database_url
+
+    return database_url(db)
+
+
+def _migrated(db: Path | None) -> str:
+    """The store's URL, brought to the newest revision (users live in the store)."""
+    from replenish.commands.store import _store_errors
+    from replenish.store import upgrade
+
+    url = _url(db)
+    with _store_errors(url):
+        upgrade(url)
+    return url
+
+
+def _console() -> Console:
+    """A console on stdout that leaves long lines unwrapped."""
+    return Console(highlight=False, soft_wrap=True)
+

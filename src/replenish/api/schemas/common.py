@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 #: A scenario code, as in the scenario files.
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
@@ -14,6 +15,16 @@ MonthText = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00]+$")]
 #: A quantity of materiel: finite and within what any stock could hold.
 Quantity = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
+
+
+
+def _in_utc(value: datetime) -> datetime:
+    """`value` in UTC; a naive time (SQLite hands them back so) was written in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: A moment, always given in UTC whichever database it came from.
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class Schema(BaseModel):

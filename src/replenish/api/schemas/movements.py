@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from replenish.api.schemas.common import Code, Schema, Text
+from replenish.api.schemas.common import Code, Moment, Schema, Text
 from replenish.ledger import MovementRecord
 
+MovementKind = Literal["receipt", "dispatch", "adjustment"]
 #: Positive for receipts and dispatches; a signed, non-zero change for adjustments.
 SignedQuantity = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 
@@ -17,16 +18,21 @@ SignedQuantity = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 class MovementBase(Schema):
     """What moved: whose stock, which item, which way, how much and why."""
 
-    nation: Code
-    item: Code
-    kind: Literal["receipt", "dispatch", "adjustment"]
-    quantity: SignedQuantity
-    reason: Text
+    nation: str
+    item: str
+    kind: MovementKind
+    quantity: float
+    reason: str
 
 
 class MovementCreate(MovementBase):
-    """A movement to record; it occurs today unless a day is given."""
+    """A movement to record; undated, it occurs today (or on the scenario's opening day, if
+    that is still ahead)."""
 
+    nation: Code
+    item: Code
+    quantity: SignedQuantity
+    reason: Text
     occurred_on: date | None = Field(default=None, ge=date(1900, 1, 1), le=date(2999, 12, 31))
 
 
@@ -35,13 +41,13 @@ class MovementPublic(MovementBase):
 
     id: int
     occurred_on: date
-    recorded_at: datetime
+    recorded_at: Moment
     author: str
 
     @classmethod
     def from_record(cls, record: MovementRecord) -> MovementPublic:
-        """The public view of a ledger record (timestamps in UTC, so a replay is identical)."""
+        """The public view of a ledger record (times in UTC, so a replay reads the same)."""
         return cls(nation=record.nation, item=record.item, kind=record.kind,
-                   quantity=record.quantity, reason=record.reason or "-", id=record.id,
-                   occurred_on=record.occurred_on, recorded_at=record.recorded_at.astimezone(UTC),
+                   quantity=record.quantity, reason=record.reason, id=record.id,
+                   occurred_on=record.occurred_on, recorded_at=record.recorded_at,
                    author=record.author)

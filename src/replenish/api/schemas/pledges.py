@@ -10,13 +10,13 @@ PledgeStatus = Literal["committed", "announced"]
 
 
 class PledgeBase(Schema):
-    """Who promises what to whom, by when, and how firmly."""
+    """Who promises what to whom, by when (month YYYY-MM), and how firmly."""
 
-    donor: Code
-    recipient: Code
-    item: Code
-    quantity: Quantity
-    month: MonthText
+    donor: str
+    recipient: str
+    item: str
+    quantity: float
+    month: str
     status: PledgeStatus
 
 
@@ -24,6 +24,11 @@ class PledgeCreate(PledgeBase):
     """A new pledge with its id."""
 
     id: Code
+    donor: Code
+    recipient: Code
+    item: Code
+    quantity: Quantity
+    month: MonthText
 
 
 class PledgeUpdate(Schema):

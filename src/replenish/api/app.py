@@ -1,0 +1,68 @@
+"""The FastAPI application: routes under /api/v1, /health, OpenAPI at /openapi.json."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from replenish import __version__
+from replenish.api.database import make_engines
+from replenish.api.errors import install_error_handlers
+from replenish.api.identity import TokenVerifier
+from replenish.api.planner import PlanRunner
+from replenish.api.routes import ROUTERS, health
+from replenish.api.settings import ServerSettings
+from replenish.store.engine import normalise_url, sqlite_path
+
+DESCRIPTION = """\
+The coalition's shared store: members record stock movements and pledges, recipients their
+requirements, coordinators plan, industry reads its demand signal. Every request carries
+`Authorization: Bearer TOKEN`; what a caller sees depends on its role and on the nation or
+producer it is bound to.
+"""
+
+
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    """An application on the store `settings` name (which must be migrated already)."""
+    settings = settings or ServerSettings()
+    engine, reader = make_engines(settings.database_url, **_pool_options(settings))
+    sessions = sessionmaker(engine, class_=Session, expire_on_commit=False)
+    runner = PlanRunner(sessions, settings.plan_workers)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # A running plan holds a connection; disposing the pool under it would orphan it.
+        runner.shutdown(wait=True)
+        engine.dispose()
+        reader.dispose()
+
+    app = FastAPI(title="replenish", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.read_engine = reader
+    app.state.sessions = sessions
+    app.state.read_sessions = sessionmaker(reader, class_=Session, expire_on_commit=False)
+    app.state.verifier = TokenVerifier(settings.token_cache_seconds)
+    app.state.runner = runner
+    install_error_handlers(app)
+    app.include_router(health.router)
+    api = APIRouter(prefix="/api/v1")
+    for router in ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    return app
+
+
+def _pool_options(settings: ServerSettings) -> dict[str, Any]:
+    """Connection pool sizes (an in-memory SQLite store has a single connection, no pool)."""
+    url = normalise_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and sqlite_path(url) is None:
+        return {}
+    return {"pool_size": settings.pool_size, "max_overflow": settings.max_overflow,
+            "pool_pre_ping": True}

@@ -1,0 +1,64 @@
+"""Domain errors become HTTP statuses here, in one place; bodies are JSON like FastAPI's own."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from replenish.errors import ConflictError, InfeasiblePlan, ScenarioError, StoreError
+from replenish.ledger import InvalidMovement, UnknownStock
+
+log = logging.getLogger(__name__)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map each domain error to its status (the most specific class wins)."""
+    app.add_exception_handler(ScenarioError, _invalid_input)  # type: ignore[arg-type]
+    app.add_exception_handler(InvalidMovement, _invalid_movement)  # type: ignore[arg-type]
+    app.add_exception_handler(UnknownStock, _status(status.HTTP_404_NOT_FOUND))
+    app.add_exception_handler(ConflictError, _status(status.HTTP_409_CONFLICT))
+    app.add_exception_handler(StoreError, _status(status.HTTP_409_CONFLICT))
+    app.add_exception_handler(InfeasiblePlan, _status(status.HTTP_409_CONFLICT))
+    app.add_exception_handler(IntegrityError, _integrity)  # type: ignore[arg-type]
+    app.add_exception_handler(DBAPIError, _unavailable)  # type: ignore[arg-type]
+
+
+def _status(code: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    """A handler answering `code` with the error's message."""
+    async def handler(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=code)
+    return handler
+
+
+async def _invalid_input(_request: Request, exc: ScenarioError) -> JSONResponse:
+    """422 listing every problem, located like pydantic's validation errors."""
+    detail = [
+        {"loc": [p.file, *([p.column] if p.column else [])], "msg": p.message,
+         "type": "value_error"}
+        for p in exc.problems
+    ]
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+async def _invalid_movement(_request: Request, exc: InvalidMovement) -> JSONResponse:
+    """422 for a movement no balance could make valid (e.g. a fraction of a whole item)."""
+    detail = [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+async def _integrity(_request: Request, exc: IntegrityError) -> JSONResponse:
+    """409: the write collides with a stored record (an id already taken, say)."""
+    log.info("integrity error: %s", exc.orig)
+    return JSONResponse({"detail": "the request conflicts with a stored record"},
+                        status_code=status.HTTP_409_CONFLICT)
+
+
+async def _unavailable(_request: Request, exc: DBAPIError) -> JSONResponse:
+    """503: the database failed (unreachable, locked too long); the request may be retried."""
+    log.error("store failure: %s", exc.orig)
+    return JSONResponse({"detail": "the store is unavailable; try again"},
+                        status_code=status.HTTP_503_SERVICE_UNAVAILABLE)

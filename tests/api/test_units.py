@@ -1,0 +1,76 @@
+"""The server's pure parts: demand signal, deliveries, settings, token checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from replenish.api.demand import deliveries, demand_signal
+from replenish.api.identity import TokenVerifier, create_user
+from replenish.api.planner import jsonable
+from replenish.api.settings import ServerSettings
+from replenish.store import make_engine, upgrade
+
+from .support import finished_plan_files
+
+
+def test_the_signal_sums_buyers_and_counts_expansion_from_its_month() -> None:
+    files = {
+        "orders": [
+            {"producer": "L", "item": "X", "production_month": 2, "quantity": 4.0},
+            {"producer": "L", "item": "X", "production_month": 2, "quantity": 6.0},
+            {"producer": "L", "item": "X", "production_month": 10, "quantity": 1.0},
+            {"producer": "M", "item": "X", "production_month": 2, "quantity": 9.0},
+        ],
+        "expansions": [{"producer": "L", "item": "X", "added_capacity": 5.0,
+                        "available_from": 3}],
+    }
+    assert demand_signal(files, "L") == [
+        {"producer": "L", "item": "X", "month": "2", "offtake": 10.0, "expansion": 0.0},
+        {"producer": "L", "item": "X", "month": "3", "offtake": 0.0, "expansion": 5.0},
+        {"producer": "L", "item": "X", "month": "10", "offtake": 1.0, "expansion": 5.0},
+    ]
+    assert {row["producer"] for row in demand_signal(files, None)} == {"L", "M"}
+    assert demand_signal({}, "L") == []
+
+
+def test_deliveries_leave_out_what_members_buy_for_themselves() -> None:
+    rows = deliveries(finished_plan_files(), "UKR")
+    assert [(r["source"], r["supplier"]) for r in rows] == [("donation", "AAA"), ("order", "BBB")]
+    assert deliveries(finished_plan_files(), "POL") == []
+
+
+def test_plan_values_become_plain_json() -> None:
+    value = {"a": np.float64(1.5), "b": [np.int64(2), float("nan")], "c": (True, None, "x")}
+    assert jsonable(value) == {"a": 1.5, "b": [2, None], "c": [True, None, "x"]}
+
+
+def test_production_refuses_to_guess_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REPLENISH_DATABASE_URL", raising=False)
+    with pytest.raises(ValidationError, match="REPLENISH_DATABASE_URL"):
+        ServerSettings(environment="production")
+    monkeypatch.setenv("REPLENISH_DATABASE_URL", "postgresql://db/replenish")
+    assert ServerSettings(environment="production").database_url == "postgresql://db/replenish"
+    with pytest.raises(ValidationError, match="pool_size"):
+        ServerSettings(database_url="sqlite://", pool_size=5, max_overflow=5)
+
+
+def test_remembering_a_token_never_lets_a_changed_one_through(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    verifier = TokenVerifier(remember_seconds=60)
+    try:
+        with Session(engine) as session, session.begin():
+            user, token = create_user(session, "u", "coordinator")
+            assert verifier.verify(session, token) == user
+            assert verifier.verify(session, token) == user  # remembered
+            assert verifier.verify(session, token[:-1] + "A" if token[-1] != "A"
+                                   else token[:-1] + "B") is None
+            assert verifier.verify(session, "no-dot") is None
+    finally:
+        engine.dispose()
