@@ -17,6 +17,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	rm -rf .demo
 	$(BIN)/replenish validate examples/coalition
 	$(BIN)/replenish load examples/coalition --db .demo/replenish.db --replace
 	$(BIN)/replenish stock --db .demo/replenish.db
@@ -24,6 +25,10 @@ demo: $(STAMP)
 	$(BIN)/replenish explain .demo/plan
 	$(BIN)/replenish sustainment .demo/plan
 	$(BIN)/replenish compare examples/coalition --out .demo/compare
+	$(BIN)/replenish user create demo-coordinator --role coordinator --db .demo/replenish.db
+	@echo "Serving the demo store at http://127.0.0.1:8000 (OpenAPI at /docs; Ctrl-C stops it)."
+	@echo "Try: curl -H 'Authorization: Bearer <the token above>' http://127.0.0.1:8000/api/v1/stocks/totals"
+	$(BIN)/replenish serve --db .demo/replenish.db
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
