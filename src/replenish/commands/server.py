@@ -36,6 +36,8 @@ def serve(
     db: DbOption = None,
     workers: Annotated[int, typer.Option(
         "--workers", min=1, max=64, help="Server processes (each with its own pools).")] = 1,
+    access_log: Annotated[bool, typer.Option(
+        "--access-log/--no-access-log", help="Log every request (costs time under load).")] = True,
 ) -> None:
     """Run the coalition REST API (OpenAPI at /openapi.json) on the store, migrating it first."""
     import uvicorn
@@ -54,7 +56,7 @@ def serve(
     _console().print(f"serving the store at {escape(describe_url(url))} on "
                      f"http://{host}:{port} (API under /api/v1, docs at /docs)")
     uvicorn.run("replenish.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+                workers=workers, log_level="info", access_log=access_log)
 
 
 def user_create(
