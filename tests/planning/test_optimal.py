@@ -27,7 +27,8 @@ from replenish.planning.output import summary_dict, write_plan
 from replenish.scenario.reader import read_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
-NUMBERS = {"quantity", "unit_price", "capacity", "added_capacity", "on_hand", "floor", "target"}
+NUMBERS = {"quantity", "unit_price", "capacity", "added_capacity", "on_hand", "floor", "target",
+           "operational", "idle_no_ammo", "idle_no_crew", "expansion_share_cost", "cost"}
 
 Cell = str | float
 
@@ -59,18 +60,13 @@ def _scenario(name: str, **weights: float) -> Scenario:
     return scenario
 
 
-def _write(scenario: Scenario, out: Path, **options: Any) -> Written:
-    plan = plan_scenario(scenario, PlanOptions(compare_greedy=False, **options))
-    write_plan(plan, scenario, out, summary_dict(plan, scenario))
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    return Written(scenario, out, summary)
-
-
 def _plan(scenario: Scenario, out: Path) -> Written:
     """Plan optimally, write the files and require the checker to find nothing wrong."""
-    written = _write(scenario, out)
+    plan = plan_scenario(scenario, PlanOptions(compare_greedy=False))
+    write_plan(plan, scenario, out, summary_dict(plan, scenario))
     assert check_plan(scenario, out) == []
-    return written
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return Written(scenario, out, summary)
 
 
 DONATION = ("donor", "recipient", "item", "dispatch_month", "arrival_month", "quantity", "pledge")
@@ -184,10 +180,21 @@ def test_line_expands_against_enough_committed_offtake(tmp_path: Path) -> None:
     assert w.summary["expansion"] == 10
 
 
-def test_joint_expansion_cost_is_shared_as_the_checker_shares_it(tmp_path: Path) -> None:
-    scenario = _scenario("opt_expansion_shared")
-    _write(scenario, tmp_path)
-    assert check_plan(scenario, tmp_path) == []
+def test_joint_expansion_is_paid_by_the_buyer_whose_orders_underwrite_it(tmp_path: Path) -> None:
+    # AA spends its whole budget of 30 on shells for itself (10 in month 0, 20 in month 1);
+    # the recipient's 70 need the line at 30/month from month 1, so E = 20 (cost 200),
+    # underwritten by BB's orders (70 over months 1-3 >= 20 x 3) and paid by BB alone
+    w = _plan(_scenario("opt_expansion_shared"), tmp_path)
+    assert w.rows("expansions.csv", "producer", "item", "buyer", "added_capacity",
+                  "available_from") == [("PX", "shell", "", 20, "2026-02")]
+    assert w.rows("orders.csv", "buyer", "destination", "production_month", "quantity") == [
+        ("AA", "AA", "2026-01", 10), ("AA", "AA", "2026-02", 20), ("BB", "RR", "2026-02", 10),
+        ("BB", "RR", "2026-03", 30), ("BB", "RR", "2026-04", 30)]
+    assert w.rows("contracts.csv", "buyer", "expansion_share_cost", "cost") == [
+        ("AA", 0, 30), ("BB", 200, 270)]
+    assert _totals(w) == (70, 70, 0, 0)
+    # AA is 20 below its target of 30 in month 0; 300 spent
+    assert w.summary["objective"] == pytest.approx(20 + 1e-4 * 300)
 
 
 # (f) budgets --------------------------------------------------------------------------------
@@ -267,9 +274,27 @@ def test_invalid_scenario_exits_2_naming_file_and_line(
 
 # sustainment edge cases found by the property tests -------------------------------------------
 
+def _sustainment(w: Written) -> list[tuple[Cell, ...]]:
+    return w.rows("sustainment.csv", "platform", "month", "operational", "idle_no_ammo",
+                  "idle_no_crew")
+
+
 def test_crew_course_longer_than_the_horizon(tmp_path: Path) -> None:
-    _plan(_scenario("opt_long_course"), tmp_path)
+    # RR's 2 fielded guns fire 10 shells a month; AA's shells arrive from month 1, so the guns
+    # are idle for want of ammunition in month 0 only; a donated gun could never get a crew
+    # (course 4 months, horizon 3), so none is sent
+    w = _plan(_scenario("opt_long_course"), tmp_path)
+    assert w.rows("donations.csv", *DONATION) == [
+        ("AA", "RR", "shell", "2026-01", "2026-02", 10, ""),
+        ("AA", "RR", "shell", "2026-02", "2026-03", 10, "")]
+    assert _sustainment(w) == [("gun", "2026-01", 2, 2, 0), ("gun", "2026-02", 2, 0, 0),
+                               ("gun", "2026-03", 2, 0, 0)]
+    # 2 idle system-months of a gun worth 10, idle weight 20
+    assert w.summary["objective"] == pytest.approx(20 * 10 * 2)
 
 
 def test_fielded_systems_without_consumption(tmp_path: Path) -> None:
-    _plan(_scenario("opt_fielded_idle"), tmp_path)
+    w = _plan(_scenario("opt_fielded_idle"), tmp_path)
+    assert w.rows("donations.csv", *DONATION) == []
+    assert _sustainment(w) == [("gun", f"2026-0{m}", 2, 0, 0) for m in (1, 2, 3)]
+    assert w.summary["objective"] == 0

@@ -58,6 +58,14 @@ def test_plan_writes_every_plan_file_with_its_columns(planned: tuple[int, Path])
         assert (out / name).read_text(encoding="utf-8").count("\n") > 1, name
 
 
+def test_joint_plan_writes_who_pays_for_each_contract(planned: tuple[int, Path]) -> None:
+    with open(planned[1] / "contracts.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and {"contract", "buyer", "expansion_share_cost"} <= set(rows[0])
+    spent = sum(float(r["cost"]) for r in rows)
+    assert spent == pytest.approx(_summary(planned[1])["cost"], rel=1e-6)
+
+
 def test_summary_has_the_fields_of_design_md(planned: tuple[int, Path]) -> None:
     s = _summary(planned[1])
     assert s["status"] == "optimal"

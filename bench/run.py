@@ -1,0 +1,360 @@
+"""Benchmark the planner on generated S, M and L scenarios (`make bench`).
+
+Each size is generated with `replenish generate` and planned in a fresh process, so that its
+peak memory is its own; the child times read, build, solve, read-back and write, and the
+parent watches its resident memory (/proc/PID/status VmHWM) and wall clock, stopping it at
+`--timeout` seconds or `--max-rss-gb`. Results go to bench/RESULTS.md with the machine; a run
+of some sizes keeps the recorded results of the others. A benchmark, never a timed test.
+
+    .venv/bin/python bench/run.py [--sizes S,M,L] [--timeout 3600] [--max-rss-gb 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+SIZES: dict[str, tuple[int, int, int]] = {"S": (8, 40, 24), "M": (32, 200, 36),
+                                          "L": (32, 2000, 60)}
+SEED = 1
+Record = dict[str, Any]
+DATA_START, DATA_END = "<!-- bench-data", "-->"
+NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
+
+
+def replenish_exe() -> str:
+    """The `replenish` console script next to this Python."""
+    return str(Path(sys.executable).with_name("replenish"))
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, cores, RAM, Python, HiGHS and the date: where and when the numbers come from."""
+    from importlib.metadata import version
+
+    info = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in
+            Path("/proc/cpuinfo").read_text().splitlines() if ":" in line)}
+    cpu = (f"{info.get('model name', platform.processor())}, "
+           f"{float(info.get('cpu MHz', 0)):.0f} MHz, cache {info.get('cache size', '?')}")
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem_kb / 2**20, 1),
+            "python": platform.python_version(), "highs": version("highspy"),
+            "os": f"{platform.system()} {platform.release()}"}
+
+
+def plan_child(scenario_dir: Path, out_dir: Path, progress: Path,
+               solver_time_limit: float) -> Record:
+    """Plan one scenario the way `replenish plan --no-greedy` does, timing every step."""
+    from replenish.planning import PlanOptions, plan_scenario
+    from replenish.planning.output import summary_dict, write_plan
+    from replenish.scenario.reader import read_scenario
+
+    def step(name: str, _fraction: float = 0.0) -> None:
+        with open(progress, "a", encoding="utf-8") as fh:
+            fh.write(f"{time.time():.3f} {name}\n")
+
+    step("read")
+    t0 = time.perf_counter()
+    scenario = read_scenario(scenario_dir)
+    read_s = time.perf_counter() - t0
+    options = PlanOptions(time_limit=solver_time_limit, compare_greedy=False)
+    plan = plan_scenario(scenario, options, step)
+    step("write")
+    t1 = time.perf_counter()
+    plan.timings = {"read": read_s, **plan.timings}
+    write_plan(plan, scenario, out_dir, summary_dict(plan, scenario))
+    plan.timings["write"] = time.perf_counter() - t1
+    return {"status": plan.status, "objective": plan.objective,
+            "timings": {k: round(v, 3) for k, v in plan.timings.items()},
+            "model": plan.extra.get("model", {}),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+class Watch:
+    """Poll a child's peak resident memory; kill it past a limit (it is our own child)."""
+
+    def __init__(self, proc: subprocess.Popen[str], max_rss_mb: float) -> None:
+        self.proc, self.max_rss_mb = proc, max_rss_mb
+        self.peak_mb = 0.0
+        self.killed_for_memory = False
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        status = Path(f"/proc/{self.proc.pid}/status")
+        while self.proc.poll() is None:
+            try:
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+            except (OSError, ValueError):
+                break
+            self.peak_mb = max(self.peak_mb, int(fields.get("VmHWM", "0 kB").split()[0]) / 1024)
+            if self.peak_mb > self.max_rss_mb:
+                self.killed_for_memory = True
+                self.proc.kill()
+            time.sleep(0.2)
+
+
+def _last_step(progress: Path) -> str:
+    lines = progress.read_text(encoding="utf-8").splitlines() if progress.exists() else []
+    return lines[-1].split(" ", 1)[1] if lines else "start"
+
+
+def _steps(progress: Path, end: float) -> dict[str, float]:
+    """Seconds spent in each step the child reached, the last one until `end`."""
+    lines = progress.read_text(encoding="utf-8").splitlines() if progress.exists() else []
+    marks = [(float(t), name) for t, name in (line.split(" ", 1) for line in lines)]
+    ends = [t for t, _ in marks[1:]] + [end]
+    return {name.replace(" ", "_"): round(stop - start, 3)
+            for (start, name), stop in zip(marks, ends, strict=True)}
+
+
+def _generate(name: str, folder: Path) -> float:
+    nations, items, months = SIZES[name]
+    t0 = time.perf_counter()
+    subprocess.run([replenish_exe(), "generate", "--nations", str(nations), "--items", str(items),
+                    "--months", str(months), "--seed", str(SEED), str(folder)],
+                   check=True, capture_output=True, text=True)
+    return round(time.perf_counter() - t0, 3)
+
+
+def run_size(name: str, args: argparse.Namespace, work: Path) -> Record:
+    """Generate and plan one size in a fresh process; what happened, honestly."""
+    scenario, out, progress = work / name, work / f"{name}-plan", work / f"{name}.progress"
+    nations, items, months = SIZES[name]
+    record: Record = {"size": name, "nations": nations, "items": items, "months": months,
+                      "seed": SEED, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                      "machine": machine(), "load_before": round(os.getloadavg()[0], 2),
+                      "generate_s": _generate(name, scenario)}
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(scenario), str(out),
+           str(progress), "--solver-time-limit", str(args.solver_time_limit)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watch = Watch(proc, args.max_rss_gb * 1024)
+    try:
+        stdout, stderr = proc.communicate(timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+        record["outcome"] = f"stopped after {args.timeout:g} s during {_last_step(progress)}"
+    watch.thread.join(timeout=5)
+    record["wall_s"] = round(time.perf_counter() - t0, 3)
+    record["steps_s"] = _steps(progress, time.time())
+    record["load_after"] = round(os.getloadavg()[0], 2)
+    record["peak_rss_mb"] = round(watch.peak_mb, 1)
+    if watch.killed_for_memory:
+        record["outcome"] = (f"stopped at {args.max_rss_gb:g} GB resident during "
+                             f"{_last_step(progress)}")
+    elif "outcome" not in record and proc.returncode < 0:
+        record["outcome"] = (f"killed by signal {-proc.returncode} (not by this benchmark) "
+                             f"during {_last_step(progress)}")
+    elif "outcome" not in record and proc.returncode != 0:
+        tail = " ".join(stderr.strip().splitlines()[-2:])[-300:]
+        record["outcome"] = f"exit {proc.returncode} during {_last_step(progress)}: {tail}"
+    elif "outcome" not in record:
+        result = json.loads(stdout.strip().splitlines()[-1])
+        record.update(result, outcome="planned",
+                      peak_rss_mb=max(result["peak_rss_mb"], watch.peak_mb))
+    return record
+
+
+def load_results(path: Path) -> dict[str, Any]:
+    """The data block of RESULTS.md (empty if there is none yet)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = text.find(DATA_START)
+    if start < 0:
+        return {}
+    end = text.find(DATA_END, start)
+    data: dict[str, Any] = json.loads(text[start + len(DATA_START):end])
+    return data
+
+
+def _notes(path: Path) -> str:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = text.find(NOTES_START), text.find(NOTES_END)
+    return text[start + len(NOTES_START):end].strip() if 0 <= start < end else ""
+
+
+def save_results(path: Path, data: dict[str, Any]) -> None:
+    """Render RESULTS.md from `data`, keeping its hand-written notes and the data block."""
+    block = json.dumps(data, indent=1, sort_keys=True).replace("-->", "--\\u003e")
+    text = "\n".join([render(data), "", "## Notes", "", NOTES_START, _notes(path), NOTES_END,
+                      "", DATA_START, block, DATA_END, ""])
+    path.write_text(text, encoding="utf-8")
+
+
+def _machines(data: dict[str, Any]) -> list[dict[str, Any]]:
+    records = [*data.get("planner", {}).values(), *data.get("pulp", {}).values()]
+    out: list[dict[str, Any]] = []
+    for r in records:
+        if r.get("machine") and r["machine"] not in out:
+            out.append(r["machine"])
+    return out
+
+
+def _s(value: Any) -> str:
+    """A table cell: thousands separated, small numbers to three significant figures."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    size = abs(value)
+    if isinstance(value, int) or size >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if size >= 1 else "0" if size == 0 else f"{value:.2g}"
+
+
+STEP_KEYS = ("read", "build", "solve", "read_back", "write")
+
+
+def _planner_row(r: Record, machine_id: str) -> str:
+    t, model = r.get("timings", {}), r.get("model", {})
+    steps: list[Any] = [t.get(k) for k in STEP_KEYS]
+    if "timings" not in r and r.get("steps_s"):
+        # a stopped run: the steps it reached, the last one unfinished
+        reached = {k: v for k, v in r["steps_s"].items() if k in STEP_KEYS}
+        last = list(reached)[-1] if reached else None
+        steps = [None if k not in reached else f">= {_s(reached[k])}" if k == last
+                 else reached[k] for k in STEP_KEYS]
+    total = sum(x for x in steps if x is not None) if "timings" in r else None
+    other = total - t["solve"] if total is not None and t.get("solve") else None
+    ratio = other / t["solve"] if other is not None else None
+    cells = [r["size"], f"{r['nations']} × {r['items']} × {r['months']}", r["outcome"],
+             model.get("variables"), model.get("constraints"), model.get("relaxation_gap"),
+             *steps, total, ratio, r.get("peak_rss_mb"), r.get("wall_s"),
+             f"{machine_id}, {r['date']}", f"{r.get('load_before')} / {r.get('load_after')}"]
+    return "| " + " | ".join(_s(c) for c in cells) + " |"
+
+
+def render(data: dict[str, Any]) -> str:
+    """The Markdown of RESULTS.md (without notes and data block)."""
+    machines = _machines(data)
+    lines = ["# Benchmark results", "",
+             "Written by `bench/run.py` (`make bench`) and `bench/pulp_baseline.py`; rerun "
+             "them rather than editing (see bench/README.md). Seconds and MB; a run of some "
+             "sizes keeps the others' rows.", "", "## Machines", "",
+             "| id | CPU | cores | RAM GB | OS | Python | HiGHS |", "|---|---|---|---|---|---|---|"]
+    ids = {}
+    for k, m in enumerate(machines, start=1):
+        ids[json.dumps(m, sort_keys=True)] = f"m{k}"
+        lines.append(f"| m{k} | {m['cpu']} | {m['cores']} | {m['ram_gb']} | {m['os']} | "
+                     f"{m['python']} | {m['highs']} |")
+    lines += ["", "## Planner (highspy), one fresh process per size", "",
+              "| size | members × items × months | outcome | variables | rows | relaxation gap "
+              "| read | build | solve | read-back | write | end to end | not solver / solver "
+              "| peak RSS MB | process wall s | machine, date | load 1-min before / after |",
+              "|" + "---|" * 17]
+    for name in SIZES:
+        r = data.get("planner", {}).get(name)
+        if r:
+            lines.append(_planner_row(r, ids.get(json.dumps(r["machine"], sort_keys=True), "")))
+    lines += ["", *render_targets(data), "", *render_pulp(data, ids)]
+    return "\n".join(lines)
+
+
+def _verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else "met" if ok else "**not met**"
+
+
+def render_targets(data: dict[str, Any]) -> list[str]:
+    """Issue 3's targets, checked against the recorded rows."""
+    planner = data.get("planner", {})
+    m, large = planner.get("M"), planner.get("L")
+    lines = ["## Targets of issue 3", ""]
+    t = m.get("timings", {}) if m else {}
+    if t.get("solve"):
+        total = sum(t.get(k, 0.0) for k in ("read", "build", "solve", "read_back", "write"))
+        other = total - t["solve"]
+        lines += [f"- M end to end within 30 s: {total:.1f} s: {_verdict(total <= 30)}",
+                  f"- M everything but the solver at most half the solver's time: "
+                  f"{other:.1f} s vs {t['solve']:.1f} s: {_verdict(other <= t['solve'] / 2)}"]
+    else:
+        lines.append(f"- M end to end within 30 s: {m['outcome'] if m else 'not run'}: "
+                     f"{_verdict(False if m else None)}")
+    speedups = [r["speedup"] for r in data.get("pulp", {}).values() if r.get("speedup")]
+    lines.append(f"- at least 10x faster than PuLP + CBC: "
+                 f"{', '.join(f'{x:.1f}x' for x in speedups) or 'no finished comparison'}: "
+                 f"{_verdict(min(speedups) >= 10 if speedups else None)}")
+    if large:
+        ok = large["outcome"] == "planned" and large["peak_rss_mb"] <= 24 * 1024
+        lines.append(f"- L completes within 24 GB: {large['outcome']}, peak "
+                     f"{large['peak_rss_mb'] / 1024:.1f} GB: {_verdict(ok)}")
+    else:
+        lines.append("- L completes within 24 GB: not run: not measured")
+    return lines
+
+
+def render_pulp(data: dict[str, Any], ids: dict[str, str]) -> list[str]:
+    """The PuLP + CBC comparison section."""
+    lines = ["## PuLP + CBC baseline (bench/pulp_baseline.py)", "",
+             "| size | scenario | PuLP build | CBC solve | CBC status | PuLP objective "
+             "| highspy build + solve | highspy objective (relaxation gap) | relative difference "
+             "| highspy speed-up | machine, date |", "|" + "---|" * 11]
+    for r in data.get("pulp", {}).values():
+        mid = ids.get(json.dumps(r.get("machine"), sort_keys=True), "")
+        cells = [r["size"], r["scenario"], r.get("pulp_build_s"), r.get("cbc_solve_s"),
+                 r.get("cbc_status"), r.get("pulp_objective"), r.get("highs_s"),
+                 f"{_s(r.get('highs_objective'))} ({_s(r.get('highs_relaxation_gap'))})",
+                 r.get("relative_difference"), r.get("speedup"),
+                 f"{mid}, {r['date']}"]
+        lines.append("| " + " | ".join(_s(c) for c in cells) + " |")
+    return lines
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="S,M,L", help="comma-separated sizes of S, M, L")
+    p.add_argument("--timeout", type=float, default=3600.0,
+                   help="wall-clock seconds allowed per size before it is stopped")
+    p.add_argument("--solver-time-limit", type=float, default=600.0,
+                   help="HiGHS time limit per solve, seconds (as `replenish plan`)")
+    p.add_argument("--max-rss-gb", type=float, default=20.0,
+                   help="stop a size whose resident memory passes this (protects the machine)")
+    p.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    p.add_argument("--keep", type=Path, default=None,
+                   help="keep the generated scenarios and plans in this folder")
+    p.add_argument("--child", nargs=3, metavar=("SCENARIO", "OUT", "PROGRESS"),
+                   help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    unknown = [s for s in args.sizes.split(",") if s not in SIZES]
+    if unknown:
+        p.error(f"unknown size {', '.join(unknown)}; expected some of {', '.join(SIZES)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen sizes one after the other, saving results after each."""
+    args = _arguments(argv)
+    if args.child:
+        scenario, out, progress = (Path(a) for a in args.child)
+        print(json.dumps(plan_child(scenario, out, progress, args.solver_time_limit)))
+        return 0
+    work = args.keep or Path(tempfile.mkdtemp(prefix="replenish-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in args.sizes.split(","):
+            print(f"{name}: {'x'.join(map(str, SIZES[name]))} ...", flush=True)
+            record = run_size(name, args, work)
+            data = load_results(args.results)
+            data.setdefault("planner", {})[name] = record
+            save_results(args.results, data)
+            print(f"{name}: {record['outcome']}, {record['wall_s']} s, "
+                  f"peak {record['peak_rss_mb']} MB", flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
