@@ -59,11 +59,14 @@ def signed_quantity() -> ColumnElement[float]:
     return case((Movement.kind == "dispatch", -Movement.quantity), else_=Movement.quantity)
 
 
-def balances(as_of: date | None = None) -> Select[str, str, float]:
-    """On hand per (nation, item) from movements that occurred on or before `as_of`."""
+def balances(as_of: date | None = None, nation: str | None = None) -> Select[str, str, float]:
+    """On hand per (nation, item) from movements that occurred on or before `as_of`
+    (of one nation only, when given, so the database sums no other nation's movements)."""
     query = select(
         Movement.nation, Movement.item, func.sum(signed_quantity()).label("on_hand"),
     ).group_by(Movement.nation, Movement.item)
+    if nation is not None:
+        query = query.where(Movement.nation == nation)
     if as_of is not None:
         query = query.where(Movement.occurred_on <= as_of)
     return query
@@ -85,7 +88,7 @@ def stock_positions(
     """Every stock position (of one nation if given), on hand as of `as_of`, by nation."""
     if nation is not None and session.get(NationRow, nation) is None:
         raise UnknownStock(f"unknown nation {nation!r}")
-    held = balances(as_of).subquery()
+    held = balances(as_of, nation).subquery()
     query = (
         select(
             StockPosition.nation, StockPosition.item, ItemRow.family,
