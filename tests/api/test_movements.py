@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import pytest
@@ -137,3 +139,43 @@ def test_revocation_takes_effect_at_once(server: Server) -> None:
     listed = server.client.get("/api/v1/users", headers=admin).json()
     assert all("token" not in user for user in listed)
     assert server.client.post("/api/v1/users/nobody/revoke", headers=admin).status_code == 404
+
+
+def test_a_revoked_writer_is_refused_though_its_token_was_just_accepted(server: Server) -> None:
+    # Writes check the token in a read session of their own (so SQLite's write lock is not
+    # held meanwhile); the remembered check must still see the revocation at once.
+    admin = server.headers("admin")
+    created = server.client.post("/api/v1/users", headers=admin, json={
+        "name": "bbb-revoked-writer", "role": "nation", "nation": "BBB"}).json()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    before = bbb_on_hand(server)
+    first = server.client.post("/api/v1/movements", json=dispatch(1),
+                               headers={**headers, "Idempotency-Key": "revoked-1"})
+    assert first.status_code == 201
+    assert server.client.post("/api/v1/users/bbb-revoked-writer/revoke",
+                              headers=admin).status_code == 200
+    refused = server.client.post("/api/v1/movements", json=dispatch(1),
+                                 headers={**headers, "Idempotency-Key": "revoked-2"})
+    assert refused.status_code == 401
+    assert bbb_on_hand(server) == before - 1
+    reads = server.client.get("/api/v1/stocks", params={"nation": "BBB"}, headers=headers)
+    assert reads.status_code == 401
+
+
+def test_checking_a_writers_token_waits_for_no_other_writer(server: Server) -> None:
+    if not server.url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no store-wide write lock")
+    # Another writer holds SQLite's write lock; the token check of a write must not queue
+    # behind it (a bad token is refused at once, not after the 30 s busy timeout).
+    holder = sqlite3.connect(server.url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        began = time.perf_counter()
+        token_id = server.tokens["other_nation"].split(".")[0]
+        refused = server.client.post("/api/v1/movements", json=dispatch(1), headers={
+            "Authorization": f"Bearer {token_id}.{'x' * 43}", "Idempotency-Key": "locked-1"})
+        assert refused.status_code == 401
+        assert time.perf_counter() - began < 5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

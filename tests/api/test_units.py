@@ -9,8 +9,9 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from replenish.api import identity
 from replenish.api.demand import deliveries, demand_signal
-from replenish.api.identity import TokenVerifier, create_user
+from replenish.api.identity import TokenVerifier, create_user, revoke_user
 from replenish.api.planner import jsonable
 from replenish.api.settings import ServerSettings
 from replenish.store import make_engine, upgrade
@@ -72,5 +73,38 @@ def test_remembering_a_token_never_lets_a_changed_one_through(tmp_path: Path) ->
             assert verifier.verify(session, token[:-1] + "A" if token[-1] != "A"
                                    else token[:-1] + "B") is None
             assert verifier.verify(session, "no-dot") is None
+    finally:
+        engine.dispose()
+
+
+def test_a_remembered_token_is_refused_as_soon_as_its_user_is_revoked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The revocation comes from another transaction, as from `replenish user revoke` in
+    # another process: the verifier's memory of the token must not outlive it.
+    checks: list[str] = []
+    argon2_matches = identity._argon2_matches
+
+    def counted(token_hash: str, secret: str) -> bool:
+        checks.append(secret)
+        return argon2_matches(token_hash, secret)
+
+    monkeypatch.setattr(identity, "_argon2_matches", counted)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    verifier = TokenVerifier(remember_seconds=3600)
+    try:
+        with Session(engine) as session, session.begin():
+            user, token = create_user(session, "u", "coordinator")
+        for _ in range(3):
+            with Session(engine) as session, session.begin():
+                assert verifier.verify(session, token) == user
+        assert len(checks) == 1  # remembered after the first argon2 check
+        with Session(engine) as session, session.begin():
+            revoke_user(session, "u")
+        with Session(engine) as session, session.begin():
+            assert verifier.verify(session, token) is None
+        assert len(checks) == 1
     finally:
         engine.dispose()

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy.orm import Session, sessionmaker
 
 from replenish import __version__
@@ -25,6 +26,10 @@ requirements, coordinators plan, industry reads its demand signal. Every request
 producer it is bound to.
 """
 
+#: FastAPI's telemetry switched off (REPLENISH_TELEMETRY unset).
+_NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False,
+                                  "operation_spans": False}
+
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     """An application on the store `settings` name (which must be migrated already)."""
@@ -42,7 +47,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         reader.dispose()
 
     app = FastAPI(title="replenish", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, telemetry=None if settings.telemetry else _NO_TELEMETRY)
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = reader

@@ -8,10 +8,12 @@ A refusal never depends on whether the record asked for exists.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,16 +24,48 @@ from replenish.api.policy import PER_NATION_ROLES, POLICY, Rule, Target
 from replenish.api.settings import MAX_SESSIONS
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session in one transaction for the whole request: committed unless the route raises.
 
     GET requests only read, so they get a session that takes no write lock (see database.py).
+    Opening a session touches no database (a connection is taken at its first query), so it
+    is done here on the event loop; only the commit or rollback goes to a worker thread. Every
+    trip to the thread pool costs a hand-over of the GIL, which under load is what makes the
+    slowest requests slow.
     """
-    reads = request.method in ("GET", "HEAD")
-    sessions: sessionmaker[Session] = request.app.state.read_sessions if reads else (
+    sessions: sessionmaker[Session] = request.app.state.read_sessions if _reads(request) else (
         request.app.state.sessions)
-    with sessions() as session, session.begin():
+    session = sessions()
+    try:
         yield session
+    except BaseException:
+        await _finish(session, commit=False)
+        raise
+    await _finish(session, commit=True)
+
+
+def _reads(request: Request) -> bool:
+    """Whether the request only reads (and so gets a session that takes no write lock)."""
+    return request.method in ("GET", "HEAD")
+
+
+async def _finish(session: Session, commit: bool) -> None:
+    """End the transaction on a worker thread, even if the request is being cancelled, and
+    outside the shared thread limit: a commit must never wait for a thread that a request
+    waiting on this transaction's locks holds (FastAPI ends its threaded dependencies so)."""
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_end, session, commit, limiter=anyio.CapacityLimiter(1))
+
+
+def _end(session: Session, commit: bool) -> None:
+    """Commit (or roll back) the request's transaction and give back its connection."""
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 # "function" scope commits before the response is sent: a client never sees 201 for a write
@@ -44,7 +78,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function",
 bearer = HTTPBearer(auto_error=False, description="The API token `replenish user create` printed.")
 
 
-def current_user(
+async def current_user(
     request: Request, session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Identity:
@@ -52,10 +86,23 @@ def current_user(
     if credentials is None:
         raise _unauthorized("a bearer token is required (Authorization: Bearer TOKEN)")
     verifier: TokenVerifier = request.app.state.verifier
-    identity = verifier.verify(session, credentials.credentials)
+    token = credentials.credentials
+    if _reads(request):
+        identity = await run_in_threadpool(verifier.verify, session, token)
+    else:
+        # A write's session takes SQLite's write lock at its first query: the token is checked
+        # in a read session of its own, so that no other writer waits on the check.
+        identity = await run_in_threadpool(_verify_apart, request, verifier, token)
     if identity is None:
         raise _unauthorized("the bearer token is unknown or revoked")
     return identity
+
+
+def _verify_apart(request: Request, verifier: TokenVerifier, token: str) -> Identity | None:
+    """Check `token` in a read transaction of its own."""
+    sessions: sessionmaker[Session] = request.app.state.read_sessions
+    with sessions() as session, session.begin():
+        return verifier.verify(session, token)
 
 
 CurrentUser = Annotated[Identity, Depends(current_user)]

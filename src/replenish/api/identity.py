@@ -37,7 +37,10 @@ NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,128}$")
 #: hashing cost only guards a leaked table, which no cost factor is needed to make unguessable.
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 #: Built once: every request runs it, and building a statement costs more than running it.
-_BY_TOKEN_ID = select(User).where(User.token_id == bindparam("token_id"))
+#: Plain columns, not the mapped row: nothing of the user is changed, so nothing is tracked.
+_BY_TOKEN_ID = select(
+    User.id, User.name, User.role, User.nation, User.producer, User.token_hash, User.revoked_at,
+).where(User.token_id == bindparam("token_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,26 +161,28 @@ class TokenVerifier:
         token_id, dot, secret = token.partition(".")
         if not dot or not secret or len(token_id) > 32 or len(secret) > 128:
             return None
-        row = session.scalar(_BY_TOKEN_ID, {"token_id": token_id})
+        row = session.execute(_BY_TOKEN_ID, {"token_id": token_id}).first()
         if row is None or row.revoked_at is not None:
             return None
+        identity = Identity(row.id, row.name, row.role, row.nation, row.producer)
         digest = hashlib.sha256(token.encode()).digest()
-        if self._remembers(row, digest):
-            return to_identity(row)
+        if self._remembers(identity.id, row.token_hash, digest):
+            return identity
         with self._lock:
-            if not self._remembers(row, digest) and not _argon2_matches(row.token_hash, secret):
+            if (not self._remembers(identity.id, row.token_hash, digest)
+                    and not _argon2_matches(row.token_hash, secret)):
                 return None
             expires = time.monotonic() + self.remember_seconds
-            self._remembered[row.id] = (digest, row.token_hash, expires)
-        return to_identity(row)
+            self._remembered[identity.id] = (digest, row.token_hash, expires)
+        return identity
 
-    def _remembers(self, row: User, digest: bytes) -> bool:
+    def _remembers(self, user_id: int, token_hash: str, digest: bytes) -> bool:
         """Whether this exact token was verified for this user, with this hash, recently."""
-        known = self._remembered.get(row.id)
+        known = self._remembered.get(user_id)
         if known is None:
             return False
         known_digest, known_hash, expires = known
-        return (expires > time.monotonic() and known_hash == row.token_hash
+        return (expires > time.monotonic() and known_hash == token_hash
                 and hmac.compare_digest(known_digest, digest))
 
 

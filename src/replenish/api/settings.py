@@ -30,6 +30,9 @@ class ServerSettings(BaseSettings):
     max_overflow: int = Field(default=20, ge=0, le=200)
     token_cache_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
     plan_workers: int = Field(default=1, ge=1, le=8)
+    telemetry: bool = Field(default=False, description=(
+        "OpenTelemetry traces, metrics and logs through FastAPI to the global providers. Off "
+        "by default: even with no provider set up, looking for one costs every request."))
 
     @model_validator(mode="after")
     def _check_pool(self) -> ServerSettings:

@@ -5,8 +5,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Float, Select, and_, case, func, literal, select
+from sqlalchemy import (
+    Date,
+    Float,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -59,7 +71,10 @@ def signed_quantity() -> ColumnElement[float]:
     return case((Movement.kind == "dispatch", -Movement.quantity), else_=Movement.quantity)
 
 
-def balances(as_of: date | None = None, nation: str | None = None) -> Select[str, str, float]:
+def balances(
+    as_of: date | ColumnElement[date] | None = None,
+    nation: str | ColumnElement[str] | None = None,
+) -> Select[str, str, float]:
     """On hand per (nation, item) from movements that occurred on or before `as_of`
     (of one nation only, when given, so the database sums no other nation's movements)."""
     query = select(
@@ -86,8 +101,24 @@ def stock_positions(
     session: Session, nation: str | None = None, as_of: date | None = None,
 ) -> list[Position]:
     """Every stock position (of one nation if given), on hand as of `as_of`, by nation."""
-    if nation is not None and session.get(NationRow, nation) is None:
+    query = _positions_query(nation is not None, as_of is not None)
+    rows = session.execute(query, {"nation": nation, "as_of": as_of}).all()
+    # Only an empty answer needs telling an unknown nation from one that holds nothing.
+    if not rows and nation is not None and session.get(NationRow, nation) is None:
         raise UnknownStock(f"unknown nation {nation!r}")
+    return [
+        Position(n, i, family, float(held_qty), float(floor), float(target))
+        for n, i, family, held_qty, floor, target in rows
+    ]
+
+
+@cache
+def _positions_query(by_nation: bool, dated: bool) -> Select[str, str, str, float, float, float]:
+    """The positions query with its nation and day as bound parameters, built once per shape:
+    a server reads positions on most requests, and building the statement costs more than
+    running it."""
+    nation = bindparam("nation", type_=String) if by_nation else None
+    as_of = bindparam("as_of", type_=Date) if dated else None
     held = balances(as_of, nation).subquery()
     query = (
         select(
@@ -102,7 +133,4 @@ def stock_positions(
     )
     if nation is not None:
         query = query.where(StockPosition.nation == nation)
-    return [
-        Position(n, i, family, float(held_qty), float(floor), float(target))
-        for n, i, family, held_qty, floor, target in session.execute(query)
-    ]
+    return query

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from replenish.api.auditing import record_write, was_recorded
@@ -13,7 +14,7 @@ from replenish.api.calendar import calendar
 from replenish.api.deps import Grant, SessionDep, permit
 from replenish.api.schemas.common import Code, errors
 from replenish.api.schemas.movements import MovementCreate, MovementPublic
-from replenish.ledger import list_movements, record_movement
+from replenish.ledger import MovementRecord, list_movements, record_movement
 from replenish.model import parse_month
 
 router = APIRouter(prefix="/movements", tags=["movements"])
@@ -26,11 +27,21 @@ IdempotencyKey = Annotated[str, Header(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 404, 409))
-def create_movement(
+async def create_movement(
     body: MovementCreate, key: IdempotencyKey, session: SessionDep,
     grant: Annotated[Grant, permit("movements.create")],
 ) -> MovementPublic:
     """Record a receipt, dispatch or adjustment; 409 if it would drive stock negative."""
+    # Async, so that the store work is one trip to a worker thread: on SQLite the write lock
+    # is held from its first query to the commit, and each trip adds a wait for the GIL.
+    record = await run_in_threadpool(record_request, session, grant, body, key)
+    return MovementPublic.from_record(record)
+
+
+def record_request(
+    session: Session, grant: Grant, body: MovementCreate, key: str,
+) -> MovementRecord:
+    """Record the movement `body` asks for, and audit it unless it is a replay."""
     # Keys are scoped to the caller: one client's key can neither replay nor block another's.
     record = record_movement(
         session, body.nation, body.item, body.kind, body.quantity, body.reason,
@@ -41,7 +52,7 @@ def create_movement(
     if not was_recorded(session, "movement.create", target):
         record_write(session, grant.user, "movement.create", target,
                      {**body.model_dump(), "idempotency_key": key})
-    return MovementPublic.from_record(record)
+    return record
 
 
 def opening_day(session: Session) -> date | None:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 
 from replenish.api.deps import Grant, SessionDep, permit
 from replenish.api.schemas.common import Code, errors
@@ -19,12 +20,15 @@ MIN_HOLDERS = 3
 
 
 @router.get("", responses=errors(401, 403, 404))
-def read_stocks(
+async def read_stocks(
     session: SessionDep, grant: Annotated[Grant, permit("stocks.read")],
     nation: Annotated[Code | None, Query(description="Member code (nations: their own).")] = None,
 ) -> list[PositionPublic]:
     """Stock positions on hand as the ledger has them, against floors and targets."""
-    positions = stock_positions(session, nation=grant.pick("nation", nation))
+    # The busiest route: async, so that only the query goes to a worker thread, not also the
+    # serialising of the answer (each trip to the thread pool is a hand-over of the GIL).
+    positions = await run_in_threadpool(stock_positions, session,
+                                        nation=grant.pick("nation", nation))
     return [PositionPublic.from_position(p) for p in positions]
 
 
