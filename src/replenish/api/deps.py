@@ -87,11 +87,11 @@ async def current_user(
         raise _unauthorized("a bearer token is required (Authorization: Bearer TOKEN)")
     verifier: TokenVerifier = request.app.state.verifier
     token = credentials.credentials
-    if _reads(request):
+    if _reads(request) or request.app.state.read_engine is request.app.state.engine:
         identity = await run_in_threadpool(verifier.verify, session, token)
     else:
-        # A write's session takes SQLite's write lock at its first query: the token is checked
-        # in a read session of its own, so that no other writer waits on the check.
+        # On SQLite a write's session takes the store's write lock at its first query: the
+        # token is checked in a read session of its own, so no other writer waits on the check.
         identity = await run_in_threadpool(_verify_apart, request, verifier, token)
     if identity is None:
         raise _unauthorized("the bearer token is unknown or revoked")
