@@ -37,6 +37,26 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         plan.timings["solve"] = time.perf_counter() - t0
         report("done", 1.0)
         return plan
+    if opts.decompose != "never":
+        from replenish.planning.decompose import (
+            GroupsFailed,
+            item_groups,
+            plan_by_groups,
+            should_decompose,
+        )
+
+        if should_decompose(scenario, opts, len(item_groups(scenario))):
+            try:
+                plan = apply_price_breaks(plan_by_groups(scenario, opts, report), scenario)
+            except GroupsFailed:
+                pass   # a group could not live within its budget shares: plan as one model
+            else:
+                if opts.compare_greedy:
+                    report("greedy", 0.9)
+                    plan.extra["greedy"] = _compare_greedy(scenario, plan, score_plan,
+                                                           plan_greedy)
+                report("done", 1.0)
+                return plan
     report("build", 0.0)
     t0 = time.perf_counter()
     built = build_model(scenario, opts)

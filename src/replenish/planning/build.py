@@ -39,15 +39,17 @@ def value_scale(scenario: Scenario) -> float:
     return float(np.median(costs)) if costs else 1.0
 
 
-def build_model(scenario: Scenario, options: PlanOptions) -> BuiltModel:
+def build_model(scenario: Scenario, options: PlanOptions,
+                scale: float | None = None) -> BuiltModel:
     """Index the scenario and define every constraint group; raise InfeasiblePlan early for
-    committed pledges nothing can cover."""
+    committed pledges nothing can cover. `scale` overrides the objective scale (so that parts
+    of one scenario planned apart share one unit)."""
     ix = build_index(scenario)
     check_pledges_coverable(ix)
     m = Model()
     v: Vars = {}
     info: Info = {}
-    scale = value_scale(scenario)
+    scale = value_scale(scenario) if scale is None else scale
     define_orders(m, ix, v, scale)
     define_expansion(m, ix, v, info, scale)
     define_donations(m, ix, v, info, scale)
@@ -58,7 +60,7 @@ def build_model(scenario: Scenario, options: PlanOptions) -> BuiltModel:
     define_commitment(m, ix, v, info)
     define_requirements(m, ix, v, info, scale)
     define_sustainment(m, ix, v, info, scale)
-    define_budgets(m, ix, v, info)
+    define_budgets(m, ix, v, info, options)
     if not options.integer:
         m.integer = [np.zeros_like(a) for a in m.integer]
     return BuiltModel(m, ix, v, info, scale)

@@ -82,11 +82,14 @@ def build_index(scenario: Scenario) -> PlanIndex:
     lines = list(scenario.lines)
     pledged = {(p.donor, p.item) for p in scenario.pledges if p.status == "committed"}
     channels: list[tuple[str, str, int, int, int]] = []
+    for_recipient = set(buyers_for_recipients(scenario))
     for li, line in enumerate(lines):
         for b in members:
             p = pos_of.get((b, line.item))
             if p is not None and (target[p] > 0 or floor[p] > 0 or (b, line.item) in pledged):
                 channels.append((b, b, li, p, -1))
+            if b not in for_recipient:
+                continue
             for r in recipients:
                 if line.item in needs[r]:
                     channels.append((b, r, li, -1, rec_pos[r]))
@@ -115,6 +118,24 @@ def build_index(scenario: Scenario) -> PlanIndex:
         requirements=requirements, alloc_req=alloc_req, alloc_item=alloc_item,
         req_value=req_value, ri_rec=ri_rec, ri_item=ri_item, ri_of=ri_of,
     )
+
+
+def buyers_for_recipients(scenario: Scenario) -> list[str]:
+    """Members who may order from a line for a recipient.
+
+    Every member may, but in joint mode a member without a budget limit dominates all others
+    there: such an order counts the same towards the line's capacity and commitment whoever
+    places it, and only the buyer's budget tells them apart. So when one exists, only the first
+    such member buys for recipients: the same optimum with 1/n of those order columns (which
+    are most of the model). National mode keeps every buyer, since there each buyer's own
+    orders underwrite its own expansion.
+    """
+    members = [n.code for n in scenario.members]
+    if scenario.settings.procurement == "joint":
+        unlimited = [n.code for n in scenario.members if n.annual_budget is None]
+        if unlimited:
+            return unlimited[:1]
+    return members
 
 
 def _positions(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,3 +22,8 @@ class PlanOptions:
     verbose: bool = False             # show the solver log
     integer: bool = True              # whole quantities for integer items
     compare_greedy: bool = True       # also plan greedily and report the improvement
+    decompose: str = "auto"           # "auto", "always" or "never": plan item groups apart
+    budget_rounds: int = 3            # rounds of moving budget between groups, at most
+    budgets: bool = True              # False: budgets are measured but not enforced
+    #: per (member, year, item) spending limits replacing the scenario's annual budgets
+    budget_limits: Mapping[tuple[str, int, str], float] | None = None

@@ -148,6 +148,14 @@ def _fulfilment(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> lis
     if v["f"].size == 0:
         return []
     q = _values(v["f"], val, ix.integer[ix.alloc_item])
+    # solver tolerance may deliver a requirement a few millionths over its quantity: trim
+    # the excess from the largest allocation so the files never over-fill a requirement
+    total = np.bincount(ix.alloc_req, q.sum(axis=1), len(ix.requirements))
+    quantity = np.array([r.quantity for r in ix.requirements], float)
+    for r in np.flatnonzero(total > quantity):
+        a = np.flatnonzero(ix.alloc_req == r)
+        k, t = np.unravel_index(np.argmax(q[a]), q[a].shape)
+        q[a[k], t] = round(max(0.0, q[a[k], t] - (total[r] - quantity[r])), 6)
     out = []
     for a, t in zip(*np.nonzero(q > 0), strict=True):
         req = ix.requirements[ix.alloc_req[a]]

@@ -26,10 +26,32 @@ class Solution:
     col_dual: np.ndarray | None
     mip: bool
     gap: float
+    bound: float      # of the LP relaxation (the objective itself for an LP); nan if unknown
 
 
 def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
     """Pass the arrays to HiGHS, solve, and return primal (and duals for an LP)."""
+    h = new_highs(options)
+    integer = pass_model(h, built, integrality=True)
+    mip = bool(integer.any())
+    lp_bound = None
+    duals: dict[str, np.ndarray] = {}
+    if mip:
+        lower, upper, _cost, _int = built.model.column_arrays()
+        lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals)
+    else:
+        h.run()
+    if mip and h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        # the restricted problems had no whole-number completion: solve the full MIP
+        h = new_highs(options)
+        pass_model(h, built, integrality=True)
+        h.run()
+    return read_solution(h, mip, lp_bound, duals)
+
+
+def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.ndarray:
+    """Give HiGHS the built model (as an LP unless `integrality`); returns which columns are
+    integer."""
     m = built.model
     lower, upper, cost, integer = m.column_arrays()
     a = m.matrix()
@@ -42,23 +64,29 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data
-    mip = bool(integer.any())
-    if mip:
+    if integrality and integer.any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
                            for b in integer]
-    h = _highs(options)
     h.passModel(lp)
-    lp_bound = None
+    return integer
+
+
+def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
+                 upper: np.ndarray) -> Solution:
+    """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
+    fails; read the solution."""
     duals: dict[str, np.ndarray] = {}
-    if mip:
-        lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals)
-    else:
+    lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        n = len(integer)
+        h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
         h.run()
-    if mip and h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        # the restricted problems had no whole-number completion: solve the full MIP
-        h = _highs(options)
-        h.passModel(lp)
-        h.run()
+    return read_solution(h, True, lp_bound, duals)
+
+
+def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
+                  duals: dict[str, np.ndarray]) -> Solution:
+    """The solution in `h`, or a named InfeasiblePlan."""
     status = h.getModelStatus()
     if status in (highspy.HighsModelStatus.kInfeasible,
                   highspy.HighsModelStatus.kUnboundedOrInfeasible):
@@ -81,6 +109,8 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
         col_dual=duals.get("col"),
         mip=mip,
         gap=_gap(float(info.objective_function_value), lp_bound) if mip else 0.0,
+        bound=(lp_bound if lp_bound is not None else float("nan")) if mip
+        else float(info.objective_function_value),
     )
 
 
@@ -101,7 +131,7 @@ def _quiet_stdout(quiet: bool) -> Iterator[None]:
         os.close(devnull)
 
 
-def _highs(options: PlanOptions) -> highspy.Highs:
+def new_highs(options: PlanOptions) -> highspy.Highs:
     with _quiet_stdout(not options.verbose):
         h = highspy.Highs()
     h.setOptionValue("output_flag", options.verbose)

@@ -1,0 +1,350 @@
+"""Plan a large scenario by item groups that share nothing but members' budgets.
+
+Items are coupled by family requirements (any item of the family meets them), by
+sustainment (a platform and every munition it can use) and by budgets; lines, pledges, stocks
+and floors each concern one item. The connected groups of the first two are independent
+planning problems once each member's budget is shared out between them, and HiGHS solves
+many small models far faster than one large one: the budget rows are dense (every order of a
+member in a year) and make each simplex iteration of the monolithic model slow.
+
+Resource-directive coordination:
+
+1. every group is solved as an LP with budgets measured but not enforced; the sum of these
+   optima is a lower bound on the whole plan's objective (budgets dropped, nothing else), and
+   each group's spending per member and year is what it would buy with money to spare;
+2. where a member's spending in a year fits its budget, every group gets what it asked for
+   plus a share of the rest; where it does not, the budget is shared in proportion to what
+   each group asked for;
+3. every group is planned (whole numbers included) within its shares; while time allows,
+   budget moves from groups where a unit of money is worth less (the budget row's shadow
+   price) to groups where it is worth more, and a round is kept only if it improves the
+   total.
+
+The shares of one member and year always add up to its budget, so every combination is a
+feasible plan; the gap to the bound of step 1 is reported as the plan's relaxation gap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import Any
+
+import highspy
+import numpy as np
+
+from replenish.errors import InfeasiblePlan
+from replenish.model import Scenario
+from replenish.planning.build import build_model, value_scale
+from replenish.planning.options import PlanOptions
+from replenish.planning.result import Plan
+from replenish.planning.solve import (
+    Solution,
+    new_highs,
+    pass_model,
+    read_solution,
+    solve_guided,
+)
+
+Progress = Callable[[str, float], None]
+#: a model at least this large (order columns) is planned by groups when decompose="auto"
+AUTO_COLUMNS = 150_000
+#: fraction of the budget of a (member, year) moved per rebalancing round, at most
+STEP = 0.3
+
+
+def item_groups(scenario: Scenario) -> list[list[str]]:
+    """Items that must be planned together, each group in file order, groups by first item."""
+    codes = [i.code for i in scenario.items]
+    parent = {c: c for c in codes}
+
+    def find(c: str) -> str:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    def union(group: list[str]) -> None:
+        roots = [find(c) for c in group]
+        for r in roots[1:]:
+            parent[r] = roots[0]
+
+    for q in scenario.requirements:
+        if q.family:
+            union(scenario.family_items(q.family))
+    fits: dict[str, list[str]] = {}
+    for c in scenario.compatibility:
+        fits.setdefault(c.platform, []).append(c.munition)
+    for u in scenario.consumption:
+        union([u.platform, u.munition, *fits.get(u.platform, [])])
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        groups.setdefault(find(code), []).append(code)
+    return list(groups.values())
+
+
+def sub_scenario(scenario: Scenario, items: list[str]) -> Scenario:
+    """The part of a scenario that concerns only `items` (every nation kept)."""
+    keep = set(items)
+    families = {scenario.item(c).family for c in items}
+    lines = tuple(ln for ln in scenario.lines if ln.item in keep)
+    made = {(ln.producer, ln.item) for ln in lines}
+    return dataclasses.replace(
+        scenario,
+        items=tuple(i for i in scenario.items if i.code in keep),
+        stocks=tuple(s for s in scenario.stocks if s.item in keep),
+        compatibility=tuple(c for c in scenario.compatibility
+                            if c.munition in keep and c.platform in keep),
+        requirements=tuple(q for q in scenario.requirements
+                           if ((q.item in keep) if q.item else (q.family in families))),
+        pledges=tuple(p for p in scenario.pledges if p.item in keep),
+        lines=lines,
+        fielded=tuple(f for f in scenario.fielded if f.platform in keep),
+        consumption=tuple(u for u in scenario.consumption if u.platform in keep),
+        training=tuple(t for t in scenario.training if t.platform in keep),
+        price_breaks=tuple(b for b in scenario.price_breaks if (b.producer, b.item) in made),
+    )
+
+
+def should_decompose(scenario: Scenario, options: PlanOptions, groups: int) -> bool:
+    """Planning by groups is exact without budgets and near-exact with them; "auto" uses it
+    where one model would be too large to solve quickly."""
+    if options.decompose == "never" or groups < 2:
+        return False
+    if options.decompose == "always":
+        return True
+    members = len(scenario.members)
+    order_columns = len(scenario.lines) * members * scenario.horizon
+    return order_columns >= AUTO_COLUMNS
+
+
+class GroupsFailed(Exception):
+    """A group had no plan within its budget shares: plan the scenario as one model."""
+
+
+class _Group:
+    """One item group's model, kept alive in HiGHS so that adding its budget rows and moving
+    money between rounds re-solve from the last basis instead of from scratch."""
+
+    def __init__(self, scenario: Scenario, options: PlanOptions, scale: float) -> None:
+        self.scenario = scenario
+        self.built = build_model(scenario, dataclasses.replace(options, budgets=False),
+                                 scale=scale)
+        self.keys: list[tuple[str, int, str]] = list(self.built.info.get("spend_keys", []))
+        self.h = new_highs(options)
+        self.integer = pass_model(self.h, self.built, integrality=False)
+        self.base_rows = self.built.model.n_rows
+        self.plan: Plan | None = None
+        self.binding: list[dict[str, Any]] = []
+
+    def relax(self) -> tuple[float, np.ndarray]:
+        """Solve the LP relaxation as it stands; its objective and column values."""
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise GroupsFailed(self.h.modelStatusToString(self.h.getModelStatus()))
+        return (float(self.h.getInfo().objective_function_value) * self.built.scale,
+                np.asarray(self.h.getSolution().col_value))
+
+    def demand(self, x: np.ndarray) -> np.ndarray:
+        return (np.asarray(self.built.info["item_spend"] @ x) if self.keys
+                else np.zeros(0))
+
+    def add_budget_rows(self, share: np.ndarray) -> None:
+        """One row per (member, year, item) this group may spend on, at most its share."""
+        if not self.keys:
+            return
+        a = self.built.info["item_spend"].tocsr()
+        self.h.addRows(len(self.keys), np.full(len(self.keys), -np.inf), share,
+                       int(a.nnz), a.indptr[:-1].astype(np.int32),
+                       a.indices.astype(np.int32), a.data)
+
+    def set_shares(self, share: np.ndarray) -> None:
+        if self.keys:
+            n = len(self.keys)
+            rows = np.arange(self.base_rows, self.base_rows + n, dtype=np.int32)
+            self.h.changeRowsBounds(n, rows, np.full(n, -np.inf), share)  # type: ignore[attr-defined]
+
+    def prices(self) -> np.ndarray:
+        """Objective improvement per unit of money added to each key's share, >= 0."""
+        if not self.keys:
+            return np.zeros(0)
+        dual = np.asarray(self.h.getSolution().row_dual)
+        return np.abs(dual[self.base_rows:self.base_rows + len(self.keys)]) * self.built.scale
+
+    def plan_whole(self) -> Solution:
+        """Whole numbers where the scenario needs them, guided by the relaxation."""
+        lower, upper, _cost, integer = self.built.model.column_arrays()
+        if not integer.any():
+            self.h.run()
+            return read_solution(self.h, False, None, {})
+        n = len(integer)
+        self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integer.astype(np.uint8))
+        return solve_guided(self.h, integer, lower, upper)
+
+
+def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -> Plan:
+    """Plan each item group within its shares of the budgets; merge the group plans."""
+    from replenish.planning.explain import explain_binding
+    from replenish.planning.readback import assign_solution
+
+    t0 = time.perf_counter()
+    deadline = t0 + options.time_limit
+    scale = value_scale(scenario)
+    budget = {n.code: n.annual_budget for n in scenario.members
+              if n.annual_budget is not None}
+    parts = item_groups(scenario)
+    groups: list[_Group] = []
+    bound, demands = 0.0, []
+    for k, items in enumerate(parts):
+        report(f"bound {k + 1}/{len(parts)}", 0.05 + 0.25 * k / len(parts))
+        g = _Group(sub_scenario(scenario, items), options, scale)
+        objective, x = g.relax()
+        bound += objective
+        demands.append(g.demand(x))
+        groups.append(g)
+    # every key belongs to one group; a key's segment is its (member, year) budget
+    offsets = np.cumsum([0] + [len(g.keys) for g in groups])
+    all_keys = [key for g in groups for key in g.keys]
+    seg_names = sorted({(b, y) for b, y, _ in all_keys})
+    seg_of = {name: j for j, name in enumerate(seg_names)}
+    segment = np.array([seg_of[(b, y)] for b, y, _ in all_keys], np.int64)
+    limit = np.array([budget[b] for b, _ in seg_names], float)
+    shares = initial_shares(np.concatenate(demands) if all_keys else np.zeros(0), segment,
+                            limit)
+    t_bound = time.perf_counter()
+
+    def part(values: np.ndarray, k: int) -> np.ndarray:
+        return values[offsets[k]:offsets[k + 1]]
+
+    lp_objective = np.zeros(len(groups))
+    for k, g in enumerate(groups):
+        report(f"budgets {k + 1}/{len(groups)}", 0.3 + 0.2 * k / len(groups))
+        g.add_budget_rows(part(shares, k))
+        lp_objective[k] = g.relax()[0]
+    rounds = 0
+    while all_keys and time.perf_counter() < deadline - 1.0 and rounds < options.budget_rounds:
+        prices = np.concatenate([g.prices() for g in groups])
+        new = rebalance(shares, prices, segment, limit)
+        changed = [k for k in range(len(groups))
+                   if not np.allclose(part(new, k), part(shares, k), rtol=1e-6)]
+        if not changed:
+            break
+        rounds += 1
+        trial = lp_objective.copy()
+        for k in changed:
+            groups[k].set_shares(part(new, k))
+            trial[k] = groups[k].relax()[0]
+        if trial.sum() >= lp_objective.sum() - 1e-7 * max(1.0, abs(lp_objective.sum())):
+            for k in changed:     # no better: back to the last shares
+                groups[k].set_shares(part(shares, k))
+                groups[k].relax()
+            break
+        shares, lp_objective = new, trial
+    t_share = time.perf_counter()
+    budget_binding = _budget_binding(groups, seg_names, segment)
+    for k, g in enumerate(groups):
+        report(f"group {k + 1}/{len(groups)}", 0.5 + 0.4 * k / len(groups))
+        try:
+            sol = g.plan_whole()
+        except InfeasiblePlan as exc:
+            raise GroupsFailed(str(exc)) from None
+        g.plan = assign_solution(g.built, sol)
+        g.binding = explain_binding(g.built, sol)
+        g.h = None   # type: ignore[assignment]   # free the solver's memory
+    plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
+    binding = [b for g in groups for b in g.binding] + budget_binding
+    binding.sort(key=lambda f: (-f["value"], f["name"]))
+    plan.binding = binding[:8]
+    plan.timings.update(build=0.0, solve=time.perf_counter() - t0, bound=t_bound - t0,
+                        share_budgets=t_share - t_bound)
+    gap = abs(plan.objective - bound) / max(1.0, abs(plan.objective))
+    plan.extra["model"] = {
+        "variables": sum(g.built.model.n_cols for g in groups),
+        "constraints": sum(g.built.model.n_rows for g in groups) + len(all_keys),
+        "integer": any(i.integer for i in scenario.items),
+        "relaxation_gap": round(gap, 6),
+        "decomposition": {"groups": len(groups),
+                          "largest_group_items": max(len(g.scenario.items) for g in groups),
+                          "lower_bound": round(bound, 4), "budget_rounds": rounds},
+    }
+    return plan
+
+
+def _budget_binding(groups: list[_Group], seg_names: list[tuple[str, int]],
+                    segment: np.ndarray) -> list[dict[str, Any]]:
+    """A member's budget in a year binds as much as its dearest share (shadow price)."""
+    if not seg_names:
+        return []
+    prices = np.concatenate([g.prices() for g in groups])
+    top = np.zeros(len(seg_names))
+    np.maximum.at(top, segment, prices)
+    out = []
+    for (b, y), price in zip(seg_names, top.tolist(), strict=True):
+        gain = price * 1e6
+        if gain > 1e-6:
+            out.append(dict(kind="budget", name=f"{b} year {y + 1}", value=round(gain, 4),
+                            shadow_price=round(price, 9),
+                            message=(f"one million more in {b}'s budget for year {y + 1} "
+                                     f"would improve the plan by up to {gain:,.0f}")))
+    return out
+
+
+def initial_shares(demand: np.ndarray, segment: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Share each budget (segment) between its keys in proportion to their demand; money left
+    over is shared the same way, or equally where nobody asked for any."""
+    demand = np.maximum(demand, 0.0)
+    total = np.bincount(segment, demand, len(limit))
+    count = np.bincount(segment, minlength=len(limit)).astype(float)
+    t = total[segment]
+    weight = np.where(t > 0, demand / np.where(t > 0, t, 1.0), 1.0 / np.maximum(count, 1)[segment])
+    return weight * limit[segment]
+
+
+def rebalance(shares: np.ndarray, prices: np.ndarray, segment: np.ndarray,
+              limit: np.ndarray) -> np.ndarray:
+    """Move money towards the keys where it is worth most: each budget keeps its total; a
+    key's share grows with how far its shadow price is above its budget's mean."""
+    n = len(limit)
+    count = np.maximum(np.bincount(segment, minlength=n), 1)
+    mean = np.bincount(segment, prices, n) / count
+    top = np.zeros(n)
+    np.maximum.at(top, segment, prices)
+    rel = np.where(top[segment] > 0,
+                   (prices - mean[segment]) / np.where(top[segment] > 0, top[segment], 1.0), 0.0)
+    moved = shares * (1.0 + STEP * rel)
+    total = np.bincount(segment, moved, n)
+    t = total[segment]
+    return np.where(t > 0, moved / np.where(t > 0, t, 1.0), 0.0) * limit[segment]
+
+
+def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
+    """One plan from the plans of disjoint item groups, rows in a fixed order."""
+    if not plans:
+        raise InfeasiblePlan(["no item group could be planned"])
+    worse = sorted({p.status for p in plans} - {"optimal"})
+    merged = Plan(method=plans[0].method, status=worse[0] if worse else "optimal",
+                  objective=sum(p.objective for p in plans), procurement=plans[0].procurement)
+    item_rank = {i.code: k for k, i in enumerate(scenario.items)}
+    nation_rank = {n.code: k for k, n in enumerate(scenario.nations)}
+    for p in plans:
+        merged.donations += p.donations
+        merged.orders += p.orders
+        merged.production += p.production
+        merged.expansions += p.expansions
+        merged.stocks += p.stocks
+        merged.fulfilment += p.fulfilment
+        merged.sustainment += p.sustainment
+        merged.floor_breaches += p.floor_breaches
+        merged.expansion_shares.update(p.expansion_shares)
+    merged.donations.sort(key=lambda d: (d.dispatch_month, d.donor, d.recipient, d.item,
+                                         d.pledge or ""))
+    merged.orders.sort(key=lambda o: (o.production_month, o.producer, o.item, o.buyer,
+                                      o.destination))
+    merged.production.sort(key=lambda r: (r.producer, item_rank[r.item], r.month))
+    merged.expansions.sort(key=lambda e: (e.producer, item_rank[e.item], e.buyer or ""))
+    merged.stocks.sort(key=lambda s: (nation_rank[s.nation], item_rank[s.item], s.month))
+    merged.fulfilment.sort(key=lambda f: (f.requirement, f.arrival_month, f.item))
+    merged.sustainment.sort(key=lambda r: (nation_rank[r.recipient], item_rank[r.platform],
+                                           r.month))
+    return merged

@@ -1,0 +1,155 @@
+"""Planning by item groups: the groups, their sub-scenarios, budget shares, and the merged plan
+(which must pass the independent checker, equal the one-model optimum where budgets do not
+bind, and stay within the reported gap of the bound where they do)."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from replenish.model.records import Scenario
+from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.check import check_plan, check_summary
+from replenish.planning.decompose import (
+    initial_shares,
+    item_groups,
+    rebalance,
+    should_decompose,
+    sub_scenario,
+)
+from replenish.planning.output import summary_dict, write_plan
+from replenish.planning.result import Plan
+from replenish.scenario.generator import generate_scenario
+
+ALWAYS = PlanOptions(compare_greedy=False, decompose="always")
+NEVER = PlanOptions(compare_greedy=False, decompose="never")
+
+
+def _unlimited(scenario: Scenario) -> Scenario:
+    nations = tuple(dataclasses.replace(n, annual_budget=None) for n in scenario.nations)
+    return dataclasses.replace(scenario, nations=nations)
+
+
+def _checked(scenario: Scenario, plan: Plan) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        write_plan(plan, scenario, out, summary_dict(plan, scenario))
+        assert check_plan(scenario, out) == []
+        assert check_summary(scenario, out) == []
+
+
+def test_groups_join_family_requirements_and_sustainment() -> None:
+    sc = generate_scenario(4, 30, 6, 3)
+    groups = item_groups(sc)
+    where = {c: k for k, g in enumerate(groups) for c in g}
+    assert sorted(c for g in groups for c in g) == sorted(i.code for i in sc.items)
+    for q in sc.requirements:
+        if q.family:
+            assert len({where[c] for c in sc.family_items(q.family)}) == 1
+    fits: dict[str, set[str]] = {}
+    for c in sc.compatibility:
+        fits.setdefault(c.platform, set()).add(c.munition)
+    for u in sc.consumption:
+        together = {u.platform, u.munition} | fits.get(u.platform, set())
+        assert len({where[c] for c in together}) == 1
+    # items tied to nothing else stand alone
+    tied = {c for q in sc.requirements if q.family for c in sc.family_items(q.family)}
+    tied |= {c for u in sc.consumption for c in {u.platform, u.munition}
+             | fits.get(u.platform, set())}
+    assert all(len(g) == 1 for g in groups if not set(g) & tied)
+    assert len(groups) > 1
+
+
+def test_sub_scenario_keeps_only_its_items() -> None:
+    sc = generate_scenario(4, 30, 6, 3)
+    group = max(item_groups(sc), key=len)
+    sub = sub_scenario(sc, group)
+    keep = set(group)
+    assert {i.code for i in sub.items} == keep
+    assert {s.item for s in sub.stocks} <= keep
+    assert {ln.item for ln in sub.lines} == {ln.item for ln in sc.lines if ln.item in keep}
+    assert all((q.item in keep) if q.item else set(sub.family_items(q.family or "")) <= keep
+               for q in sub.requirements)
+    assert all(u.platform in keep and u.munition in keep for u in sub.consumption)
+    assert sub.nations == sc.nations
+    # the groups' parts add up to the scenario
+    parts = [sub_scenario(sc, g) for g in item_groups(sc)]
+    assert sum(len(p.stocks) for p in parts) == len(sc.stocks)
+    assert sum(len(p.requirements) for p in parts) == len(sc.requirements)
+    assert sum(len(p.lines) for p in parts) == len(sc.lines)
+
+
+def test_initial_shares_add_up_to_each_budget() -> None:
+    # keys 0-1 share budget 0, keys 2-3 budget 1, keys 4-5 budget 2
+    demand = np.array([30.0, 10.0, 0.0, 0.0, 5.0, 0.0])
+    segment = np.array([0, 0, 1, 1, 2, 2])
+    limit = np.array([20.0, 8.0, 100.0])
+    shares = initial_shares(demand, segment, limit)
+    assert np.allclose(np.bincount(segment, shares), limit)
+    assert np.allclose(shares[:2], [15.0, 5.0])     # oversubscribed: by demand
+    assert np.allclose(shares[2:4], [4.0, 4.0])     # nobody asked: equal halves
+    assert np.allclose(shares[4:], [100.0, 0.0])    # spare money goes where it is asked for
+
+
+def test_rebalance_moves_money_to_the_higher_price() -> None:
+    shares = np.array([10.0, 10.0, 5.0, 5.0])
+    prices = np.array([1.0, 3.0, 0.0, 0.0])
+    segment = np.array([0, 0, 1, 1])
+    new = rebalance(shares, prices, segment, np.array([20.0, 10.0]))
+    assert np.allclose(np.bincount(segment, new), [20.0, 10.0])
+    assert new[1] > 10.0 > new[0]
+    assert np.allclose(new[2:], [5.0, 5.0])          # no price: nothing moves
+
+
+def test_auto_decomposes_only_large_scenarios() -> None:
+    small = generate_scenario(3, 10, 6, 1)
+    assert not should_decompose(small, PlanOptions(), len(item_groups(small)))
+    assert should_decompose(small, ALWAYS, len(item_groups(small)))
+    assert not should_decompose(small, NEVER, 5)
+    large = generate_scenario(32, 200, 36, 1)
+    assert should_decompose(large, PlanOptions(), len(item_groups(large)))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.tuples(st.integers(2, 4), st.integers(8, 14), st.integers(3, 8),
+                 st.integers(0, 2**20)))
+def test_without_budgets_groups_give_the_one_model_optimum(size: tuple[int, ...]) -> None:
+    sc = _unlimited(generate_scenario(*size))
+    apart = plan_scenario(sc, ALWAYS)
+    whole = plan_scenario(sc, NEVER)
+    assert apart.status == whole.status == "optimal"
+    tol = 2e-4 * max(1.0, abs(whole.objective))      # both within HiGHS's MIP gap 1e-4
+    assert abs(apart.objective - whole.objective) <= tol
+    _checked(sc, apart)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.tuples(st.integers(2, 4), st.integers(8, 14), st.integers(3, 14),
+                 st.integers(0, 2**20)))
+def test_with_budgets_the_merged_plan_is_valid_and_bounded(size: tuple[int, ...]) -> None:
+    sc = generate_scenario(*size)
+    apart = plan_scenario(sc, ALWAYS)
+    whole = plan_scenario(sc, NEVER)
+    _checked(sc, apart)
+    info = apart.extra["model"]["decomposition"]
+    # the bound (budgets dropped, relaxed) is below both plans; the merged plan is no better
+    # than the one model's relaxation bound, and the reported gap covers its distance
+    scale = max(1.0, abs(whole.objective))
+    assert info["lower_bound"] <= whole.objective + 1e-6 * scale
+    whole_bound = whole.objective - whole.extra["model"]["relaxation_gap"] * scale
+    assert apart.objective >= whole_bound - 1e-6 * scale
+    gap = apart.extra["model"]["relaxation_gap"]
+    assert apart.objective - info["lower_bound"] <= (gap + 1e-6) * max(1.0, abs(apart.objective))
+
+
+def test_same_scenario_same_decomposed_plan() -> None:
+    sc = generate_scenario(3, 14, 8, 11)
+    a, b = plan_scenario(sc, ALWAYS), plan_scenario(sc, ALWAYS)
+    assert a.orders == b.orders and a.donations == b.donations and a.stocks == b.stocks
+    assert a.objective == pytest.approx(b.objective)
