@@ -173,14 +173,16 @@ class _Group:
         return np.abs(dual[self.base_rows:self.base_rows + len(self.keys)]) * self.built.scale
 
     def plan_whole(self) -> Solution:
-        """Whole numbers where the scenario needs them, guided by the relaxation."""
+        """Whole numbers where the scenario needs them, guided by the relaxation solved last
+        (whose duals the returned solution carries)."""
         lower, upper, _cost, integer = self.built.model.column_arrays()
         if not integer.any():
-            self.h.run()
             return read_solution(self.h, False, None, {})
+        relaxed = (float(self.h.getInfo().objective_function_value),
+                   np.asarray(self.h.getSolution().col_value))
         n = len(integer)
         self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integer.astype(np.uint8))
-        return solve_guided(self.h, integer, lower, upper)
+        return solve_guided(self.h, integer, lower, upper, relaxed)
 
 
 def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -> Plan:

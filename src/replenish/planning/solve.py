@@ -72,11 +72,15 @@ def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.nda
 
 
 def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
-                 upper: np.ndarray) -> Solution:
+                 upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None
+                 ) -> Solution:
     """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
-    fails; read the solution."""
+    fails; read the solution. With `relaxed`, `h` holds that relaxation's solution."""
     duals: dict[str, np.ndarray] = {}
-    lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals)
+    if relaxed is not None:
+        solution = h.getSolution()
+        duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
+    lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed)
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         n = len(integer)
         h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
@@ -144,27 +148,32 @@ def new_highs(options: PlanOptions) -> highspy.Highs:
 
 
 def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
-                                upper: np.ndarray, duals: dict[str, np.ndarray]) -> float:
+                                upper: np.ndarray, duals: dict[str, np.ndarray],
+                                relaxed: tuple[float, np.ndarray] | None = None) -> float:
     """Solve the LP relaxation, then the MIP with the relaxation's whole values held.
 
     In these flow models almost every whole-number column of the relaxation's optimum is
-    already whole (and most are zero). First every such column is fixed at its value, leaving
-    HiGHS only the few fractional ones to settle; if that has no completion, only the unused
-    (zero) columns stay fixed. Either way a small MIP that closes in moments where the full
-    MIP takes minutes. Returns the relaxation's bound, which certifies the gap.
+    already whole (and most are zero). First every such column is held at its value, leaving
+    HiGHS only the few fractional ones to settle; if that has no completion, only the unused (zero)
+    columns stay held. Either way a small MIP that closes in moments where the full MIP takes
+    minutes. `relaxed` (objective, values) skips solving a relaxation already solved; duals
+    then come from `h`'s current solution. Returns the relaxation's bound.
     """
-    h.setOptionValue("solve_relaxation", True)
-    h.run()
-    h.setOptionValue("solve_relaxation", False)
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if relaxed is None:
+        h.setOptionValue("solve_relaxation", True)
         h.run()
-        return float("nan")
-    bound = float(h.getInfo().objective_function_value)
-    relaxed = h.getSolution()
-    x = np.asarray(relaxed.col_value)
-    if relaxed.dual_valid:
-        duals["row"] = np.asarray(relaxed.row_dual)
-        duals["col"] = np.asarray(relaxed.col_dual)
+        h.setOptionValue("solve_relaxation", False)
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.run()
+            return float("nan")
+        bound = float(h.getInfo().objective_function_value)
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value)
+        if solution.dual_valid:
+            duals["row"] = np.asarray(solution.row_dual)
+            duals["col"] = np.asarray(solution.col_dual)
+    else:
+        bound, x = relaxed
     whole = np.flatnonzero(integer & (np.abs(x - np.round(x)) < 1e-9))
     if whole.size:
         held = np.round(x[whole])
