@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from replenish.cli import run
-from replenish.planning.check import check_plan
+from replenish.planning.check import check_plan, check_summary
 from replenish.scenario.reader import read_scenario
 
 ROOT = Path(__file__).parents[2]
@@ -127,3 +127,22 @@ def test_unknown_method_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert run(["plan", str(SMALL), "--out", str(tmp_path), "--method", "magic"]) == 2
     assert "magic" in capsys.readouterr().err
     assert not (tmp_path / "summary.json").exists()
+
+
+def test_unknown_decompose_mode_exits_2(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["plan", str(SMALL), "--out", str(tmp_path), "--decompose", "sometimes"]) == 2
+    err = capsys.readouterr().err
+    assert "--decompose" in err and "sometimes" in err
+    assert not (tmp_path / "summary.json").exists()
+
+
+def test_decomposed_demo_plan_passes_the_checker(tmp_path: Path) -> None:
+    assert run(["plan", str(EXAMPLE), "--out", str(tmp_path), "--decompose", "always",
+                "--no-greedy"]) == 0
+    s = _summary(tmp_path)
+    assert s["model"]["decomposition"]["groups"] > 1
+    assert s["model"]["decomposition"]["lower_bound"] <= s["objective"] * (1 + 1e-6)
+    sc = read_scenario(EXAMPLE)
+    assert check_plan(sc, tmp_path) == []
+    assert check_summary(sc, tmp_path) == []

@@ -28,16 +28,21 @@ def plan(
     no_greedy: Annotated[bool, typer.Option("--no-greedy",
                                             help="skip the greedy comparison")] = False,
     verbose: Annotated[bool, typer.Option(help="show the solver log")] = False,
+    decompose: Annotated[str, typer.Option(
+        help="plan item groups apart: auto (large scenarios), always or never")] = "auto",
 ) -> None:
     """Plan donations, orders and expansion month by month; write the plan files."""
     if method not in ("optimal", "greedy"):
         raise ScenarioError([Problem("--method", None, None,
                                      f"expected optimal or greedy, got {method!r}")])
+    if decompose not in ("auto", "always", "never"):
+        raise ScenarioError([Problem("--decompose", None, None,
+                                     f"expected auto, always or never, got {decompose!r}")])
     t0 = time.perf_counter()
     sc = read_scenario(scenario)
     read_s = time.perf_counter() - t0
     opts = PlanOptions(method=method, time_limit=time_limit, verbose=verbose,
-                       compare_greedy=not no_greedy)
+                       compare_greedy=not no_greedy, decompose=decompose)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True,
                   disable=verbose) as bar:
