@@ -50,8 +50,12 @@ from replenish.planning.solve import (
 Progress = Callable[[str, float], None]
 #: a model at least this large (order columns) is planned by groups when decompose="auto"
 AUTO_COLUMNS = 150_000
-#: fraction of the budget of a (member, year) moved per rebalancing round, at most
-STEP = 0.3
+#: rebalancing halves its step after a round that does not improve, down to this
+MIN_STEP = 0.05
+#: relative MIP gap of a group: the plan's gap is dominated by how budgets are shared anyway
+GROUP_MIP_GAP = 1e-3
+#: seconds a group may always take for its whole numbers, whatever the time limit
+MIN_GROUP_SECONDS = 5.0
 
 
 def item_groups(scenario: Scenario) -> list[list[str]]:
@@ -145,6 +149,9 @@ class _Group:
         """Solve the LP relaxation as it stands; its objective and column values."""
         self.h.run()
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            self.h.clearSolver()     # a warm start gone wrong: once more from scratch
+            self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise GroupsFailed(self.h.modelStatusToString(self.h.getModelStatus()))
         return (float(self.h.getInfo().objective_function_value) * self.built.scale,
                 np.asarray(self.h.getSolution().col_value))
@@ -175,12 +182,15 @@ class _Group:
         dual = np.asarray(self.h.getSolution().row_dual)
         return np.abs(dual[self.base_rows:self.base_rows + len(self.keys)]) * self.built.scale
 
-    def plan_whole(self) -> Solution:
+    def plan_whole(self, seconds: float, gap: float) -> Solution:
         """Whole numbers where the scenario needs them, guided by the relaxation solved last
-        (whose duals the returned solution carries)."""
+        (whose duals the returned solution carries); the best plan found within `seconds`
+        counts, at a relative MIP gap of `gap`."""
         lower, upper, _cost, integer = self.built.model.column_arrays()
         if not integer.any():
             return read_solution(self.h, False, None, {})
+        self.h.setOptionValue("time_limit", float(self.h.getRunTime() + seconds))
+        self.h.setOptionValue("mip_rel_gap", float(gap))
         relaxed = (float(self.h.getInfo().objective_function_value),
                    np.asarray(self.h.getSolution().col_value))
         n = len(integer)
@@ -227,10 +237,11 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -
         report(f"budgets {k + 1}/{len(groups)}", 0.3 + 0.2 * k / len(groups))
         g.add_budget_rows(part(shares, k))
         lp_objective[k] = g.relax()[0]
-    rounds = 0
-    while all_keys and time.perf_counter() < deadline - 1.0 and rounds < options.budget_rounds:
+    rounds, step = 0, 1.0
+    while (all_keys and time.perf_counter() < deadline - 1.0 and rounds < options.budget_rounds
+           and step >= MIN_STEP):
         prices = np.concatenate([g.prices() for g in groups])
-        new = rebalance(shares, prices, segment, limit)
+        new = rebalance(shares, prices, segment, limit, step)
         changed = [k for k in range(len(groups))
                    if not np.allclose(part(new, k), part(shares, k), rtol=1e-6)]
         if not changed:
@@ -239,19 +250,27 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -
         trial = lp_objective.copy()
         for k in changed:
             groups[k].set_shares(part(new, k))
-            trial[k] = groups[k].relax()[0]
-        if trial.sum() >= lp_objective.sum() - 1e-7 * max(1.0, abs(lp_objective.sum())):
-            for k in changed:     # no better: back to the last shares
-                groups[k].set_shares(part(shares, k))
-                groups[k].relax()
-            break
-        shares, lp_objective = new, trial
+            try:
+                trial[k] = groups[k].relax()[0]
+            except GroupsFailed:   # e.g. a committed pledge can no longer be paid for
+                trial[k] = np.inf
+        if trial.sum() < lp_objective.sum() - 1e-7 * max(1.0, abs(lp_objective.sum())):
+            shares, lp_objective = new, trial
+            continue
+        for k in changed:     # no better: back to the last shares, smaller steps
+            groups[k].set_shares(part(shares, k))
+            groups[k].relax()
+        step /= 2
     t_share = time.perf_counter()
     budget_binding = _budget_binding(groups, seg_names, segment)
+    columns = np.array([g.built.model.n_cols for g in groups], float)
     for k, g in enumerate(groups):
         report(f"group {k + 1}/{len(groups)}", 0.5 + 0.4 * k / len(groups))
+        # each group may use its part (by size) of the time left for whole numbers
+        left = max(1.0, deadline - time.perf_counter())
+        seconds = max(MIN_GROUP_SECONDS, left * columns[k] / columns[k:].sum())
         try:
-            sol = g.plan_whole()
+            sol = g.plan_whole(seconds, max(options.mip_rel_gap, GROUP_MIP_GAP))
         except InfeasiblePlan as exc:
             raise GroupsFailed(str(exc)) from None
         t_read = time.perf_counter()
@@ -275,7 +294,8 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -
         "relaxation_gap": round(gap, 6),
         "decomposition": {"groups": len(groups),
                           "largest_group_items": max(len(g.scenario.items) for g in groups),
-                          "lower_bound": round(bound, 4), "budget_rounds": rounds},
+                          "lower_bound": round(bound, 4), "budget_rounds": rounds,
+                          "shared_relaxation": round(float(lp_objective.sum()), 4)},
     }
     return plan
 
@@ -311,7 +331,7 @@ def initial_shares(demand: np.ndarray, segment: np.ndarray, limit: np.ndarray) -
 
 
 def rebalance(shares: np.ndarray, prices: np.ndarray, segment: np.ndarray,
-              limit: np.ndarray) -> np.ndarray:
+              limit: np.ndarray, step: float = 1.0) -> np.ndarray:
     """Move money towards the keys where it is worth most: each budget keeps its total; a
     key's share grows with how far its shadow price is above its budget's mean."""
     n = len(limit)
@@ -321,7 +341,7 @@ def rebalance(shares: np.ndarray, prices: np.ndarray, segment: np.ndarray,
     np.maximum.at(top, segment, prices)
     rel = np.where(top[segment] > 0,
                    (prices - mean[segment]) / np.where(top[segment] > 0, top[segment], 1.0), 0.0)
-    moved = shares * (1.0 + STEP * rel)
+    moved = shares * (1.0 + step * rel)
     total = np.bincount(segment, moved, n)
     t = total[segment]
     return np.where(t > 0, moved / np.where(t > 0, t, 1.0), 0.0) * limit[segment]

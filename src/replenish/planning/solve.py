@@ -41,7 +41,7 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
         lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals)
     else:
         h.run()
-    if mip and h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if mip and not _settled(h):
         # the restricted problems had no whole-number completion: solve the full MIP
         h = new_highs(options)
         pass_model(h, built, integrality=True)
@@ -81,7 +81,7 @@ def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
         solution = h.getSolution()
         duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
     lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed)
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if not _settled(h):
         n = len(integer)
         h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
         h.run()
@@ -106,6 +106,7 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
         duals = {"row": np.asarray(sol.row_dual), "col": np.asarray(sol.col_dual)}
     return Solution(
         status="optimal" if status == highspy.HighsModelStatus.kOptimal else
+        "feasible" if status == highspy.HighsModelStatus.kTimeLimit else
         h.modelStatusToString(status).lower().replace(" ", "_"),
         objective=float(info.objective_function_value),
         x=values,
@@ -179,13 +180,20 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
         held = np.round(x[whole])
         h.changeColsBounds(int(whole.size), whole.astype(np.int32), held, held)
     h.run()
-    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+    if _settled(h):
         return bound
     used = whole[np.abs(x[whole]) >= 1e-9]
     if used.size:
         h.changeColsBounds(int(used.size), used.astype(np.int32), lower[used], upper[used])
         h.run()
     return bound
+
+
+def _settled(h: highspy.Highs) -> bool:
+    """Optimal, or stopped by the time limit with a plan in hand."""
+    status = h.getModelStatus()
+    return status == highspy.HighsModelStatus.kOptimal or (
+        status == highspy.HighsModelStatus.kTimeLimit and h.getSolution().value_valid)
 
 
 def _gap(objective: float, bound: float | None) -> float:
