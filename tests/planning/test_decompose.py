@@ -153,3 +153,38 @@ def test_same_scenario_same_decomposed_plan() -> None:
     a, b = plan_scenario(sc, ALWAYS), plan_scenario(sc, ALWAYS)
     assert a.orders == b.orders and a.donations == b.donations and a.stocks == b.stocks
     assert a.objective == pytest.approx(b.objective)
+
+
+def _pledge_needs_most_of_the_budget() -> Scenario:
+    """Member A must buy 10 shells (10 x 100) to honour a committed pledge it has no stock
+    for, out of a budget of 1,200; its tank target would take every penny too. Shared in
+    proportion to what each group asks for, the pledge's group gets too little money."""
+    from replenish.model.records import (
+        Item,
+        Nation,
+        Pledge,
+        ProductionLine,
+        Settings,
+        Stock,
+    )
+
+    return Scenario(
+        settings=Settings(name="pledge", start="2026-01", horizon_months=6),
+        nations=(Nation("A", "Member A", "member", 1200.0), Nation("R", "Recipient", "recipient")),
+        items=(Item("shell", "Shell", "ammo", "munition", 100.0, True),
+               Item("tank", "Tank", "armour", "platform", 1000.0, True)),
+        stocks=(Stock("A", "shell", 0.0, 0.0, 0.0), Stock("A", "tank", 0.0, 0.0, 50.0)),
+        pledges=(Pledge("P1", "A", "R", "shell", 10.0, 3, "committed"),),
+        lines=(ProductionLine("F1", "A", "shell", 100.0, 100.0, 1),
+               ProductionLine("F2", "A", "tank", 100.0, 1000.0, 1)),
+    )
+
+
+def test_a_group_short_of_money_falls_back_to_one_model() -> None:
+    sc = _pledge_needs_most_of_the_budget()
+    assert len(item_groups(sc)) == 2
+    plan = plan_scenario(sc, ALWAYS)
+    assert "decomposition" not in plan.extra["model"]      # planned as one model
+    pledged = sum(d.quantity for d in plan.donations if d.pledge == "P1")
+    assert pledged == 10
+    _checked(sc, plan)
