@@ -188,3 +188,28 @@ def test_a_group_short_of_money_falls_back_to_one_model() -> None:
     pledged = sum(d.quantity for d in plan.donations if d.pledge == "P1")
     assert pledged == 10
     _checked(sc, plan)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.tuples(st.integers(2, 4), st.integers(8, 14), st.integers(4, 12),
+                 st.integers(0, 2**20)))
+def test_national_mode_by_groups_passes_the_checker(size: tuple[int, ...]) -> None:
+    sc = generate_scenario(*size)
+    sc = dataclasses.replace(sc, settings=dataclasses.replace(sc.settings,
+                                                              procurement="national"))
+    plan = plan_scenario(sc, ALWAYS)
+    assert plan.procurement == "national"
+    _checked(sc, plan)
+
+
+def test_budget_shadow_prices_are_explained_per_member_and_year() -> None:
+    sc = generate_scenario(4, 14, 12, 6)
+    plan = plan_scenario(sc, ALWAYS)
+    budgets = [b for b in plan.binding if b["kind"] == "budget"]
+    assert budgets
+    members = {n.code for n in sc.members if n.annual_budget is not None}
+    for b in budgets:
+        member, _, year = b["name"].partition(" year ")
+        assert member in members and 1 <= int(year) <= 1
+        assert b["value"] > 0 and "budget" in b["message"]
+    assert plan.binding == sorted(plan.binding, key=lambda f: (-f["value"], f["name"]))
