@@ -146,6 +146,7 @@ def test_with_budgets_the_merged_plan_is_valid_and_bounded(size: tuple[int, ...]
     assert apart.objective >= whole_bound - 1e-6 * scale
     gap = apart.extra["model"]["relaxation_gap"]
     assert apart.objective - info["lower_bound"] <= (gap + 1e-6) * max(1.0, abs(apart.objective))
+    assert apart.status == ("optimal" if gap <= 1e-3 else "feasible")
 
 
 def test_same_scenario_same_decomposed_plan() -> None:
