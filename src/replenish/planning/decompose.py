@@ -140,7 +140,7 @@ class _Group:
                                  scale=scale)
         self.keys: list[tuple[str, int, str]] = list(self.built.info.get("spend_keys", []))
         self.h = new_highs(options)
-        self.integer = pass_model(self.h, self.built, integrality=False)
+        pass_model(self.h, self.built, integrality=False)
         self.base_rows = self.built.model.n_rows
         self.plan: Plan | None = None
         self.binding: list[dict[str, Any]] = []
