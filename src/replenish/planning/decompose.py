@@ -27,8 +27,11 @@ feasible plan; the gap to the bound of step 1 is reported as the plan's relaxati
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from itertools import repeat
 from typing import Any
 
 import highspy
@@ -202,24 +205,53 @@ class _Group:
 
 def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -> Plan:
     """Plan each item group within its shares of the budgets; merge the group plans."""
-    from replenish.planning.explain import explain_binding
-    from replenish.planning.readback import assign_solution
-
     t0 = time.perf_counter()
-    deadline = t0 + options.time_limit
     scale = value_scale(scenario)
     budget = {n.code: n.annual_budget for n in scenario.members
               if n.annual_budget is not None}
     parts = item_groups(scenario)
-    groups: list[_Group] = []
-    bound, demands = 0.0, []
-    for k, items in enumerate(parts):
-        report(f"bound {k + 1}/{len(parts)}", 0.05 + 0.25 * k / len(parts))
+    # HiGHS releases the GIL while it solves: the groups' LPs run on every core at once
+    pool = ThreadPoolExecutor(max_workers=_workers(options))
+
+    def bound_of(items: list[str]) -> tuple[_Group, float, np.ndarray]:
         g = _Group(sub_scenario(scenario, items), options, scale)
         objective, x = g.relax()
-        bound += objective
-        demands.append(g.demand(x))
-        groups.append(g)
+        return g, objective, g.demand(x)
+
+    try:
+        return _plan_by_groups(scenario, options, report, pool, parts, bound_of, budget, t0)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _workers(options: PlanOptions) -> int:
+    if options.threads:
+        return max(1, options.threads)
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _in_order(pool: ThreadPoolExecutor, fn: Callable[[Any], Any], items: list[Any],
+              report: Callable[[int], None]) -> list[Any]:
+    """fn over items on the pool, results in the items' order; `report(done)` as they finish."""
+    futures = [pool.submit(fn, item) for item in items]
+    for done, _ in enumerate(as_completed(futures), start=1):
+        report(done)
+    return [f.result() for f in futures]
+
+
+def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
+                    pool: ThreadPoolExecutor, parts: list[list[str]],
+                    bound_of: Callable[[list[str]], tuple[_Group, float, np.ndarray]],
+                    budget: dict[str, float], t0: float) -> Plan:
+    from replenish.planning.explain import explain_binding
+    from replenish.planning.readback import assign_solution
+
+    deadline = t0 + options.time_limit
+    results = _in_order(pool, bound_of, parts, lambda done: report(
+        f"bound {done}/{len(parts)}", 0.05 + 0.25 * done / len(parts)))
+    groups: list[_Group] = [r[0] for r in results]
+    bound = float(sum(r[1] for r in results))
+    demands = [r[2] for r in results]
     # every key belongs to one group; a key's segment is its (member, year) budget
     offsets = np.cumsum([0] + [len(g.keys) for g in groups])
     all_keys = [key for g in groups for key in g.keys]
@@ -234,11 +266,20 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -
     def part(values: np.ndarray, k: int) -> np.ndarray:
         return values[offsets[k]:offsets[k + 1]]
 
-    lp_objective = np.zeros(len(groups))
-    for k, g in enumerate(groups):
-        report(f"budgets {k + 1}/{len(groups)}", 0.3 + 0.2 * k / len(groups))
-        g.add_budget_rows(part(shares, k))
-        lp_objective[k] = g.relax()[0]
+    def with_budget_rows(k: int) -> float:
+        groups[k].add_budget_rows(part(shares, k))
+        return groups[k].relax()[0]
+
+    lp_objective = np.array(_in_order(pool, with_budget_rows, list(range(len(groups))),
+                                      lambda done: report(f"budgets {done}/{len(groups)}",
+                                                          0.3 + 0.1 * done / len(groups))))
+    def with_shares(k: int, values: np.ndarray) -> float:
+        groups[k].set_shares(part(values, k))
+        try:
+            return groups[k].relax()[0]
+        except GroupsFailed:   # e.g. a committed pledge can no longer be paid for
+            return float(np.inf)
+
     rounds, step = 0, 1.0
     while (all_keys and time.perf_counter() < deadline - 1.0 and rounds < options.budget_rounds
            and step >= MIN_STEP):
@@ -249,19 +290,14 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -
         if not changed:
             break
         rounds += 1
+        report(f"sharing budgets, round {rounds}", 0.4 + 0.1 * rounds / options.budget_rounds)
         trial = lp_objective.copy()
-        for k in changed:
-            groups[k].set_shares(part(new, k))
-            try:
-                trial[k] = groups[k].relax()[0]
-            except GroupsFailed:   # e.g. a committed pledge can no longer be paid for
-                trial[k] = np.inf
+        trial[changed] = list(pool.map(with_shares, changed, repeat(new)))
         if trial.sum() < lp_objective.sum() - 1e-7 * max(1.0, abs(lp_objective.sum())):
             shares, lp_objective = new, trial
             continue
-        for k in changed:     # no better: back to the last shares, smaller steps
-            groups[k].set_shares(part(shares, k))
-            groups[k].relax()
+        # no better: back to the last shares, smaller steps
+        list(pool.map(with_shares, changed, repeat(shares)))
         step /= 2
     t_share = time.perf_counter()
     budget_binding = _budget_binding(groups, seg_names, segment)

@@ -18,7 +18,7 @@ class PlanOptions:
     method: str = "optimal"           # "optimal" or "greedy"
     time_limit: float = 600.0         # seconds for the solver
     mip_rel_gap: float = 1e-4         # relative MIP gap accepted as optimal
-    threads: int = 0                  # 0 = HiGHS default
+    threads: int = 0                  # HiGHS threads, and item groups solved at once; 0 = cores
     verbose: bool = False             # show the solver log
     integer: bool = True              # whole quantities for integer items
     compare_greedy: bool = True       # also plan greedily and report the improvement
