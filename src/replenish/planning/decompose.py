@@ -302,13 +302,15 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     t_share = time.perf_counter()
     budget_binding = _budget_binding(groups, seg_names, segment)
     columns = np.array([g.built.model.n_cols for g in groups], float)
-    for k, g in enumerate(groups):
-        report(f"group {k + 1}/{len(groups)}", 0.5 + 0.4 * k / len(groups))
-        # each group may use its part (by size) of the time left for whole numbers
-        left = max(1.0, deadline - time.perf_counter())
-        seconds = max(MIN_GROUP_SECONDS, left * columns[k] / columns[k:].sum())
+    # each group may use its part (by size) of the time left for whole numbers
+    left = max(1.0, deadline - time.perf_counter()) * _workers(options)
+    gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP)
+
+    def whole(k: int) -> None:
+        g = groups[k]
+        seconds = max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum())
         try:
-            sol = g.plan_whole(seconds, max(options.mip_rel_gap, GROUP_MIP_GAP))
+            sol = g.plan_whole(seconds, gap_of_group)
         except InfeasiblePlan as exc:
             raise GroupsFailed(str(exc)) from None
         t_read = time.perf_counter()
@@ -316,6 +318,11 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         g.binding = explain_binding(g.built, sol)
         g.read_s = time.perf_counter() - t_read
         g.h = None   # type: ignore[assignment]   # free the solver's memory
+
+    # largest first, so that the last to finish is a small one
+    order = sorted(range(len(groups)), key=lambda k: -columns[k])
+    _in_order(pool, whole, order, lambda done: report(f"whole numbers {done}/{len(groups)}",
+                                                      0.5 + 0.4 * done / len(groups)))
     plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
     binding = [b for g in groups for b in g.binding] + budget_binding
     binding.sort(key=lambda f: (-f["value"], f["name"]))
