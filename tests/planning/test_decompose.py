@@ -214,3 +214,12 @@ def test_budget_shadow_prices_are_explained_per_member_and_year() -> None:
         assert member in members and 1 <= int(year) <= 1
         assert b["value"] > 0 and "budget" in b["message"]
     assert plan.binding == sorted(plan.binding, key=lambda f: (-f["value"], f["name"]))
+
+
+def test_groups_in_parallel_give_the_plan_of_groups_one_at_a_time() -> None:
+    sc = generate_scenario(4, 24, 8, 5)
+    together = plan_scenario(sc, ALWAYS)
+    alone = plan_scenario(sc, dataclasses.replace(ALWAYS, threads=1))
+    assert together.extra["model"]["decomposition"]["groups"] > 2
+    assert together.orders == alone.orders and together.donations == alone.donations
+    assert together.objective == pytest.approx(alone.objective, rel=1e-12)
