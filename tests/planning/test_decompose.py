@@ -224,11 +224,3 @@ def test_groups_in_parallel_give_the_plan_of_groups_one_at_a_time() -> None:
     assert together.orders == alone.orders and together.donations == alone.donations
     assert together.objective == pytest.approx(alone.objective, rel=1e-12)
 
-
-def test_a_warm_start_that_ends_unknown_is_solved_again_from_scratch() -> None:
-    # on this scenario a re-solve from the last basis once ended with HiGHS status "Unknown",
-    # which sent the whole plan back to one model; the group is now solved again cold
-    sc = generate_scenario(3, 10, 4, 0)
-    plan = plan_scenario(sc, ALWAYS)
-    assert "decomposition" in plan.extra["model"]
-    _checked(sc, plan)
