@@ -23,7 +23,7 @@ class PlanOptions:
     integer: bool = True              # whole quantities for integer items
     compare_greedy: bool = True       # also plan greedily and report the improvement
     decompose: str = "auto"           # "auto", "always" or "never": plan item groups apart
-    budget_rounds: int = 12           # rounds of moving budget between items, at most
+    budget_rounds: int = 30           # rounds of moving budget between items, at most
     budgets: bool = True              # False: budgets are measured but not enforced
     #: per (member, year, item) spending limits replacing the scenario's annual budgets
     budget_limits: Mapping[tuple[str, int, str], float] | None = None
