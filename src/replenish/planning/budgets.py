@@ -14,11 +14,9 @@ from replenish.planning.options import Info, PlanOptions, Vars
 def define_budgets(m: Model, ix: PlanIndex, v: Vars, info: Info, options: PlanOptions) -> None:
     """One row per (member with a budget, year of the horizon).
 
-    The spending of each row is kept as a sparse matrix over the columns (`info["spend"]`), and
-    per (member, year, item) as `info["item_spend"]` with its keys in `info["spend_keys"]`, so
-    a plan's spending can be measured even where `options.budgets` is off.
-    `options.budget_limits` gives the limit per (member, year, item) instead: one sparse row per
-    key rather than one dense row per member and year (see planning.decompose).
+    Spending per (member, year, item) is kept as a sparse matrix over the columns,
+    `info["item_spend"]`, with its keys in `info["spend_keys"]`, so that a plan's spending can
+    be measured and shared out even where `options.budgets` is off (see planning.decompose).
     """
     H = ix.H
     budget = {n.code: n.annual_budget for n in ix.scenario.members
@@ -47,23 +45,14 @@ def define_budgets(m: Model, ix: PlanIndex, v: Vars, info: Info, options: PlanOp
             cols.append(v["e"][k:k + 1])
             vals.append(np.array([ix.lines[li].expansion_cost]))
     info["budget_members"], info["budget_years"] = members, years
-    n = len(members) * years
     if not rows:
-        info["spend"] = sp.csr_matrix((n, m.n_cols))
         info["spend_keys"], info["item_spend"] = [], sp.csr_matrix((0, m.n_cols))
         return
     r, c, val = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-    info["spend"] = sp.csr_matrix((val, (r, c)), shape=(n, m.n_cols))
     keys, key_row = np.unique(r * len(ix.items) + np.concatenate(items), return_inverse=True)
     info["spend_keys"] = [(members[k // len(ix.items) // years], int(k // len(ix.items) % years),
                            ix.items[k % len(ix.items)]) for k in keys.tolist()]
     info["item_spend"] = sp.csr_matrix((val, (key_row, c)), shape=(len(keys), m.n_cols))
-    if not options.budgets:
-        return
-    if options.budget_limits is not None:
-        limits = options.budget_limits
-        m.add_rows("budget", len(keys), key_row, c, val,
-                   upper=np.array([limits.get(k, 0.0) for k in info["spend_keys"]], float))
-        info["budget_rows"] = "item"
-        return
-    m.add_rows("budget", n, r, c, val, upper=np.repeat([budget[b] for b in members], years))
+    if options.budgets:
+        m.add_rows("budget", len(members) * years, r, c, val,
+                   upper=np.repeat([budget[b] for b in members], years))

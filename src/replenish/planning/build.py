@@ -64,4 +64,3 @@ def build_model(scenario: Scenario, options: PlanOptions,
     if not options.integer:
         m.integer = [np.zeros_like(a) for a in m.integer]
     return BuiltModel(m, ix, v, info, scale)
-

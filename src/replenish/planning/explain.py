@@ -75,7 +75,7 @@ def _budgets(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
     info = built.info
     members, years = info.get("budget_members", []), info.get("budget_years", 0)
     duals = _block(built, sol, "budget")
-    if duals.size == 0 or info.get("budget_rows") == "item":
+    if duals.size == 0:
         return []
     out = []
     for k, b in enumerate(members):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,5 +24,3 @@ class PlanOptions:
     decompose: str = "auto"           # "auto", "always" or "never": plan item groups apart
     budget_rounds: int = 30           # rounds of moving budget between items, at most
     budgets: bool = True              # False: budgets are measured but not enforced
-    #: per (member, year, item) spending limits replacing the scenario's annual budgets
-    budget_limits: Mapping[tuple[str, int, str], float] | None = None

@@ -26,7 +26,6 @@ class Solution:
     col_dual: np.ndarray | None
     mip: bool
     gap: float
-    bound: float      # of the LP relaxation (the objective itself for an LP); nan if unknown
 
 
 def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
@@ -114,8 +113,6 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
         col_dual=duals.get("col"),
         mip=mip,
         gap=_gap(float(info.objective_function_value), lp_bound) if mip else 0.0,
-        bound=(lp_bound if lp_bound is not None else float("nan")) if mip
-        else float(info.objective_function_value),
     )
 
 
