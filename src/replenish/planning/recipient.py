@@ -9,6 +9,9 @@ from replenish.planning.build import BuiltModel
 from replenish.planning.result import Plan, StockLevel, SustainmentRow
 from replenish.planning.sustainment import SustainmentIndex
 
+#: a recipient's holding of a whole-number item this close to a whole number is that number
+NOISE = 1e-4
+
 
 def recipient_stocks(built: BuiltModel, plan: Plan, val: np.ndarray) -> list[StockLevel]:
     """End-of-month holdings of each recipient item: arrivals so far minus munitions used."""
@@ -31,6 +34,11 @@ def recipient_stocks(built: BuiltModel, plan: Plan, val: np.ndarray) -> list[Sto
     out = []
     for (rec, item) in sorted(arrived):
         level = np.round(np.cumsum(arrived[(rec, item)]), 6)
+        if ix.integer[ix.item_pos[item]]:
+            # munitions used are continuous: a whole item used up to solver tolerance
+            # (30.999995 of 31 arrived) leaves a whole stock, not 5e-06
+            whole = np.round(level)
+            level = np.where(np.abs(level - whole) < NOISE, whole, level)
         out += [StockLevel(rec, item, t, float(level[t]) + 0.0, None, None) for t in range(H)]
     return out
 
