@@ -40,7 +40,14 @@ import numpy as np
 from replenish.errors import InfeasiblePlan
 from replenish.model import Scenario
 from replenish.planning.build import build_model, value_scale
+from replenish.planning.explain import explain_binding
 from replenish.planning.options import PlanOptions
+from replenish.planning.readback import (
+    assign_solution,
+    donation_order,
+    fulfilment_order,
+    order_order,
+)
 from replenish.planning.result import Plan
 from replenish.planning.solve import (
     Solution,
@@ -243,8 +250,6 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                     pool: ThreadPoolExecutor, parts: list[list[str]],
                     bound_of: Callable[[list[str]], tuple[_Group, float, np.ndarray]],
                     budget: dict[str, float], t0: float) -> Plan:
-    from replenish.planning.explain import explain_binding
-    from replenish.planning.readback import assign_solution
 
     deadline = t0 + options.time_limit
     results = _in_order(pool, bound_of, parts, lambda done: report(
@@ -413,14 +418,12 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
         merged.sustainment += p.sustainment
         merged.floor_breaches += p.floor_breaches
         merged.expansion_shares.update(p.expansion_shares)
-    merged.donations.sort(key=lambda d: (d.dispatch_month, d.donor, d.recipient, d.item,
-                                         d.pledge or ""))
-    merged.orders.sort(key=lambda o: (o.production_month, o.producer, o.item, o.buyer,
-                                      o.destination))
+    merged.donations.sort(key=donation_order)
+    merged.orders.sort(key=order_order)
     merged.production.sort(key=lambda r: (r.producer, item_rank[r.item], r.month))
     merged.expansions.sort(key=lambda e: (e.producer, item_rank[e.item], e.buyer or ""))
     merged.stocks.sort(key=lambda s: (nation_rank[s.nation], item_rank[s.item], s.month))
-    merged.fulfilment.sort(key=lambda f: (f.requirement, f.arrival_month, f.item))
+    merged.fulfilment.sort(key=fulfilment_order)
     merged.sustainment.sort(key=lambda r: (nation_rank[r.recipient], item_rank[r.platform],
                                            r.month))
     return merged

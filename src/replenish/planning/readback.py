@@ -28,6 +28,21 @@ def _clean(values: np.ndarray, integer: np.ndarray) -> np.ndarray:
     return out + 0.0
 
 
+def donation_order(d: Donation) -> tuple[int, str, str, str, str]:
+    """The order of donations.csv rows."""
+    return (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or "")
+
+
+def order_order(o: Order) -> tuple[int, str, str, str, str]:
+    """The order of orders.csv rows."""
+    return (o.production_month, o.producer, o.item, o.buyer, o.destination)
+
+
+def fulfilment_order(f: Fulfilment) -> tuple[str, int, str]:
+    """The order of fulfilment.csv rows."""
+    return (f.requirement, f.arrival_month, f.item)
+
+
 def assign_solution(built: BuiltModel, sol: Solution, method: str = "optimal") -> Plan:
     """Turn column values into donations, orders, production, expansions, stocks, fulfilment."""
     ix, v = built.index, built.vars
@@ -69,7 +84,7 @@ def _donations(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list
             pl = pledges[k]
             out.append(Donation(pl.donor, pl.recipient, pl.item, int(t), int(t) + dl,
                                 float(q[k, t]), pl.id))
-    out.sort(key=lambda d: (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or ""))
+    out.sort(key=donation_order)
     return out
 
 
@@ -89,7 +104,7 @@ def _orders(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[Or
         out.append(Order(ix.ord_buyer[k], ix.ord_dest[k], line.producer, line.item, int(t),
                          int(t) + line.lead_time, float(q[k, t]), line.unit_price,
                          contract_id(ix, li) if joint else None))
-    out.sort(key=lambda o: (o.production_month, o.producer, o.item, o.buyer, o.destination))
+    out.sort(key=order_order)
     return out
 
 
@@ -161,5 +176,5 @@ def _fulfilment(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> lis
         req = ix.requirements[ix.alloc_req[a]]
         out.append(Fulfilment(req.id, ix.items[ix.alloc_item[a]], int(t), float(q[a, t]),
                               bool(t > req.needed_by)))
-    out.sort(key=lambda f: (f.requirement, f.arrival_month, f.item))
+    out.sort(key=fulfilment_order)
     return out
