@@ -20,13 +20,9 @@ Progress = Callable[[str, float], None]
 def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
                   progress: Progress | None = None) -> Plan:
     """Plan a scenario with the chosen method; `progress(step, fraction)` reports steps."""
-    from replenish.planning.build import build_model
-    from replenish.planning.explain import explain_binding
     from replenish.planning.greedy import plan_greedy
     from replenish.planning.pricing import apply_price_breaks
-    from replenish.planning.readback import assign_solution
     from replenish.planning.score import score_plan
-    from replenish.planning.solve import solve_model
 
     opts = options or PlanOptions()
     report = progress or (lambda step, fraction: None)
@@ -37,26 +33,41 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         plan.timings["solve"] = time.perf_counter() - t0
         report("done", 1.0)
         return plan
-    if opts.decompose != "never":
-        from replenish.planning.decompose import (
-            GroupsFailed,
-            item_groups,
-            plan_by_groups,
-            should_decompose,
-        )
+    plan = apply_price_breaks(_plan_by_groups(scenario, opts, report)
+                              or _plan_as_one_model(scenario, opts, report), scenario)
+    if opts.compare_greedy:
+        report("greedy", 0.9)
+        plan.extra["greedy"] = _compare_greedy(scenario, plan, score_plan, plan_greedy)
+    report("done", 1.0)
+    return plan
 
-        if should_decompose(scenario, opts, len(item_groups(scenario))):
-            try:
-                plan = apply_price_breaks(plan_by_groups(scenario, opts, report), scenario)
-            except GroupsFailed:
-                pass   # a group could not live within its budget shares: plan as one model
-            else:
-                if opts.compare_greedy:
-                    report("greedy", 0.9)
-                    plan.extra["greedy"] = _compare_greedy(scenario, plan, score_plan,
-                                                           plan_greedy)
-                report("done", 1.0)
-                return plan
+
+def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> Plan | None:
+    """The plan by item groups where they are used (see decompose.py); None otherwise, or when a
+    group could not live within its budget shares."""
+    if opts.decompose == "never":
+        return None
+    from replenish.planning.decompose import (
+        GroupsFailed,
+        item_groups,
+        plan_by_groups,
+        should_decompose,
+    )
+
+    if not should_decompose(scenario, opts, len(item_groups(scenario))):
+        return None
+    try:
+        return plan_by_groups(scenario, opts, report)
+    except GroupsFailed:
+        return None
+
+
+def _plan_as_one_model(scenario: Scenario, opts: PlanOptions, report: Progress) -> Plan:
+    from replenish.planning.build import build_model
+    from replenish.planning.explain import explain_binding
+    from replenish.planning.readback import assign_solution
+    from replenish.planning.solve import solve_model
+
     report("build", 0.0)
     t0 = time.perf_counter()
     built = build_model(scenario, opts)
@@ -70,16 +81,12 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         raise InfeasiblePlan(pledges_needing_production(built.index) or exc.reasons) from None
     t2 = time.perf_counter()
     report("read back", 0.8)
-    plan = apply_price_breaks(assign_solution(built, sol), scenario)
+    plan = assign_solution(built, sol)
     plan.binding = explain_binding(built, sol)
     t3 = time.perf_counter()
     plan.timings.update(build=t1 - t0, solve=t2 - t1, read_back=t3 - t2)
     plan.extra["model"] = {"variables": built.model.n_cols, "constraints": built.model.n_rows,
                            "integer": bool(sol.mip), "relaxation_gap": round(sol.gap, 6)}
-    if opts.compare_greedy:
-        report("greedy", 0.9)
-        plan.extra["greedy"] = _compare_greedy(scenario, plan, score_plan, plan_greedy)
-    report("done", 1.0)
     return plan
 
 
