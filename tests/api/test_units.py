@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from replenish.api import identity
@@ -60,25 +61,28 @@ def test_production_refuses_to_guess_the_store(monkeypatch: pytest.MonkeyPatch) 
         ServerSettings(database_url="sqlite://", pool_size=5, max_overflow=5)
 
 
-def test_remembering_a_token_never_lets_a_changed_one_through(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    upgrade(url)
-    engine = make_engine(url)
+@pytest.fixture
+def store(sqlite_url: str) -> Iterator[Engine]:
+    """An engine on a migrated, empty SQLite store."""
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+def test_remembering_a_token_never_lets_a_changed_one_through(store: Engine) -> None:
     verifier = TokenVerifier(remember_seconds=60)
-    try:
-        with Session(engine) as session, session.begin():
-            user, token = create_user(session, "u", "coordinator")
-            assert verifier.verify(session, token) == user
-            assert verifier.verify(session, token) == user  # remembered
-            assert verifier.verify(session, token[:-1] + "A" if token[-1] != "A"
-                                   else token[:-1] + "B") is None
-            assert verifier.verify(session, "no-dot") is None
-    finally:
-        engine.dispose()
+    with Session(store) as session, session.begin():
+        user, token = create_user(session, "u", "coordinator")
+        assert verifier.verify(session, token) == user
+        assert verifier.verify(session, token) == user  # remembered
+        assert verifier.verify(session, token[:-1] + "A" if token[-1] != "A"
+                               else token[:-1] + "B") is None
+        assert verifier.verify(session, "no-dot") is None
 
 
 def test_a_remembered_token_is_refused_as_soon_as_its_user_is_revoked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    store: Engine, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The revocation comes from another transaction, as from `replenish user revoke` in
     # another process: the verifier's memory of the token must not outlive it.
@@ -90,21 +94,15 @@ def test_a_remembered_token_is_refused_as_soon_as_its_user_is_revoked(
         return argon2_matches(token_hash, secret)
 
     monkeypatch.setattr(identity, "_argon2_matches", counted)
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    upgrade(url)
-    engine = make_engine(url)
     verifier = TokenVerifier(remember_seconds=3600)
-    try:
-        with Session(engine) as session, session.begin():
-            user, token = create_user(session, "u", "coordinator")
-        for _ in range(3):
-            with Session(engine) as session, session.begin():
-                assert verifier.verify(session, token) == user
-        assert len(checks) == 1  # remembered after the first argon2 check
-        with Session(engine) as session, session.begin():
-            revoke_user(session, "u")
-        with Session(engine) as session, session.begin():
-            assert verifier.verify(session, token) is None
-        assert len(checks) == 1
-    finally:
-        engine.dispose()
+    with Session(store) as session, session.begin():
+        user, token = create_user(session, "u", "coordinator")
+    for _ in range(3):
+        with Session(store) as session, session.begin():
+            assert verifier.verify(session, token) == user
+    assert len(checks) == 1  # remembered after the first argon2 check
+    with Session(store) as session, session.begin():
+        revoke_user(session, "u")
+    with Session(store) as session, session.begin():
+        assert verifier.verify(session, token) is None
+    assert len(checks) == 1
