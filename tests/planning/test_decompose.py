@@ -13,8 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from replenish.errors import InfeasiblePlan
 from replenish.model.records import Scenario
-from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning import PlanOptions, decompose, plan_scenario
+from replenish.planning.build import build_model
 from replenish.planning.check import check_plan, check_summary
 from replenish.planning.decompose import (
     initial_shares,
@@ -25,6 +27,7 @@ from replenish.planning.decompose import (
 )
 from replenish.planning.output import summary_dict, write_plan
 from replenish.planning.result import Plan
+from replenish.planning.solve import new_highs, pass_model, solve_guided
 from replenish.scenario.generator import generate_scenario
 
 ALWAYS = PlanOptions(compare_greedy=False, decompose="always")
@@ -179,6 +182,43 @@ def _pledge_needs_most_of_the_budget() -> Scenario:
         lines=(ProductionLine("F1", "A", "shell", 100.0, 100.0, 1),
                ProductionLine("F2", "A", "tank", 100.0, 1000.0, 1)),
     )
+
+
+def test_a_scenario_too_large_for_one_model_names_why_its_groups_failed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(decompose, "ONE_MODEL_MAX_COLUMNS", 1)
+    with pytest.raises(InfeasiblePlan) as err:
+        plan_scenario(_pledge_needs_most_of_the_budget(), ALWAYS)
+    message = str(err.value)
+    assert "share of the budgets" in message and "too large to plan as one model" in message
+
+
+def test_groups_out_of_time_go_on_to_a_whole_number_plan() -> None:
+    sc = generate_scenario(4, 24, 8, 5)
+    assert any(i.integer for i in sc.items)
+    hurried = plan_scenario(sc, dataclasses.replace(ALWAYS, time_limit=1e-6))
+    assert hurried.extra["model"]["decomposition"]["budget_rounds"] == 0
+    _checked(sc, hurried)
+    assert hurried.objective >= plan_scenario(sc, ALWAYS).objective - 1e-6
+
+
+@pytest.mark.parametrize("patient", [True, False])
+def test_a_whole_number_solve_out_of_time_goes_on_to_its_first_plan_if_patient(
+        patient: bool) -> None:
+    sc = generate_scenario(3, 16, 8, 11)
+    built = build_model(sc, NEVER)
+    lower, upper, _cost, integer = built.model.column_arrays()
+    assert integer.any()
+    h = new_highs(dataclasses.replace(NEVER, time_limit=0.0))
+    pass_model(h, built, integrality=True)
+    if not patient:
+        with pytest.raises(InfeasiblePlan, match="no plan"):
+            solve_guided(h, integer, lower, upper)
+        return
+    sol = solve_guided(h, integer, lower, upper, patient=True)
+    assert sol.status in ("optimal", "feasible")   # its first plan may well be the best
+    whole = sol.x[integer]
+    assert np.abs(whole - np.round(whole)).max() < 1e-6
 
 
 def test_a_group_short_of_money_falls_back_to_one_model() -> None:

@@ -48,8 +48,10 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> 
     if opts.decompose == "never":
         return None
     from replenish.planning.decompose import (
+        ONE_MODEL_MAX_COLUMNS,
         GroupsFailed,
         item_groups,
+        order_columns,
         plan_by_groups,
         should_decompose,
     )
@@ -58,8 +60,13 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> 
         return None
     try:
         return plan_by_groups(scenario, opts, report)
-    except GroupsFailed:
-        return None
+    except GroupsFailed as exc:
+        if order_columns(scenario) < ONE_MODEL_MAX_COLUMNS:
+            return None
+        raise InfeasiblePlan([f"an item group could not be planned within its share of the "
+                              f"budgets ({exc}), and the scenario is too large to plan as one "
+                              f"model; check committed pledges against members' budgets"]
+                             ) from None
 
 
 def _plan_as_one_model(scenario: Scenario, opts: PlanOptions, report: Progress) -> Plan:

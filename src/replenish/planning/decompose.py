@@ -60,6 +60,12 @@ from replenish.planning.solve import (
 Progress = Callable[[str, float], None]
 #: a model at least this large (order columns) is planned by groups when decompose="auto"
 AUTO_COLUMNS = 150_000
+#: a model this large (order columns) is never planned as one model, not even when its
+#: groups fail: on a 24 GB machine it runs out of memory (L, 6.3 million, passed 18 GB)
+ONE_MODEL_MAX_COLUMNS = 2_000_000
+#: moving budgets between groups may use this part of the time left after the bound, so
+#: that whole numbers have the rest
+SHARE_TIME = 0.5
 #: rebalancing halves its step after a round that does not improve, down to this
 MIN_STEP = 0.05
 #: a merged plan this close to the bound is reported optimal, a farther one feasible
@@ -123,6 +129,11 @@ def sub_scenario(scenario: Scenario, items: list[str]) -> Scenario:
     )
 
 
+def order_columns(scenario: Scenario) -> int:
+    """How large one model of the scenario is: a column per line, member and month."""
+    return len(scenario.lines) * len(scenario.members) * scenario.horizon
+
+
 def should_decompose(scenario: Scenario, options: PlanOptions, groups: int) -> bool:
     """Planning by groups is exact without budgets and near-exact with them; "auto" uses it
     where one model would be too large to solve quickly."""
@@ -130,9 +141,7 @@ def should_decompose(scenario: Scenario, options: PlanOptions, groups: int) -> b
         return False
     if options.decompose == "always":
         return True
-    members = len(scenario.members)
-    order_columns = len(scenario.lines) * members * scenario.horizon
-    return order_columns >= AUTO_COLUMNS
+    return order_columns(scenario) >= AUTO_COLUMNS
 
 
 class GroupsFailed(Exception):
@@ -150,6 +159,9 @@ class _Group:
                                  scale=scale)
         self.keys: list[tuple[str, int, str]] = list(self.built.info.get("spend_keys", []))
         self.h = new_highs(options)
+        # every relaxation must finish: the deadline is kept by stopping budget rounds early
+        # and by the whole-number phase's time (see plan_whole)
+        self.h.setOptionValue("time_limit", float("inf"))
         pass_model(self.h, self.built, integrality=False)
         self.base_rows = self.built.model.n_rows
         self.plan: Plan | None = None
@@ -207,7 +219,7 @@ class _Group:
                    np.asarray(self.h.getSolution().col_value))
         n = len(integer)
         self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integer.astype(np.uint8))
-        return solve_guided(self.h, integer, lower, upper, relaxed)
+        return solve_guided(self.h, integer, lower, upper, relaxed, patient=True)
 
 
 def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -> Plan:
@@ -286,7 +298,8 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
             return float(np.inf)
 
     rounds, step = 0, 1.0
-    while (all_keys and time.perf_counter() < deadline - 1.0 and rounds < options.budget_rounds
+    share_until = t_bound + SHARE_TIME * max(0.0, deadline - t_bound)
+    while (all_keys and time.perf_counter() < share_until and rounds < options.budget_rounds
            and step >= MIN_STEP):
         prices = np.concatenate([g.prices() for g in groups])
         new = rebalance(shares, prices, segment, limit, step)

@@ -71,20 +71,33 @@ def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.nda
 
 
 def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
-                 upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None
-                 ) -> Solution:
+                 upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None,
+                 patient: bool = False) -> Solution:
     """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
-    fails; read the solution. With `relaxed`, `h` holds that relaxation's solution."""
+    fails; read the solution. With `relaxed`, `h` holds that relaxation's solution. A
+    `patient` solve whose time runs out before any plan goes on to its first plan instead of
+    failing (the time limit is then exceeded)."""
     duals: dict[str, np.ndarray] = {}
     if relaxed is not None:
         solution = h.getSolution()
         duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
-    lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed)
+    lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed, patient)
     if not _settled(h):
         n = len(integer)
         h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
-        h.run()
+        _run(h, patient)
     return read_solution(h, True, lp_bound, duals)
+
+
+def _run(h: highspy.Highs, patient: bool) -> None:
+    """Run `h`; if patient and its time runs out before any plan, on to the first plan (and
+    every later run of `h` stops at its first plan too)."""
+    h.run()
+    if (patient and h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+            and not h.getSolution().value_valid):
+        h.setOptionValue("time_limit", float("inf"))
+        h.setOptionValue("mip_max_improving_sols", 1)
+        h.run()
 
 
 def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
@@ -105,7 +118,8 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
         duals = {"row": np.asarray(sol.row_dual), "col": np.asarray(sol.col_dual)}
     return Solution(
         status="optimal" if status == highspy.HighsModelStatus.kOptimal else
-        "feasible" if status == highspy.HighsModelStatus.kTimeLimit else
+        "feasible" if status in (highspy.HighsModelStatus.kTimeLimit,
+                                 highspy.HighsModelStatus.kSolutionLimit) else
         h.modelStatusToString(status).lower().replace(" ", "_"),
         objective=float(info.objective_function_value),
         x=values,
@@ -147,7 +161,8 @@ def new_highs(options: PlanOptions) -> highspy.Highs:
 
 def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                                 upper: np.ndarray, duals: dict[str, np.ndarray],
-                                relaxed: tuple[float, np.ndarray] | None = None) -> float:
+                                relaxed: tuple[float, np.ndarray] | None = None,
+                                patient: bool = False) -> float:
     """Solve the LP relaxation, then the MIP with the relaxation's whole values held.
 
     In these flow models almost every whole-number column of the relaxation's optimum is
@@ -176,21 +191,22 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
     if whole.size:
         held = np.round(x[whole])
         h.changeColsBounds(int(whole.size), whole.astype(np.int32), held, held)
-    h.run()
+    _run(h, patient)
     if _settled(h):
         return bound
     used = whole[np.abs(x[whole]) >= 1e-9]
     if used.size:
         h.changeColsBounds(int(used.size), used.astype(np.int32), lower[used], upper[used])
-        h.run()
+        _run(h, patient)
     return bound
 
 
 def _settled(h: highspy.Highs) -> bool:
-    """Optimal, or stopped by the time limit with a plan in hand."""
+    """Optimal, or stopped by the time or solution limit with a plan in hand."""
     status = h.getModelStatus()
     return status == highspy.HighsModelStatus.kOptimal or (
-        status == highspy.HighsModelStatus.kTimeLimit and h.getSolution().value_valid)
+        status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kSolutionLimit)
+        and h.getSolution().value_valid)
 
 
 def _gap(objective: float, bound: float | None) -> float:
