@@ -7,7 +7,10 @@ the same scaled units, with Python loops over nations, items, lines and months. 
 is left out of both: the scenario is generated, then its fielded, consumption and training
 rows are dropped before either planner sees it.
 
-    .venv/bin/python bench/pulp_baseline.py [--size M] [--time-limit 900]
+    .venv/bin/python bench/pulp_baseline.py [--size M] [--time-limit 900] [--no-budgets]
+
+`--no-budgets` also drops members' annual budgets (both planners then face the same model
+without its dense budget rows); its row is kept apart from the full one.
 """
 
 from __future__ import annotations
@@ -284,7 +287,18 @@ def without_sustainment(sc: Scenario) -> Scenario:
     return dataclasses.replace(sc, fielded=(), consumption=(), training=())
 
 
-def plan_with_highs(sc: Scenario, size: str, highs_time_limit: float) -> dict[str, Any]:
+def without_budgets(sc: Scenario) -> Scenario:
+    nations = tuple(dataclasses.replace(n, annual_budget=None) for n in sc.nations)
+    return dataclasses.replace(sc, nations=nations)
+
+
+def record_key(size: str, budgets: bool) -> str:
+    """Where a comparison is kept in RESULTS: by size, budgets or not."""
+    return size if budgets else f"{size} (budgets unlimited)"
+
+
+def plan_with_highs(sc: Scenario, size: str, highs_time_limit: float,
+                    budgets: bool = True) -> dict[str, Any]:
     """The highspy half of the comparison (saved before CBC starts, in case CBC never ends)."""
     t0 = time.perf_counter()
     try:
@@ -293,9 +307,10 @@ def plan_with_highs(sc: Scenario, size: str, highs_time_limit: float) -> dict[st
         gap = plan.extra.get("model", {}).get("relaxation_gap")
     except InfeasiblePlan as exc:   # a time limit is reported this way too
         objective, status, gap = None, str(exc), None
-    return {"size": size, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    return {"size": record_key(size, budgets),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(), "scenario": f"{'x'.join(map(str, SIZES[size]))} seed "
-            f"{SEED}, no sustainment", "highs_s": round(time.perf_counter() - t0, 2),
+            f"{SEED}, no sustainment" + ("" if budgets else ", no budgets"), "highs_s": round(time.perf_counter() - t0, 2),
             "highs_objective": objective, "highs_status": status, "highs_relaxation_gap": gap,
             "highs_time_limit_s": highs_time_limit}
 
@@ -333,9 +348,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--time-limit", type=float, default=900.0, help="seconds for CBC")
     p.add_argument("--highs-time-limit", type=float, default=600.0,
                    help="seconds for each HiGHS solve (as `replenish plan`)")
+    p.add_argument("--no-budgets", dest="budgets", action="store_false",
+                   help="drop members' annual budgets from the scenario as well")
     args = p.parse_args(argv)
     sc = without_sustainment(generate_scenario(*SIZES[args.size], SEED))
-    record = plan_with_highs(sc, args.size, args.highs_time_limit)
+    if not args.budgets:
+        sc = without_budgets(sc)
+    record = plan_with_highs(sc, args.size, args.highs_time_limit, args.budgets)
     record["cbc_status"] = (f"started {datetime.now(UTC):%H:%M} UTC with a {args.time_limit:g} s "
                             "limit, did not return")
     save(record)

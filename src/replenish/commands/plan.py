@@ -24,7 +24,9 @@ def plan(
     scenario: Annotated[Path, typer.Argument(help="scenario folder")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder for the plan files")],
     method: Annotated[str, typer.Option(help="optimal or greedy")] = "optimal",
-    time_limit: Annotated[float, typer.Option(help="solver time limit, seconds")] = 600.0,
+    time_limit: Annotated[float, typer.Option(
+        help="solver time limit, seconds; planning by item groups treats it as a target "
+             "(each group still finishes its first whole-number plan)")] = 600.0,
     no_greedy: Annotated[bool, typer.Option("--no-greedy",
                                             help="skip the greedy comparison")] = False,
     verbose: Annotated[bool, typer.Option(help="show the solver log")] = False,
