@@ -310,7 +310,8 @@ def plan_with_highs(sc: Scenario, size: str, highs_time_limit: float,
     return {"size": record_key(size, budgets),
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(), "scenario": f"{'x'.join(map(str, SIZES[size]))} seed "
-            f"{SEED}, no sustainment" + ("" if budgets else ", no budgets"), "highs_s": round(time.perf_counter() - t0, 2),
+            f"{SEED}, no sustainment" + ("" if budgets else ", no budgets"),
+            "highs_s": round(time.perf_counter() - t0, 2),
             "highs_objective": objective, "highs_status": status, "highs_relaxation_gap": gap,
             "highs_time_limit_s": highs_time_limit}
 
