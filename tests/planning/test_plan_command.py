@@ -137,6 +137,25 @@ def test_unknown_decompose_mode_exits_2(tmp_path: Path,
     assert not (tmp_path / "summary.json").exists()
 
 
+@pytest.mark.parametrize(("option", "value"), [("--time-limit", "0"), ("--time-limit", "-5"),
+                                               ("--threads", "-1")])
+def test_a_time_limit_or_thread_count_out_of_range_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str) -> None:
+    assert run(["plan", str(SMALL), "--out", str(tmp_path), option, value]) == 2
+    err = capsys.readouterr().err
+    assert option in err and "expected" in err and "Traceback" not in err
+    assert not (tmp_path / "summary.json").exists()
+
+
+def test_one_thread_gives_the_plan_of_every_core(tmp_path: Path) -> None:
+    one, every = tmp_path / "one", tmp_path / "every"
+    for folder, threads in ((one, "1"), (every, "0")):
+        assert run(["plan", str(EXAMPLE), "--out", str(folder), "--decompose", "always",
+                    "--no-greedy", "--threads", threads]) == 0
+    for name in ("donations.csv", "orders.csv", "stocks.csv", "fulfilment.csv"):
+        assert (one / name).read_bytes() == (every / name).read_bytes()
+
+
 def test_decomposed_demo_plan_passes_the_checker(tmp_path: Path) -> None:
     assert run(["plan", str(EXAMPLE), "--out", str(tmp_path), "--decompose", "always",
                 "--no-greedy"]) == 0

@@ -32,6 +32,8 @@ def plan(
     verbose: Annotated[bool, typer.Option(help="show the solver log")] = False,
     decompose: Annotated[str, typer.Option(
         help="plan item groups apart: auto (large scenarios), always or never")] = "auto",
+    threads: Annotated[int, typer.Option(
+        help="cores to use (solver threads, item groups at once); 0 = every core")] = 0,
 ) -> None:
     """Plan donations, orders and expansion month by month; write the plan files."""
     if method not in ("optimal", "greedy"):
@@ -40,11 +42,17 @@ def plan(
     if decompose not in ("auto", "always", "never"):
         raise ScenarioError([Problem("--decompose", None, None,
                                      f"expected auto, always or never, got {decompose!r}")])
+    if not time_limit > 0:
+        raise ScenarioError([Problem("--time-limit", None, None,
+                                     f"expected seconds above 0, got {time_limit:g}")])
+    if threads < 0:
+        raise ScenarioError([Problem("--threads", None, None,
+                                     f"expected 0 (every core) or more, got {threads}")])
     t0 = time.perf_counter()
     sc = read_scenario(scenario)
     read_s = time.perf_counter() - t0
     opts = PlanOptions(method=method, time_limit=time_limit, verbose=verbose,
-                       compare_greedy=not no_greedy, decompose=decompose)
+                       compare_greedy=not no_greedy, decompose=decompose, threads=threads)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True,
                   disable=verbose) as bar:
