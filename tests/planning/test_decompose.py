@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -254,6 +255,21 @@ def test_budget_shadow_prices_are_explained_per_member_and_year() -> None:
         assert member in members and 1 <= int(year) <= 1
         assert b["value"] > 0 and "budget" in b["message"]
     assert plan.binding == sorted(plan.binding, key=lambda f: (-f["value"], f["name"]))
+
+
+def test_groups_start_largest_first_and_come_back_in_their_order() -> None:
+    started: list[str] = []
+
+    def work(item: str) -> str:
+        started.append(item)
+        return item.upper()
+
+    items, done = ["b", "dddd", "a", "ccc"], []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        out = decompose._in_order(pool, work, items, done.append, size=len)
+    assert out == ["B", "DDDD", "A", "CCC"]
+    assert started == ["dddd", "ccc", "b", "a"]
+    assert done == [1, 2, 3, 4]
 
 
 def test_groups_in_parallel_give_the_plan_of_groups_one_at_a_time() -> None:

@@ -250,12 +250,17 @@ def _workers(options: PlanOptions) -> int:
 
 
 def _in_order(pool: ThreadPoolExecutor, fn: Callable[[Any], Any], items: list[Any],
-              report: Callable[[int], None]) -> list[Any]:
-    """fn over items on the pool, results in the items' order; `report(done)` as they finish."""
-    futures = [pool.submit(fn, item) for item in items]
-    for done, _ in enumerate(as_completed(futures), start=1):
+              report: Callable[[int], None],
+              size: Callable[[Any], float] | None = None) -> list[Any]:
+    """fn over items on the pool, results in the items' order; `report(done)` as they finish.
+    With `size`, the largest are started first, so that the last to finish is a small one
+    rather than the largest started late while the other cores idle."""
+    order = (sorted(range(len(items)), key=lambda k: -size(items[k])) if size
+             else list(range(len(items))))
+    futures = {k: pool.submit(fn, items[k]) for k in order}
+    for done, _ in enumerate(as_completed(futures.values()), start=1):
         report(done)
-    return [f.result() for f in futures]
+    return [futures[k].result() for k in range(len(items))]
 
 
 def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
@@ -265,7 +270,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
 
     deadline = t0 + options.time_limit
     results = _in_order(pool, bound_of, parts, lambda done: report(
-        f"bound {done}/{len(parts)}", 0.05 + 0.25 * done / len(parts)))
+        f"bound {done}/{len(parts)}", 0.05 + 0.25 * done / len(parts)), size=len)
     groups: list[_Group] = [r[0] for r in results]
     bound = float(sum(r[1] for r in results))
     demands = [r[2] for r in results]
@@ -287,9 +292,11 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         groups[k].add_budget_rows(part(shares, k))
         return groups[k].relax()[0]
 
+    columns = np.array([g.built.model.n_cols for g in groups], float)
     lp_objective = np.array(_in_order(pool, with_budget_rows, list(range(len(groups))),
                                       lambda done: report(f"budgets {done}/{len(groups)}",
-                                                          0.3 + 0.1 * done / len(groups))))
+                                                          0.3 + 0.1 * done / len(groups)),
+                                      size=lambda k: columns[k]))
     def with_shares(k: int, values: np.ndarray) -> float:
         groups[k].set_shares(part(values, k))
         try:
@@ -319,7 +326,6 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         step /= 2
     t_share = time.perf_counter()
     budget_binding = _budget_binding(groups, seg_names, segment)
-    columns = np.array([g.built.model.n_cols for g in groups], float)
     # each group may use its part (by size) of the time left for whole numbers
     left = max(1.0, deadline - time.perf_counter()) * _workers(options)
     gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP)
@@ -337,10 +343,9 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         g.read_s = time.perf_counter() - t_read
         g.h = None   # type: ignore[assignment]   # free the solver's memory
 
-    # largest first, so that the last to finish is a small one
-    order = sorted(range(len(groups)), key=lambda k: -columns[k])
-    _in_order(pool, whole, order, lambda done: report(f"whole numbers {done}/{len(groups)}",
-                                                      0.5 + 0.4 * done / len(groups)))
+    _in_order(pool, whole, list(range(len(groups))),
+              lambda done: report(f"whole numbers {done}/{len(groups)}",
+                                  0.5 + 0.4 * done / len(groups)), size=lambda k: columns[k])
     plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
     binding = [b for g in groups for b in g.binding] + budget_binding
     binding.sort(key=lambda f: (-f["value"], f["name"]))
