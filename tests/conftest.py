@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import Engine
 
 from replenish.model import (
     Compatibility,
@@ -30,6 +31,7 @@ from replenish.model import (
     Stock,
     Training,
 )
+from replenish.store import make_engine, upgrade
 
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432
@@ -82,6 +84,22 @@ def store_url(request: pytest.FixtureRequest) -> str:
     """The URL of an empty store, once on SQLite and once on PostgreSQL."""
     return str(request.getfixturevalue(f"{request.param}_url" if request.param == "sqlite"
                                        else "pg_url"))
+
+
+@pytest.fixture
+def migrated() -> Iterator[Callable[[str], Engine]]:
+    """`migrated(url)`: the store at url migrated to the newest schema, and an engine on it;
+    every such engine is disposed of after the test (before its database is dropped)."""
+    engines: list[Engine] = []
+
+    def open_store(url: str) -> Engine:
+        upgrade(url)
+        engines.append(make_engine(url))
+        return engines[-1]
+
+    yield open_store
+    for engine in engines:
+        engine.dispose()
 
 
 @pytest.fixture

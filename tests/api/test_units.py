@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -15,7 +15,6 @@ from replenish.api.demand import deliveries, demand_signal
 from replenish.api.identity import TokenVerifier, create_user, revoke_user
 from replenish.api.planner import jsonable
 from replenish.api.settings import ServerSettings
-from replenish.store import make_engine, upgrade
 
 from .support import finished_plan_files
 
@@ -62,12 +61,9 @@ def test_production_refuses_to_guess_the_store(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture
-def store(sqlite_url: str) -> Iterator[Engine]:
+def store(sqlite_url: str, migrated: Callable[[str], Engine]) -> Engine:
     """An engine on a migrated, empty SQLite store."""
-    upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
-    yield engine
-    engine.dispose()
+    return migrated(sqlite_url)
 
 
 def test_remembering_a_token_never_lets_a_changed_one_through(store: Engine) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,19 +16,15 @@ from replenish.model import Scenario
 from replenish.scenario.generator import generate_scenario
 from replenish.scenario.reader import read_scenario
 from replenish.scenario.writer import write_scenario
-from replenish.store import make_engine, upgrade
 from replenish.store.scenarios import export_scenario, load_scenario, stored_scenario_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def engine(store_url: str) -> Iterator[Engine]:
+def engine(store_url: str, migrated: Callable[[str], Engine]) -> Engine:
     """An engine on a migrated, empty store."""
-    upgrade(store_url)
-    engine = make_engine(store_url)
-    yield engine
-    engine.dispose()
+    return migrated(store_url)
 
 
 def round_trip(engine: Engine, scenario: Scenario, replace: bool = False) -> Scenario:
