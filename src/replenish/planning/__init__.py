@@ -56,10 +56,11 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> 
         should_decompose,
     )
 
-    if not should_decompose(scenario, opts, len(item_groups(scenario))):
+    parts = item_groups(scenario)
+    if not should_decompose(scenario, opts, len(parts)):
         return None
     try:
-        return plan_by_groups(scenario, opts, report)
+        return plan_by_groups(scenario, opts, report, parts)
     except GroupsFailed as exc:
         if order_columns(scenario) < ONE_MODEL_MAX_COLUMNS:
             return None

@@ -222,13 +222,15 @@ class _Group:
         return solve_guided(self.h, integer, lower, upper, relaxed, patient=True)
 
 
-def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress) -> Plan:
-    """Plan each item group within its shares of the budgets; merge the group plans."""
+def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
+                   parts: list[list[str]] | None = None) -> Plan:
+    """Plan each item group (`parts`, else `item_groups(scenario)`) within its shares of the
+    budgets; merge the group plans."""
     t0 = time.perf_counter()
     scale = value_scale(scenario)
     budget = {n.code: n.annual_budget for n in scenario.members
               if n.annual_budget is not None}
-    parts = item_groups(scenario)
+    parts = item_groups(scenario) if parts is None else parts
     # HiGHS releases the GIL while it solves: the groups' LPs run on every core at once
     pool = ThreadPoolExecutor(max_workers=_workers(options))
 
