@@ -3,7 +3,8 @@
 Generates a scenario (M by default), builds its largest item group's model as planning by
 groups does (budgets measured, not enforced) and solves that LP from scratch once per
 strategy, in this process, one after the other. Prints seconds, simplex iterations and the
-objective of each; the planner uses strategy 4 ("max value 0", see planning/solve.py).
+objective of each; planning by groups solves relaxations with strategy 4 ("max value 0",
+see planning/decompose.py).
 
     .venv/bin/python bench/lp_scaling.py                 # M, strategies 1 (HiGHS's default) and 4
     .venv/bin/python bench/lp_scaling.py --strategies 0,1,2,3,4,5

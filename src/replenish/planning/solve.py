@@ -154,9 +154,6 @@ def new_highs(options: PlanOptions) -> highspy.Highs:
     h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
     h.setOptionValue("random_seed", 0)
-    # scaling by each row's and column's largest entry (HiGHS's "max value 0") solves these
-    # models' LPs in about two thirds of the time of the default equilibration (bench/RESULTS.md)
-    h.setOptionValue("simplex_scale_strategy", 4)
     if options.threads:
         h.setOptionValue("threads", int(options.threads))
     return h
