@@ -1,10 +1,10 @@
 """How HiGHS's simplex scaling strategy changes the time of one item group's LP.
 
-Generates a scenario (M by default), builds its largest item group's model as planning by
-groups does (budgets measured, not enforced) and solves that LP from scratch once per
-strategy, in this process, one after the other. Prints seconds, simplex iterations and the
-objective of each; planning by groups solves relaxations with strategy 4 ("max value 0",
-see planning/decompose.py).
+Generates a scenario as bench/run.py does (M by default), builds its largest item group's
+model as planning by groups does (budgets measured, not enforced) and solves that LP from
+scratch once per strategy, in this process, one after the other. Prints seconds, simplex
+iterations and the objective of each; planning by groups solves relaxations with strategy 4
+("max value 0", see planning/decompose.py).
 
     .venv/bin/python bench/lp_scaling.py                 # M, strategies 1 (HiGHS's default) and 4
     .venv/bin/python bench/lp_scaling.py --strategies 0,1,2,3,4,5
@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import highspy
 
@@ -26,9 +22,8 @@ from replenish.planning.build import build_model, value_scale
 from replenish.planning.decompose import item_groups, sub_scenario
 from replenish.planning.options import PlanOptions
 from replenish.planning.solve import new_highs, pass_model
-from replenish.scenario import read_scenario
-
-SIZES = {"S": (8, 40, 24), "M": (32, 200, 36), "L": (32, 2000, 60)}
+from replenish.scenario.generator import generate_scenario
+from run import SEED, SIZES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,14 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", choices=sorted(SIZES), default="M")
     p.add_argument("--strategies", default="1,4", help="comma-separated simplex_scale_strategy")
     args = p.parse_args(argv)
-    nations, items, months = SIZES[args.size]
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / args.size
-        exe = Path(sys.executable).with_name("replenish")
-        subprocess.run([str(exe), "generate", "--nations", str(nations), "--items", str(items),
-                        "--months", str(months), "--seed", "1", str(folder)],
-                       check=True, capture_output=True)
-        scenario = read_scenario(folder)
+    scenario = generate_scenario(*SIZES[args.size], SEED)
     largest = max(item_groups(scenario), key=len)
     options = PlanOptions(budgets=False, threads=1)
     built = build_model(sub_scenario(scenario, largest), options, scale=value_scale(scenario))
