@@ -167,11 +167,14 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
         return
     mun_of = {p: k for k, p in enumerate(si.munition_pairs)}
     n_use = sum(len(s) for s in si.subs)
-    v["use"] = use = m.add_vars("use", (n_use, H))
-    use_row, use_mun = [], []
+    use_row, use_mun, whole = [], [], []
     for j, ((_k, _m, r, _rate), subs) in enumerate(zip(si.rows, si.subs, strict=True)):
         use_row += [j] * len(subs)
         use_mun += [mun_of[(r, mm)] for mm in subs]
+        whole += [bool(ix.integer[ix.item_pos[mm]]) for mm in subs]
+    # rounds of an integer munition are used up whole, so the recipient's stock stays whole
+    v["use"] = use = m.add_vars("use", (n_use, H), 0.0, np.inf, 0.0,
+                                np.repeat(np.array(whole, bool)[:, None], H, axis=1))
     use_row_a, use_mun_a = np.array(use_row, np.int64), np.array(use_mun, np.int64)
     info["use_row"], info["use_mun"] = use_row_a, use_mun_a
     J = len(si.rows)
