@@ -59,6 +59,7 @@ def plan_child(scenario_dir: Path, out_dir: Path, progress: Path,
                solver_time_limit: float) -> Record:
     """Plan one scenario the way `replenish plan --no-greedy` does, timing every step."""
     from replenish.planning import PlanOptions, plan_scenario
+    from replenish.planning.check import check_plan, check_summary
     from replenish.planning.output import summary_dict, write_plan
     from replenish.scenario.reader import read_scenario
 
@@ -77,7 +78,11 @@ def plan_child(scenario_dir: Path, out_dir: Path, progress: Path,
     plan.timings = {"read": read_s, **plan.timings}
     write_plan(plan, scenario, out_dir, summary_dict(plan, scenario))
     plan.timings["write"] = time.perf_counter() - t1
+    # the plan files checked against the scenario by the independent checker (not timed)
+    step("check")
+    problems = check_plan(scenario, out_dir) + check_summary(scenario, out_dir)
     return {"status": plan.status, "objective": plan.objective,
+            "checker_problems": len(problems), "checker_first": problems[:3],
             "timings": {k: round(v, 3) for k, v in plan.timings.items()},
             "model": plan.extra.get("model", {}),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
@@ -165,7 +170,10 @@ def run_size(name: str, args: argparse.Namespace, work: Path) -> Record:
         record["outcome"] = f"exit {proc.returncode} during {_last_step(progress)}: {tail}"
     elif "outcome" not in record:
         result = json.loads(stdout.strip().splitlines()[-1])
-        record.update(result, outcome="planned",
+        found = result["checker_problems"]
+        record.update(result, outcome="planned" if not found else
+                      f"planned, but the checker found {found} problems, first: "
+                      f"{result['checker_first'][0]}",
                       peak_rss_mb=max(result["peak_rss_mb"], watch.peak_mb))
     return record
 

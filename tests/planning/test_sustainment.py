@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from replenish.model import (
     Compatibility,
     Consumption,
+    Fielded,
     Item,
     Nation,
     Requirement,
@@ -89,3 +91,17 @@ def test_crews_gate_operational_dates() -> None:
     assert rows[1].idle_no_crew == 3
     assert rows[4].operational == 3
     assert sum(r.idle_no_crew for r in rows) > 0
+
+
+def test_whole_rounds_are_used_whole(tmp_path: Path) -> None:
+    # a fielded launcher fires 2.5 missiles a month: the recipient's missile stock must still
+    # be whole in every month, so it fires 2 or 3, never 2.5
+    sc = dataclasses.replace(
+        _scenario([Stock("A", "M1", 9, 0, 0)], [], [Consumption("R", "M1", "L1", 2.5, 1)]),
+        fielded=(Fielded("R", "L1", 1),))
+    plan = plan_scenario(sc, OPTS)
+    held = [s.on_hand for s in plan.stocks if s.nation == "R" and s.item == "M1"]
+    assert sum(d.quantity for d in plan.donations if d.item == "M1") == 9
+    assert held and all(abs(q - round(q)) < 1e-6 for q in held)
+    write_plan(plan, sc, tmp_path)
+    assert check_plan(sc, tmp_path) == []

@@ -70,7 +70,8 @@ SHARE_TIME = 0.5
 MIN_STEP = 0.05
 #: a merged plan this close to the bound is reported optimal, a farther one feasible
 PROVEN_GAP = 1e-3
-#: relative MIP gap of a group: the plan's gap is dominated by how budgets are shared anyway
+#: relative MIP gap of a group where budgets bind: the plan's gap is dominated by how they are
+#: shared anyway
 GROUP_MIP_GAP = 1e-3
 #: seconds a group may always take for its whole numbers, whatever the time limit
 MIN_GROUP_SECONDS = 5.0
@@ -337,7 +338,8 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     budget_binding = _budget_binding(groups, seg_names, segment)
     # each group may use its part (by size) of the time left for whole numbers
     left = max(1.0, deadline - time.perf_counter()) * _workers(options)
-    gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP)
+    # without budgets the groups' plans are the one model's: as exact as it is
+    gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP) if all_keys else options.mip_rel_gap
 
     def whole(k: int) -> None:
         g = groups[k]
