@@ -3,6 +3,7 @@ unless asked, and turn infeasibility into a named InfeasiblePlan."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -45,7 +46,38 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
         h = new_highs(options)
         pass_model(h, built, integrality=True)
         h.run()
-    return read_solution(h, mip, lp_bound, duals)
+    return whole_rounds(h, built, read_solution(h, mip, lp_bound, duals))
+
+
+def whole_rounds(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solution:
+    """Rounds of a whole-number munition used whole, so the recipient's stock of it stays
+    whole: each month's use becomes the rise of its running total rounded down (never more
+    than was used by then, so no stock goes below what the plan had). With every whole-number
+    column held at the plan's values, the LP is solved once more, taking out of service the
+    systems that the rounding left without ammunition."""
+    use = built.info.get("whole_use")
+    if not sol.mip or use is None or not use.size:
+        return sol
+    used = sol.x[use]
+    whole = np.diff(np.floor(np.cumsum(used, axis=1) + 1e-6), axis=1, prepend=0.0)
+    if np.abs(whole - used).max() <= 1e-6:
+        return sol
+    lower, upper, _cost, integer = built.model.column_arrays()
+    n = len(integer)
+    held = np.flatnonzero(integer)
+    lower, upper = lower.copy(), upper.copy()
+    lower[held] = upper[held] = np.round(sol.x[held])
+    lower[use.ravel()] = upper[use.ravel()] = whole.ravel()
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, np.uint8))
+    h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
+    h.setOptionValue("time_limit", float("inf"))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return sol     # cannot happen: stocks only rise and the systems may always stand
+    objective = float(h.getInfo().objective_function_value)
+    bound = sol.objective - sol.gap * max(1.0, abs(sol.objective))
+    return dataclasses.replace(sol, x=np.asarray(h.getSolution().col_value),
+                               objective=objective, gap=_gap(objective, bound))
 
 
 def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.ndarray:
@@ -72,13 +104,16 @@ def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.nda
 
 def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None,
-                 patient: bool = False) -> Solution:
+                 patient: bool = False,
+                 duals: dict[str, np.ndarray] | None = None) -> Solution:
     """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
     fails; read the solution. With `relaxed`, `h` holds that relaxation's solution. A
     `patient` solve whose time runs out before any plan goes on to its first plan instead of
-    failing (the time limit is then exceeded)."""
-    duals: dict[str, np.ndarray] = {}
-    if relaxed is not None:
+    failing (the time limit is then exceeded). `duals`, the relaxation's, are given where
+    `h`'s rows have changed since it was solved."""
+    if duals is None:
+        duals = {}
+    if relaxed is not None and not duals:
         solution = h.getSolution()
         duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
     lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed, patient)

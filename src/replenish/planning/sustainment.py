@@ -172,9 +172,11 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
         use_row += [j] * len(subs)
         use_mun += [mun_of[(r, mm)] for mm in subs]
         whole += [bool(ix.integer[ix.item_pos[mm]]) for mm in subs]
-    # rounds of an integer munition are used up whole, so the recipient's stock stays whole
-    v["use"] = use = m.add_vars("use", (n_use, H), 0.0, np.inf, 0.0,
-                                np.repeat(np.array(whole, bool)[:, None], H, axis=1))
+    v["use"] = use = m.add_vars("use", (n_use, H))
+    # rounds of an integer munition are used up whole, so that the recipient's stock of it
+    # stays whole; declared integer they made branch and bound far slower (the demo in
+    # national mode: no plan in 10 minutes), so solve.py rounds them after it instead
+    info["whole_use"] = use[np.array(whole, bool)]
     use_row_a, use_mun_a = np.array(use_row, np.int64), np.array(use_mun, np.int64)
     info["use_row"], info["use_mun"] = use_row_a, use_mun_a
     J = len(si.rows)
