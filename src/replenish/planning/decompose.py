@@ -18,9 +18,7 @@ Resource-directive coordination:
 3. every group's relaxation is solved within its shares (one per member, year and item);
    while time allows, budget moves from shares where a unit of money is worth less (the
    budget row's shadow price) to shares where it is worth more, and a round is kept only if
-   it improves the total;
-4. for whole numbers a group's shares of one member and year are pooled: its items may
-   spend them between them, so a whole unit can be paid for from another item's share.
+   it improves the total; whole numbers are then planned within the last shares.
 
 The shares of one member and year always add up to its budget, so every combination is a
 feasible plan; the gap to the bound of step 1 is reported as the plan's relaxation gap.
@@ -38,7 +36,6 @@ from typing import Any
 
 import highspy
 import numpy as np
-import scipy.sparse as sp
 
 from replenish.errors import InfeasiblePlan
 from replenish.model import Scenario
@@ -175,7 +172,6 @@ class _Group:
         self.h.setOptionValue("simplex_scale_strategy", LP_SCALING)
         pass_model(self.h, self.built, integrality=False)
         self.base_rows = self.built.model.n_rows
-        self.share = np.zeros(len(self.keys))
         self.plan: Plan | None = None
         self.binding: list[dict[str, Any]] = []
         self.build_s = time.perf_counter() - t0   # building and passing the model
@@ -200,7 +196,6 @@ class _Group:
         """One row per (member, year, item) this group may spend on, at most its share."""
         if not self.keys:
             return
-        self.share = share.copy()
         a = self.built.info["item_spend"].tocsr()
         self.h.addRows(len(self.keys), np.full(len(self.keys), -np.inf), share,
                        int(a.nnz), a.indptr[:-1].astype(np.int32),
@@ -208,7 +203,6 @@ class _Group:
 
     def set_shares(self, share: np.ndarray) -> None:
         if self.keys:
-            self.share = share.copy()
             n = len(self.keys)
             rows = np.arange(self.base_rows, self.base_rows + n, dtype=np.int32)
             self.h.changeRowsBounds(n, rows, np.full(n, -np.inf), share)  # type: ignore[attr-defined]
@@ -230,34 +224,12 @@ class _Group:
         self.h.setOptionValue("time_limit", float(self.h.getRunTime() + seconds))
         self.h.setOptionValue("mip_rel_gap", float(gap))
         self.h.setOptionValue("simplex_scale_strategy", MIP_SCALING)
-        start = self.h.getSolution()
         relaxed = (float(self.h.getInfo().objective_function_value),
-                   np.asarray(start.col_value))
-        duals = {"row": np.asarray(start.row_dual), "col": np.asarray(start.col_dual)}
-        self.pool_shares()
+                   np.asarray(self.h.getSolution().col_value))
         n = len(integer)
         self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integer.astype(np.uint8))
-        return whole_rounds(self.h, self.built, solve_guided(
-            self.h, integer, lower, upper, relaxed, patient=True, duals=duals))
-
-    def pool_shares(self) -> None:
-        """For whole numbers, one budget row per (member, year) for the whole group, at most
-        the sum of its items' shares, instead of one per item: a whole unit bought where the
-        relaxation bought a fraction can be paid from another item's share. The shares of one
-        member and year still add up to its budget across groups. On M it gave a better plan
-        in less time than per-item rows (bench/RESULTS.md, session 5)."""
-        if not self.keys:
-            return
-        k = len(self.keys)
-        names = sorted({(b, y) for b, y, _ in self.keys})
-        of = {name: j for j, name in enumerate(names)}
-        pool = sp.csr_matrix((np.ones(k), ([of[(b, y)] for b, y, _ in self.keys], np.arange(k))),
-                             shape=(len(names), k))
-        a = (pool @ self.built.info["item_spend"]).tocsr()
-        rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
-        self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
-        self.h.addRows(a.shape[0], np.full(a.shape[0], -np.inf), pool @ self.share, int(a.nnz),
-                       a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32), a.data)
+        return whole_rounds(self.h, self.built,
+                            solve_guided(self.h, integer, lower, upper, relaxed, patient=True))
 
 
 def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,

@@ -104,16 +104,13 @@ def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.nda
 
 def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None,
-                 patient: bool = False,
-                 duals: dict[str, np.ndarray] | None = None) -> Solution:
+                 patient: bool = False) -> Solution:
     """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
     fails; read the solution. With `relaxed`, `h` holds that relaxation's solution. A
     `patient` solve whose time runs out before any plan goes on to its first plan instead of
-    failing (the time limit is then exceeded). `duals`, the relaxation's, are given where
-    `h`'s rows have changed since it was solved."""
-    if duals is None:
-        duals = {}
-    if relaxed is not None and not duals:
+    failing (the time limit is then exceeded)."""
+    duals: dict[str, np.ndarray] = {}
+    if relaxed is not None:
         solution = h.getSolution()
         duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
     lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed, patient)
