@@ -18,8 +18,12 @@ from replenish.model import (
     Training,
 )
 from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.build import build_model
 from replenish.planning.check import check_plan
 from replenish.planning.output import write_plan
+from replenish.planning.readback import assign_solution
+from replenish.planning.recipient import recipient_stocks
+from replenish.planning.solve import solve_model
 
 OPTS = PlanOptions(compare_greedy=False)
 
@@ -105,3 +109,18 @@ def test_whole_rounds_are_used_whole(tmp_path: Path) -> None:
     assert held and all(abs(q - round(q)) < 1e-6 for q in held)
     write_plan(plan, sc, tmp_path)
     assert check_plan(sc, tmp_path) == []
+
+
+def test_a_munition_used_up_to_solver_tolerance_leaves_no_negative_stock() -> None:
+    sc = dataclasses.replace(
+        _scenario([Stock("A", "M1", 9, 0, 0)], [], [Consumption("R", "M1", "L1", 2.5, 1)]),
+        fielded=(Fielded("R", "L1", 1),))
+    sc = dataclasses.replace(sc, items=tuple(dataclasses.replace(i, integer=False)
+                                             if i.code == "M1" else i for i in sc.items))
+    built = build_model(sc, OPTS)
+    sol = solve_model(built, OPTS)
+    plan = assign_solution(built, sol)
+    val = sol.x.copy()
+    val[built.vars["use"][0, -1]] += 2e-6      # a solver's tolerance in the last month
+    levels = [s.on_hand for s in recipient_stocks(built, plan, val) if s.item == "M1"]
+    assert levels[-1] == 0.0 and min(levels) >= 0.0

@@ -39,6 +39,8 @@ def recipient_stocks(built: BuiltModel, plan: Plan, val: np.ndarray) -> list[Sto
             # (30.999995 of 31 arrived) leaves a whole stock, not 5e-06
             whole = np.round(level)
             level = np.where(np.abs(level - whole) < NOISE, whole, level)
+        # a continuous munition used up to solver tolerance leaves nothing, not -2e-06
+        level = np.where((level < 0) & (level > -NOISE), 0.0, level)
         out += [StockLevel(rec, item, t, float(level[t]) + 0.0, None, None) for t in range(H)]
     return out
 
