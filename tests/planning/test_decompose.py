@@ -280,3 +280,25 @@ def test_groups_in_parallel_give_the_plan_of_groups_one_at_a_time() -> None:
     assert together.orders == alone.orders and together.donations == alone.donations
     assert together.objective == pytest.approx(alone.objective, rel=1e-12)
 
+
+
+def test_pooled_shares_without_a_plan_fall_back_to_per_item_shares(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = generate_scenario(4, 24, 8, 5)
+    tried: list[bool] = []
+    real = decompose._Group.pooled
+
+    def pooled(self: decompose._Group, *args: object) -> object:
+        found = real(self, *args)   # type: ignore[arg-type]
+        tried.append(found is not None)
+        return found
+
+    monkeypatch.setattr(decompose._Group, "pooled", pooled)
+    _checked(sc, plan_scenario(sc, ALWAYS))
+    assert tried and any(tried)                 # given time, pooling plans some groups
+    tried.clear()
+    # pooled rows that allow no spending: a group whose plan spends falls back
+    monkeypatch.setattr(decompose, "POOL_MARGIN", 1.0)
+    plan = plan_scenario(sc, ALWAYS)
+    assert tried and not all(tried)
+    _checked(sc, plan)

@@ -50,24 +50,24 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
 
 
 def whole_rounds(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solution:
-    """Rounds of a whole-number munition used whole, so the recipient's stock of it stays
-    whole: each month's use becomes the rise of its running total rounded down (never more
-    than was used by then, so no stock goes below what the plan had). With every whole-number
-    column held at the plan's values, the LP is solved once more, taking out of service the
-    systems that the rounding left without ammunition."""
-    use = built.info.get("whole_use")
-    if not sol.mip or use is None or not use.size:
+    """A MIP's plan made exactly whole. A MIP's rows hold only to HiGHS's tolerance (a line
+    expanding by 0.999999 where at least 1 is allowed, its yes at exactly 1), and rounds of
+    a whole-number munition are used at a continuous rate: each month's use becomes the rise of
+    its running total rounded down (never more than was used by then, so no stock goes below
+    what the plan had), so the recipient's stock of it stays whole. With the whole-number
+    columns held at their rounded values, the LP is solved once more, taking out of service
+    the systems that the rounding left without ammunition."""
+    if not sol.mip:
         return sol
-    used = sol.x[use]
-    whole = np.diff(np.floor(np.cumsum(used, axis=1) + 1e-6), axis=1, prepend=0.0)
-    if np.array_equal(whole, used):
-        return sol     # also near-whole values are made whole: their sums drift (2e-06 on M)
     lower, upper, _cost, integer = built.model.column_arrays()
-    n = len(integer)
     held = np.flatnonzero(integer)
+    n = len(integer)
     lower, upper = lower.copy(), upper.copy()
     lower[held] = upper[held] = np.round(sol.x[held])
-    lower[use.ravel()] = upper[use.ravel()] = whole.ravel()
+    use = built.info.get("whole_use")
+    if use is not None and use.size:
+        whole = np.diff(np.floor(np.cumsum(sol.x[use], axis=1) + 1e-6), axis=1, prepend=0.0)
+        lower[use.ravel()] = upper[use.ravel()] = whole.ravel()
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, np.uint8))
     h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
     h.setOptionValue("time_limit", float("inf"))
@@ -104,13 +104,16 @@ def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.nda
 
 def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None,
-                 patient: bool = False) -> Solution:
+                 patient: bool = False,
+                 duals: dict[str, np.ndarray] | None = None) -> Solution:
     """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
     fails; read the solution. With `relaxed`, `h` holds that relaxation's solution. A
     `patient` solve whose time runs out before any plan goes on to its first plan instead of
-    failing (the time limit is then exceeded)."""
-    duals: dict[str, np.ndarray] = {}
-    if relaxed is not None:
+    failing (the time limit is then exceeded). `duals`, the relaxation's, are given where
+    `h` has been solved since."""
+    if duals is None:
+        duals = {}
+    if relaxed is not None and not duals:
         solution = h.getSolution()
         duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
     lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed, patient)
