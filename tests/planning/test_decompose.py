@@ -281,7 +281,6 @@ def test_groups_in_parallel_give_the_plan_of_groups_one_at_a_time() -> None:
     assert together.objective == pytest.approx(alone.objective, rel=1e-12)
 
 
-
 def test_pooled_shares_without_a_plan_fall_back_to_per_item_shares(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sc = generate_scenario(4, 24, 8, 5)

@@ -97,12 +97,17 @@ def test_crews_gate_operational_dates() -> None:
     assert sum(r.idle_no_crew for r in rows) > 0
 
 
-def test_whole_rounds_are_used_whole(tmp_path: Path) -> None:
-    # a fielded launcher fires 2.5 missiles a month: the recipient's missile stock must still
-    # be whole in every month, so it fires 2 or 3, never 2.5
-    sc = dataclasses.replace(
+def _firing() -> Scenario:
+    """A fielded launcher that fires 2.5 missiles a month, with nine missiles to give it."""
+    return dataclasses.replace(
         _scenario([Stock("A", "M1", 9, 0, 0)], [], [Consumption("R", "M1", "L1", 2.5, 1)]),
         fielded=(Fielded("R", "L1", 1),))
+
+
+def test_whole_rounds_are_used_whole(tmp_path: Path) -> None:
+    # the recipient's missile stock must still be whole in every month, so the launcher
+    # fires 2 or 3, never 2.5
+    sc = _firing()
     plan = plan_scenario(sc, OPTS)
     held = [s.on_hand for s in plan.stocks if s.nation == "R" and s.item == "M1"]
     assert sum(d.quantity for d in plan.donations if d.item == "M1") == 9
@@ -112,9 +117,7 @@ def test_whole_rounds_are_used_whole(tmp_path: Path) -> None:
 
 
 def test_a_munition_used_up_to_solver_tolerance_leaves_no_negative_stock() -> None:
-    sc = dataclasses.replace(
-        _scenario([Stock("A", "M1", 9, 0, 0)], [], [Consumption("R", "M1", "L1", 2.5, 1)]),
-        fielded=(Fielded("R", "L1", 1),))
+    sc = _firing()
     sc = dataclasses.replace(sc, items=tuple(dataclasses.replace(i, integer=False)
                                              if i.code == "M1" else i for i in sc.items))
     built = build_model(sc, OPTS)

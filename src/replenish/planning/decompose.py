@@ -54,11 +54,12 @@ from replenish.planning.readback import (
 from replenish.planning.result import Plan
 from replenish.planning.solve import (
     Solution,
+    exactly_whole,
+    hold_whole_values,
     new_highs,
     pass_model,
     read_solution,
     solve_guided,
-    whole_rounds,
 )
 
 Progress = Callable[[str, float], None]
@@ -244,11 +245,11 @@ class _Group:
         pooled = self.pooled(integer, relaxed, duals,
                              max(MIN_GROUP_SECONDS, POOL_PART * seconds))
         if pooled is not None:
-            return whole_rounds(self.h, self.built, pooled)
+            return exactly_whole(self.h, self.built, pooled)
         self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
         left = max(MIN_GROUP_SECONDS, seconds - (time.perf_counter() - begun))
         self.h.setOptionValue("time_limit", float(self.h.getRunTime() + left))
-        return whole_rounds(self.h, self.built, solve_guided(
+        return exactly_whole(self.h, self.built, solve_guided(
             self.h, integer, lower, upper, relaxed, patient=True, duals=duals))
 
     def pooled(self, integer: np.ndarray, relaxed: tuple[float, np.ndarray],
@@ -263,25 +264,20 @@ class _Group:
         caller)."""
         if not self.keys:
             return None
-        x = relaxed[1]
         k = len(self.keys)
-        names = sorted({(b, y) for b, y, _ in self.keys})
-        of = {name: j for j, name in enumerate(names)}
-        pool = sp.csr_matrix((np.ones(k), ([of[(b, y)] for b, y, _ in self.keys], np.arange(k))),
-                             shape=(len(names), k))
+        names, segment = budget_segments(self.keys)
+        pool = sp.csr_matrix((np.ones(k), (segment, np.arange(k))), shape=(len(names), k))
         a = (pool @ self.built.info["item_spend"]).tocsr()
         rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
         self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
         cap = pool @ self.share
         extra = np.arange(self.base_rows + k, self.base_rows + k + len(names), dtype=np.int32)
         # a little below the cap for the MIP, whose rows hold only to its tolerance, so that
-        # the plan made exactly whole after it (whole_rounds) is within the cap itself
+        # the plan made exactly whole after it (exactly_whole) is within the cap itself
         self.h.addRows(a.shape[0], np.full(a.shape[0], -np.inf),
                        cap * (1.0 - POOL_MARGIN), int(a.nnz),
                        a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32), a.data)
-        whole = np.flatnonzero(integer & (np.abs(x - np.round(x)) < 1e-9)).astype(np.int32)
-        held = np.round(x[whole])
-        self.h.changeColsBounds(int(whole.size), whole, held, held)
+        hold_whole_values(self.h, integer, relaxed[1])
         self.h.setOptionValue("time_limit", float(self.h.getRunTime() + seconds))
         self.h.run()
         if self.h.getSolution().value_valid and self.h.getModelStatus() in (
@@ -351,9 +347,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     # every key belongs to one group; a key's segment is its (member, year) budget
     offsets = np.cumsum([0] + [len(g.keys) for g in groups])
     all_keys = [key for g in groups for key in g.keys]
-    seg_names = sorted({(b, y) for b, y, _ in all_keys})
-    seg_of = {name: j for j, name in enumerate(seg_names)}
-    segment = np.array([seg_of[(b, y)] for b, y, _ in all_keys], np.int64)
+    seg_names, segment = budget_segments(all_keys)
     limit = np.array([budget[b] for b, _ in seg_names], float)
     shares = initial_shares(np.concatenate(demands) if all_keys else np.zeros(0), segment,
                             limit)
@@ -443,6 +437,14 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                           "shared_relaxation": round(float(lp_objective.sum()), 4)},
     }
     return plan
+
+
+def budget_segments(keys: list[tuple[str, int, str]]
+                    ) -> tuple[list[tuple[str, int]], np.ndarray]:
+    """The (member, year) budgets of (member, year, item) keys, sorted, and each key's."""
+    names = sorted({(b, y) for b, y, _ in keys})
+    of = {name: j for j, name in enumerate(names)}
+    return names, np.array([of[(b, y)] for b, y, _ in keys], np.int64)
 
 
 def _budget_binding(groups: list[_Group], seg_names: list[tuple[str, int]],

@@ -46,10 +46,10 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
         h = new_highs(options)
         pass_model(h, built, integrality=True)
         h.run()
-    return whole_rounds(h, built, read_solution(h, mip, lp_bound, duals))
+    return exactly_whole(h, built, read_solution(h, mip, lp_bound, duals))
 
 
-def whole_rounds(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solution:
+def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solution:
     """A MIP's plan made exactly whole. A MIP's rows hold only to HiGHS's tolerance (a line
     expanding by 0.999999 where at least 1 is allowed, its yes at exactly 1), and rounds of
     a whole-number munition are used at a continuous rate: each month's use becomes the rise of
@@ -222,10 +222,7 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
             duals["col"] = np.asarray(solution.col_dual)
     else:
         bound, x = relaxed
-    whole = np.flatnonzero(integer & (np.abs(x - np.round(x)) < 1e-9))
-    if whole.size:
-        held = np.round(x[whole])
-        h.changeColsBounds(int(whole.size), whole.astype(np.int32), held, held)
+    whole = hold_whole_values(h, integer, x)
     _run(h, patient)
     if _settled(h):
         return bound
@@ -234,6 +231,15 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
         h.changeColsBounds(int(used.size), used.astype(np.int32), lower[used], upper[used])
         _run(h, patient)
     return bound
+
+
+def hold_whole_values(h: highspy.Highs, integer: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Hold every whole-number column that is whole in `x` at its value; returns them."""
+    whole = np.flatnonzero(integer & (np.abs(x - np.round(x)) < 1e-9))
+    if whole.size:
+        held = np.round(x[whole])
+        h.changeColsBounds(int(whole.size), whole.astype(np.int32), held, held)
+    return whole
 
 
 def _settled(h: highspy.Highs) -> bool:
