@@ -42,6 +42,7 @@ import scipy.sparse as sp
 
 from replenish.errors import InfeasiblePlan
 from replenish.model import Scenario
+from replenish.planning.blocks import whole_by_blocks
 from replenish.planning.build import build_model, value_scale
 from replenish.planning.explain import explain_binding
 from replenish.planning.options import PlanOptions
@@ -59,6 +60,7 @@ from replenish.planning.solve import (
     new_highs,
     pass_model,
     read_solution,
+    relative_gap,
     solve_guided,
 )
 
@@ -80,6 +82,8 @@ PROVEN_GAP = 1e-3
 GROUP_MIP_GAP = 1e-3
 #: seconds a group may always take for its whole numbers, whatever the time limit
 MIN_GROUP_SECONDS = 5.0
+#: a group this large (columns) gets its whole numbers block by block (see planning/blocks.py)
+SPLIT_COLUMNS = 20_000
 #: the part of its whole-number time a group may spend trying its shares pooled
 POOL_PART = 0.1
 #: pooled budget rows are this much (relative) below their cap for the MIP
@@ -170,6 +174,7 @@ class _Group:
     def __init__(self, scenario: Scenario, options: PlanOptions, scale: float) -> None:
         t0 = time.perf_counter()
         self.scenario = scenario
+        self.options = options
         self.built = build_model(scenario, dataclasses.replace(options, budgets=False),
                                  scale=scale)
         self.keys: list[tuple[str, int, str]] = list(self.built.info.get("spend_keys", []))
@@ -239,9 +244,13 @@ class _Group:
         relaxed = (float(self.h.getInfo().objective_function_value),
                    np.asarray(start.col_value))
         duals = {"row": np.asarray(start.row_dual), "col": np.asarray(start.col_dual)}
+        begun = time.perf_counter()
+        if self.built.model.n_cols >= SPLIT_COLUMNS:
+            by_blocks = self.by_blocks(relaxed, duals, gap, seconds)
+            if by_blocks is not None:
+                return by_blocks
         n = len(integer)
         self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integer.astype(np.uint8))
-        begun = time.perf_counter()
         pooled = self.pooled(integer, relaxed, duals,
                              max(MIN_GROUP_SECONDS, POOL_PART * seconds))
         if pooled is not None:
@@ -264,19 +273,7 @@ class _Group:
         caller)."""
         if not self.keys:
             return None
-        k = len(self.keys)
-        names, segment = budget_segments(self.keys)
-        pool = sp.csr_matrix((np.ones(k), (segment, np.arange(k))), shape=(len(names), k))
-        a = (pool @ self.built.info["item_spend"]).tocsr()
-        rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
-        self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
-        cap = pool @ self.share
-        extra = np.arange(self.base_rows + k, self.base_rows + k + len(names), dtype=np.int32)
-        # a little below the cap for the MIP, whose rows hold only to its tolerance, so that
-        # the plan made exactly whole after it (exactly_whole) is within the cap itself
-        self.h.addRows(a.shape[0], np.full(a.shape[0], -np.inf),
-                       cap * (1.0 - POOL_MARGIN), int(a.nnz),
-                       a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32), a.data)
+        extra, cap = self.pool_shares(POOL_MARGIN)
         hold_whole_values(self.h, integer, relaxed[1])
         self.h.setOptionValue("time_limit", float(self.h.getRunTime() + seconds))
         self.h.run()
@@ -285,9 +282,49 @@ class _Group:
             sol = read_solution(self.h, True, relaxed[0], duals)
             self.h.changeRowsBounds(len(extra), extra, np.full(len(extra), -np.inf), cap)  # type: ignore[attr-defined]
             return sol
+        self.unpool(extra)
+        return None
+
+    def by_blocks(self, relaxed: tuple[float, np.ndarray], duals: dict[str, np.ndarray],
+                  gap: float, seconds: float) -> Solution | None:
+        """Whole numbers block by block (planning/blocks.py), the group's shares pooled per
+        (member, year) as in `pooled`: money a block leaves when it rounds down is there for
+        the blocks after it. The plan, or None with `h` as it was."""
+        extra, cap = self.pool_shares(0.0) if self.keys else (np.zeros(0, np.int32), None)
+        whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
+                                coupling=extra, margin=POOL_MARGIN)
+        if whole is not None:
+            objective = float(self.built.model.column_arrays()[2] @ whole)
+            gap_found = relative_gap(objective, relaxed[0])
+            return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
+                            duals["row"], duals["col"], True, gap_found)
+        if cap is not None:
+            self.unpool(extra)
+        return None
+
+    def pool_shares(self, margin: float) -> tuple[np.ndarray, np.ndarray]:
+        """Replace the per-item budget rows by one row per (member, year), at most the sum of
+        its items' shares less `margin` (relative) until `unpool` or a caller raises the rows
+        (returned) to their caps (returned)."""
+        k = len(self.keys)
+        names, segment = budget_segments(self.keys)
+        pool = sp.csr_matrix((np.ones(k), (segment, np.arange(k))), shape=(len(names), k))
+        a = (pool @ self.built.info["item_spend"]).tocsr()
+        rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
+        self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
+        cap = pool @ self.share
+        extra = np.arange(self.base_rows + k, self.base_rows + k + len(names), dtype=np.int32)
+        # a little below the cap for whole numbers, whose rows hold only to HiGHS's
+        # tolerance, so that the plan made exactly whole after it (exactly_whole) is within
+        # the cap itself
+        self.h.addRows(a.shape[0], np.full(a.shape[0], -np.inf), cap * (1.0 - margin), int(a.nnz),
+                       a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32), a.data)
+        return extra, cap
+
+    def unpool(self, extra: np.ndarray) -> None:
+        """Back to per-item budget rows after `pool_shares`."""
         self.h.deleteRows(int(extra.size), extra)
         self.set_shares(self.share)
-        return None
 
 
 def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,

@@ -71,13 +71,17 @@ def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solutio
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, np.uint8))
     h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
     h.setOptionValue("time_limit", float("inf"))
+    # from scratch: presolve removes the held columns and leaves a small LP, where a warm
+    # start from a relaxation's basis with most of its columns moved took 23 s on a group of
+    # M, and failed (planning/blocks.py)
+    h.clearSolver()
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return sol     # cannot happen: stocks only rise and the systems may always stand
     objective = float(h.getInfo().objective_function_value)
     bound = sol.objective - sol.gap * max(1.0, abs(sol.objective))
     return dataclasses.replace(sol, x=np.asarray(h.getSolution().col_value),
-                               objective=objective, gap=_gap(objective, bound))
+                               objective=objective, gap=relative_gap(objective, bound))
 
 
 def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.ndarray:
@@ -161,7 +165,7 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
         row_dual=duals.get("row"),
         col_dual=duals.get("col"),
         mip=mip,
-        gap=_gap(float(info.objective_function_value), lp_bound) if mip else 0.0,
+        gap=relative_gap(float(info.objective_function_value), lp_bound) if mip else 0.0,
     )
 
 
@@ -250,7 +254,7 @@ def _settled(h: highspy.Highs) -> bool:
         and h.getSolution().value_valid)
 
 
-def _gap(objective: float, bound: float | None) -> float:
+def relative_gap(objective: float, bound: float | None) -> float:
     """Relative gap between the plan and the relaxation's bound (0 when unknown)."""
     if bound is None or not np.isfinite(bound):
         return 0.0
