@@ -118,9 +118,14 @@ def _expansion_shares(ix: PlanIndex, built: BuiltModel, val: np.ndarray) -> list
 
 
 def _expansion_by_line(ix: PlanIndex, built: BuiltModel, val: np.ndarray) -> np.ndarray:
+    """Each line's expansion: the sum of its buyers' shares, rounded once (shares rounded
+    first lost up to a millionth a buyer: 0.999999 where at least 1 is allowed)."""
     total = np.zeros(len(ix.lines))
-    for li, _b, x in _expansion_shares(ix, built, val):
-        total[li] += x
+    pairs = built.info.get("expansion_pairs", [])
+    if pairs:
+        np.add.at(total, np.array([li for li, _b in pairs], np.int64), val[built.vars["e"]])
+    total = np.round(total, 6)
+    total[total <= EPS] = 0.0
     return total
 
 
