@@ -9,16 +9,20 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from replenish import cli
 from replenish.model.records import PriceBreak, Scenario
 from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.build import build_model
 from replenish.planning.check import check_plan
 from replenish.planning.output import write_plan
 from replenish.planning.pricing import apply_price_breaks, tier_price
+from replenish.planning.readback import _expansion_by_line
 from replenish.planning.result import Plan
 from replenish.reports.compare import MODES, Mode, with_procurement
+from replenish.scenario.generator import generate_scenario
 from replenish.scenario.reader import read_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
@@ -120,3 +124,19 @@ def test_demo_compare_shows_joint_expanding_more_lines(tmp_path: Path,
     for mode in MODES:
         sc = with_procurement(read_scenario(DEMO), mode)
         assert check_plan(sc, out / mode) == []
+
+
+def test_a_lines_expansion_is_its_buyers_shares_summed_then_rounded() -> None:
+    # two buyers' shares of 0.4999994 and 0.5000002 (a solver's tolerance) are one unit of
+    # expansion; rounded one by one first they were 0.999999, below a minimum of 1
+    built = build_model(generate_scenario(4, 24, 8, 5), PlanOptions())
+    pairs = built.info["expansion_pairs"]
+    buyers: dict[int, list[int]] = defaultdict(list)
+    for k, (li, _b) in enumerate(pairs):
+        buyers[li].append(k)
+    li, ks = next((li, ks) for li, ks in buyers.items() if len(ks) >= 2)
+    val = np.zeros(built.model.n_cols)
+    val[built.vars["e"][ks[0]]], val[built.vars["e"][ks[1]]] = 0.4999994, 0.5000002
+    total = _expansion_by_line(built.index, built, val)
+    assert total[li] == 1.0
+    assert np.count_nonzero(total) == 1
