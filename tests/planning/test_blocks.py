@@ -40,8 +40,8 @@ def _checked(scenario: Scenario, plan: Plan) -> None:
 
 @contextmanager
 def _by_blocks() -> Iterator[list[bool]]:
-    """Every group planned by blocks first, each block a MIP of its own; yields, per group tried, whether blocks planned
-    it."""
+    """Every group planned by blocks first, each block a MIP of its own; yields, per group
+    tried, whether blocks planned it."""
     found: list[bool] = []
     real = decompose._Group.by_blocks
 
