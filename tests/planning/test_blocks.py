@@ -6,8 +6,10 @@ test lowers that threshold to 0."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from replenish.planning.check import check_plan, check_summary
 from replenish.planning.decompose import item_groups
 from replenish.planning.output import summary_dict, write_plan
 from replenish.planning.result import Plan
+from replenish.planning.solve import new_highs
 from replenish.scenario.generator import generate_scenario
 
 ALWAYS = PlanOptions(compare_greedy=False, decompose="always")
@@ -124,3 +127,13 @@ def test_a_block_without_a_plan_falls_back_to_the_groups_mip(
     assert found and not any(found)
     _checked(sc, plan)
     assert plan.objective == pytest.approx(plan_scenario(sc, ALWAYS).objective, rel=1e-9)
+
+
+def test_highs_made_on_every_core_leave_stdout_where_it_was() -> None:
+    # new_highs silences HiGHS's banner by pointing stdout at /dev/null for a moment; two
+    # threads doing so at once could leave it there for good
+    before = os.fstat(1)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: new_highs(PlanOptions()), range(400)))
+    after = os.fstat(1)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)

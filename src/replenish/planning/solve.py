@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -169,21 +170,27 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
     )
 
 
+_STDOUT_LOCK = threading.Lock()
+
+
 @contextmanager
 def _quiet_stdout(quiet: bool) -> Iterator[None]:
     """Silence HiGHS's banner, which it prints from C before any option can be set."""
     if not quiet:
         yield
         return
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
+    # one thread at a time: two interleaved would save each other's /dev/null as "stdout"
+    # and leave it there (blocks of a group are solved on every core, a HiGHS each)
+    with _STDOUT_LOCK:
+        sys.stdout.flush()
+        saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
 
 
 def new_highs(options: PlanOptions) -> highspy.Highs:
