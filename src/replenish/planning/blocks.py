@@ -4,16 +4,19 @@ An item group is one planning problem because family requirements (any item of t
 meets them) and sustainment (a platform and the munitions it can fire) join its items. Cut
 those two kinds of rows and it falls apart into blocks, about one item each: its lines,
 orders, stocks, donations and allocations, and its share of every budget. HiGHS's branch and
-bound on a whole group of M (60 items, 200k columns) took minutes to find its first plan;
-one block's MIP, a few thousand columns, takes a fraction of a second.
+bound on M's largest group (60 items, 200k columns) took 157 s to its first plan, most of it
+in root cuts that hardly moved the bound; by blocks the group takes 7 s.
 
 Starting from the relaxation's optimum, each block in turn gets whole numbers with every
 other column held where it stands (blocks already done at their whole values, the rest at
 the relaxation's), except the continuous columns it shares a cut row with: a requirement's
-unmet quantity, the activity of a platform the block's munition supplies. Every step starts
-from a point that satisfies every row, so the plan stays feasible throughout; the last step
-is one LP of the whole group with its whole values held (`solve.exactly_whole`), which
-settles what the cut rows join. The plan is judged against the relaxation, as any other.
+unmet quantity, the activity of a platform the block's munition supplies. Rows that join
+blocks but are not cut (a group's budget shares pooled per member and year) hold each block
+within what the others leave. Every step starts from a point that satisfies every row, so
+the plan stays feasible throughout; each block's whole values are rounded and its LP solved
+once more, so the plan is exactly whole, and the whole rounds of munitions are settled at the
+end as `solve.exactly_whole` settles them. The plan is judged against the group's
+relaxation, as any other.
 """
 
 from __future__ import annotations
