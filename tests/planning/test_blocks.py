@@ -7,57 +7,36 @@ test lowers that threshold to 0."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replenish.model.records import Scenario
 from replenish.planning import PlanOptions, blocks, decompose, plan_scenario
 from replenish.planning.blocks import CUT_ROWS, split_blocks
 from replenish.planning.build import build_model
-from replenish.planning.check import check_plan, check_summary
 from replenish.planning.decompose import item_groups
-from replenish.planning.output import summary_dict, write_plan
-from replenish.planning.result import Plan
 from replenish.planning.solve import new_highs
 from replenish.scenario.generator import generate_scenario
 
+from .support import checked, record_found
+
 ALWAYS = PlanOptions(compare_greedy=False, decompose="always")
 NEVER = PlanOptions(compare_greedy=False, decompose="never")
-
-
-def _checked(scenario: Scenario, plan: Plan) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        write_plan(plan, scenario, out, summary_dict(plan, scenario))
-        assert check_plan(scenario, out) == []
-        assert check_summary(scenario, out) == []
 
 
 @contextmanager
 def _by_blocks() -> Iterator[list[bool]]:
     """Every group planned by blocks first, each block a MIP of its own; yields, per group
     tried, whether blocks planned it."""
-    found: list[bool] = []
-    real = decompose._Group.by_blocks
-
-    def by_blocks(self: decompose._Group, *args: object) -> object:
-        sol = real(self, *args)   # type: ignore[arg-type]
-        found.append(sol is not None)
-        return sol
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(decompose, "SPLIT_COLUMNS", 0)
         mp.setattr(blocks, "BATCH_COLUMNS", 1)
-        mp.setattr(decompose._Group, "by_blocks", by_blocks)
-        yield found
+        yield record_found(mp, decompose._Group, "by_blocks")
 
 
 def test_cut_rows_leave_blocks_that_no_other_row_joins(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,7 +69,7 @@ def test_plans_by_blocks_pass_the_checker_within_their_gap(size: tuple[int, ...]
     sc = generate_scenario(*size)
     with _by_blocks() as found:
         plan = plan_scenario(sc, ALWAYS)
-    _checked(sc, plan)
+    checked(sc, plan)
     info = plan.extra["model"]["decomposition"]
     gap = plan.extra["model"]["relaxation_gap"]
     assert plan.objective >= info["lower_bound"] - 1e-6 * max(1.0, abs(plan.objective))
@@ -106,7 +85,7 @@ def test_blocks_plan_close_to_the_one_model() -> None:
         apart = plan_scenario(sc, ALWAYS)
     whole = plan_scenario(sc, NEVER)
     assert any(found)
-    _checked(sc, apart)
+    checked(sc, apart)
     # measured: 7e-6 (relative) above the one model's plan, budgets shared between groups
     assert apart.objective <= whole.objective + 1e-3 * abs(whole.objective)
 
@@ -125,7 +104,7 @@ def test_a_block_without_a_plan_falls_back_to_the_groups_mip(
     with _by_blocks() as found:
         plan = plan_scenario(sc, ALWAYS)
     assert found and not any(found)
-    _checked(sc, plan)
+    checked(sc, plan)
     assert plan.objective == pytest.approx(plan_scenario(sc, ALWAYS).objective, rel=1e-9)
 
 

@@ -5,9 +5,7 @@ bind, and stay within the reported gap of the bound where they do)."""
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +16,6 @@ from replenish.errors import InfeasiblePlan
 from replenish.model.records import Scenario
 from replenish.planning import PlanOptions, decompose, plan_scenario
 from replenish.planning.build import build_model
-from replenish.planning.check import check_plan, check_summary
 from replenish.planning.decompose import (
     initial_shares,
     item_groups,
@@ -26,10 +23,10 @@ from replenish.planning.decompose import (
     should_decompose,
     sub_scenario,
 )
-from replenish.planning.output import summary_dict, write_plan
-from replenish.planning.result import Plan
 from replenish.planning.solve import new_highs, pass_model, solve_guided
 from replenish.scenario.generator import generate_scenario
+
+from .support import checked, record_found
 
 ALWAYS = PlanOptions(compare_greedy=False, decompose="always")
 NEVER = PlanOptions(compare_greedy=False, decompose="never")
@@ -38,14 +35,6 @@ NEVER = PlanOptions(compare_greedy=False, decompose="never")
 def _unlimited(scenario: Scenario) -> Scenario:
     nations = tuple(dataclasses.replace(n, annual_budget=None) for n in scenario.nations)
     return dataclasses.replace(scenario, nations=nations)
-
-
-def _checked(scenario: Scenario, plan: Plan) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        write_plan(plan, scenario, out, summary_dict(plan, scenario))
-        assert check_plan(scenario, out) == []
-        assert check_summary(scenario, out) == []
 
 
 def test_groups_join_family_requirements_and_sustainment() -> None:
@@ -130,7 +119,7 @@ def test_without_budgets_groups_give_the_one_model_optimum(size: tuple[int, ...]
     assert apart.status == whole.status == "optimal"
     tol = 2e-4 * max(1.0, abs(whole.objective))      # both within HiGHS's MIP gap 1e-4
     assert abs(apart.objective - whole.objective) <= tol
-    _checked(sc, apart)
+    checked(sc, apart)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -140,7 +129,7 @@ def test_with_budgets_the_merged_plan_is_valid_and_bounded(size: tuple[int, ...]
     sc = generate_scenario(*size)
     apart = plan_scenario(sc, ALWAYS)
     whole = plan_scenario(sc, NEVER)
-    _checked(sc, apart)
+    checked(sc, apart)
     info = apart.extra["model"]["decomposition"]
     # the bound (budgets dropped, relaxed) is below both plans; the merged plan is no better
     # than the one model's relaxation bound, and the reported gap covers its distance
@@ -199,7 +188,7 @@ def test_groups_out_of_time_go_on_to_a_whole_number_plan() -> None:
     assert any(i.integer for i in sc.items)
     hurried = plan_scenario(sc, dataclasses.replace(ALWAYS, time_limit=1e-6))
     assert hurried.extra["model"]["decomposition"]["budget_rounds"] == 0
-    _checked(sc, hurried)
+    checked(sc, hurried)
     assert hurried.objective >= plan_scenario(sc, ALWAYS).objective - 1e-6
 
 
@@ -229,7 +218,7 @@ def test_a_group_short_of_money_falls_back_to_one_model() -> None:
     assert "decomposition" not in plan.extra["model"]      # planned as one model
     pledged = sum(d.quantity for d in plan.donations if d.pledge == "P1")
     assert pledged == 10
-    _checked(sc, plan)
+    checked(sc, plan)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -241,7 +230,7 @@ def test_national_mode_by_groups_passes_the_checker(size: tuple[int, ...]) -> No
                                                               procurement="national"))
     plan = plan_scenario(sc, ALWAYS)
     assert plan.procurement == "national"
-    _checked(sc, plan)
+    checked(sc, plan)
 
 
 def test_budget_shadow_prices_are_explained_per_member_and_year() -> None:
@@ -284,20 +273,12 @@ def test_groups_in_parallel_give_the_plan_of_groups_one_at_a_time() -> None:
 def test_pooled_shares_without_a_plan_fall_back_to_per_item_shares(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sc = generate_scenario(4, 24, 8, 5)
-    tried: list[bool] = []
-    real = decompose._Group.pooled
-
-    def pooled(self: decompose._Group, *args: object) -> object:
-        found = real(self, *args)   # type: ignore[arg-type]
-        tried.append(found is not None)
-        return found
-
-    monkeypatch.setattr(decompose._Group, "pooled", pooled)
-    _checked(sc, plan_scenario(sc, ALWAYS))
+    tried = record_found(monkeypatch, decompose._Group, "pooled")
+    checked(sc, plan_scenario(sc, ALWAYS))
     assert tried and any(tried)                 # given time, pooling plans some groups
     tried.clear()
     # pooled rows that allow no spending: a group whose plan spends falls back
     monkeypatch.setattr(decompose, "POOL_MARGIN", 1.0)
     plan = plan_scenario(sc, ALWAYS)
     assert tried and not all(tried)
-    _checked(sc, plan)
+    checked(sc, plan)

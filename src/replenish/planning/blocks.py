@@ -32,7 +32,7 @@ from scipy.sparse.csgraph import connected_components
 from replenish.errors import InfeasiblePlan
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
-from replenish.planning.solve import new_highs, solve_guided
+from replenish.planning.solve import new_highs, resolve_held, solve_guided, whole_rounds
 
 #: row groups that join the items of a group (see the module docstring)
 CUT_ROWS = ("requirement", "ammunition")
@@ -88,10 +88,10 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
         if values is None:
             return None
         x[free] = values
-    return _whole_rounds(built, m, x, options)
+    return _settle_rounds(built, m, x, options)
 
 
-def _whole_rounds(built: BuiltModel, m: _Matrix, x: np.ndarray,
+def _settle_rounds(built: BuiltModel, m: _Matrix, x: np.ndarray,
                   options: PlanOptions) -> np.ndarray | None:
     """Rounds of a whole-number munition used whole, as `solve.exactly_whole` makes them:
     each month's use the rise of its running total rounded down, and the continuous columns
@@ -101,7 +101,7 @@ def _whole_rounds(built: BuiltModel, m: _Matrix, x: np.ndarray,
     if use is None or not use.size:
         return x
     x = x.copy()
-    x[use] = np.diff(np.floor(np.cumsum(x[use], axis=1) + 1e-6), axis=1, prepend=0.0)
+    x[use] = whole_rounds(x[use])
     rows = np.unique(m.a_csc[:, use.ravel()].indices)
     near = np.unique(m.a[rows].indices)
     near = near[~m.integer[near] & ~np.isin(near, use.ravel())]
@@ -176,16 +176,10 @@ class _Matrix:
             return None
         # exactly whole: the whole values rounded and held, the rest settled once more
         held_at = np.flatnonzero(integer)
-        n = len(free)
         whole = np.round(sol.x[held_at])
         lower, upper = col_lo.copy(), col_up.copy()
         lower[held_at] = upper[held_at] = whole
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, np.uint8))
-        h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
-        h.setOptionValue("time_limit", float("inf"))
-        h.clearSolver()
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if not resolve_held(h, lower, upper):
             return None
         values = np.asarray(h.getSolution().col_value)
         values[held_at] = whole

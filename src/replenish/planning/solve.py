@@ -62,27 +62,37 @@ def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solutio
         return sol
     lower, upper, _cost, integer = built.model.column_arrays()
     held = np.flatnonzero(integer)
-    n = len(integer)
     lower, upper = lower.copy(), upper.copy()
     lower[held] = upper[held] = np.round(sol.x[held])
     use = built.info.get("whole_use")
     if use is not None and use.size:
-        whole = np.diff(np.floor(np.cumsum(sol.x[use], axis=1) + 1e-6), axis=1, prepend=0.0)
-        lower[use.ravel()] = upper[use.ravel()] = whole.ravel()
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, np.uint8))
-    h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
-    h.setOptionValue("time_limit", float("inf"))
-    # from scratch: presolve removes the held columns and leaves a small LP, where a warm
-    # start from a relaxation's basis with most of its columns moved took 23 s on a group of
-    # M, and failed (planning/blocks.py)
-    h.clearSolver()
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        lower[use.ravel()] = upper[use.ravel()] = whole_rounds(sol.x[use]).ravel()
+    if not resolve_held(h, lower, upper):
         return sol     # cannot happen: stocks only rise and the systems may always stand
     objective = float(h.getInfo().objective_function_value)
     bound = sol.objective - sol.gap * max(1.0, abs(sol.objective))
     return dataclasses.replace(sol, x=np.asarray(h.getSolution().col_value),
                                objective=objective, gap=relative_gap(objective, bound))
+
+
+def whole_rounds(use: np.ndarray) -> np.ndarray:
+    """Rounds used per month (rows of months), whole: each month's the rise of the running
+    total rounded down, so no more is used by any month than was before."""
+    return np.diff(np.floor(np.cumsum(use, axis=1) + 1e-6), axis=1, prepend=0.0)
+
+
+def resolve_held(h: highspy.Highs, lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Solve the model in `h` once more as an LP within column bounds `lower`..`upper` (the
+    whole values held), without time limit; whether it is optimal. From scratch: presolve
+    removes the held columns and leaves a small LP, where a warm start from a relaxation's
+    basis with most of its columns moved took 23 s on a group of M, and failed."""
+    n = len(lower)
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, np.uint8))
+    h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
+    h.setOptionValue("time_limit", float("inf"))
+    h.clearSolver()
+    h.run()
+    return bool(h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
 
 
 def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.ndarray:
