@@ -282,3 +282,50 @@ def test_pooled_shares_without_a_plan_fall_back_to_per_item_shares(
     plan = plan_scenario(sc, ALWAYS)
     assert tried and not all(tried)
     checked(sc, plan)
+
+
+def test_a_group_set_back_to_its_kept_basis_is_at_its_shares_optimum_at_once() -> None:
+    sc = generate_scenario(4, 24, 12, 5)
+    items = max(decompose.item_groups(sc), key=len)
+    g = decompose._Group(decompose.sub_scenario(sc, items), ALWAYS, 1.0)
+    _, x = g.relax()
+    first = g.demand(x) * 0.5
+    g.add_budget_rows(first)
+    at_first, _ = g.relax()
+    kept = g.h.getBasis()
+    g.set_shares(first * 0.3)
+    assert g.relax()[0] > at_first * (1 + 1e-9)        # less money, a worse plan
+    g.restore(first, kept)
+    assert g.h.getInfo().simplex_iteration_count == 0
+    assert np.array_equal(g.share, first)
+    assert g.h.getInfo().objective_function_value == pytest.approx(at_first, rel=1e-9)
+
+
+def test_rejected_sharing_rounds_give_the_plan_of_re_solving(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = generate_scenario(4, 24, 12, 5)
+    restored: list[int] = []
+    real = decompose._Group.restore
+
+    def counted(self: decompose._Group, share: np.ndarray, basis: object) -> None:
+        restored.append(1)
+        real(self, share, basis)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(decompose._Group, "restore", counted)
+    kept = plan_scenario(sc, ALWAYS)
+    assert restored                                     # some round was rejected
+
+    def re_solve(self: decompose._Group, share: np.ndarray, basis: object) -> None:
+        self.set_shares(share)
+        self.relax()
+
+    monkeypatch.setattr(decompose._Group, "restore", re_solve)
+    solved = plan_scenario(sc, ALWAYS)
+    checked(sc, kept)
+    # the same rounds; degenerate LPs may leave another optimal basis, so prices and the
+    # next rounds' shares may differ in the last digits
+    a, b = kept.extra["model"]["decomposition"], solved.extra["model"]["decomposition"]
+    assert a["budget_rounds"] == b["budget_rounds"]
+    assert a["shared_relaxation"] == pytest.approx(b["shared_relaxation"], rel=1e-6)
+    # whole numbers are guided by the relaxation's vertex, and each group closes to its MIP gap
+    assert kept.objective == pytest.approx(solved.objective, rel=decompose.GROUP_MIP_GAP)
