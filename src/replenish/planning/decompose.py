@@ -476,8 +476,11 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
                         read_back=read_s, bound=t_bound - t0, share_budgets=t_share - t_bound)
     gap = abs(plan.objective - bound) / max(1.0, abs(plan.objective))
-    if plan.status == "optimal" and gap > PROVEN_GAP:
-        plan.status = "feasible"   # each group is optimal within its shares; the whole is not
+    if plan.status == "optimal" and all_keys and gap > PROVEN_GAP:
+        # each group is optimal within its shares; the whole is not. Without budgets the
+        # groups are independent, each proven optimal by its MIP: so is the whole, however
+        # far its whole numbers are from the relaxation's bound
+        plan.status = "feasible"
     plan.extra["model"] = {
         "variables": sum(g.built.model.n_cols for g in groups),
         "constraints": sum(g.built.model.n_rows for g in groups) + len(all_keys),
