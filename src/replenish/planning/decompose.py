@@ -226,8 +226,8 @@ class _Group:
 
     def restore(self, share: np.ndarray, basis: highspy.HighsBasis) -> None:
         """Back to `share` and the optimal basis `basis` kept for it: re-solving from the
-        last trial's basis instead cost M's sharing rounds 40 % of their time, some
-        reverts 10-20 s, where the kept basis needs no iteration at all."""
+        last trial's basis instead made M's 30 sharing rounds take 60 s, not 35 s (some
+        reverts 9-20 s each), where the kept basis needs no iteration at all."""
         self.set_shares(share)
         self.h.setBasis(basis)
         self.h.run()
