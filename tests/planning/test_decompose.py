@@ -307,14 +307,7 @@ def test_a_group_set_back_to_its_kept_basis_is_at_its_shares_optimum_at_once() -
 def test_rejected_sharing_rounds_give_the_plan_of_re_solving(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sc = generate_scenario(4, 24, 12, 5)
-    restored: list[int] = []
-    real = decompose._Group.restore
-
-    def counted(self: decompose._Group, share: np.ndarray, basis: object) -> None:
-        restored.append(1)
-        real(self, share, basis)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(decompose._Group, "restore", counted)
+    restored = record_found(monkeypatch, decompose._Group, "restore")
     kept = plan_scenario(sc, ALWAYS)
     assert restored                                     # some round was rejected
 

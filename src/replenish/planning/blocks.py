@@ -32,7 +32,13 @@ from scipy.sparse.csgraph import connected_components
 from replenish.errors import InfeasiblePlan
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
-from replenish.planning.solve import new_highs, resolve_held, solve_guided, whole_rounds
+from replenish.planning.solve import (
+    new_highs,
+    pass_arrays,
+    resolve_held,
+    solve_guided,
+    whole_rounds,
+)
 
 #: row groups that join the items of a group (see the module docstring)
 CUT_ROWS = ("requirement", "ammunition")
@@ -155,20 +161,9 @@ class _Matrix:
             up[tight] = np.maximum(up[tight] - self.margin * np.abs(self.row_up[rows][tight]),
                                    now[tight])
         integer = self.integer[free]
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(free), len(rows)
-        lp.col_cost_ = self.cost[free]
         col_lo, col_up = self.lower[free], self.upper[free]
-        lp.col_lower_, lp.col_upper_ = col_lo, col_up
-        lp.row_lower_, lp.row_upper_ = self.row_lo[rows] - fixed, up
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-        lp.a_matrix_.value_ = sub.data
-        if integer.any():
-            lp.integrality_ = [highspy.HighsVarType.kInteger if b
-                               else highspy.HighsVarType.kContinuous for b in integer]
-        h.passModel(lp)
+        pass_arrays(h, sub, self.cost[free], col_lo, col_up, self.row_lo[rows] - fixed, up,
+                    integer)
         if not integer.any():
             h.run()
             ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal

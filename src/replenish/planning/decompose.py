@@ -475,7 +475,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     read_s = sum(g.read_s for g in groups)
     plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
                         read_back=read_s, bound=t_bound - t0, share_budgets=t_share - t_bound)
-    gap = abs(plan.objective - bound) / max(1.0, abs(plan.objective))
+    gap = relative_gap(plan.objective, bound)
     if plan.status == "optimal" and all_keys and gap > PROVEN_GAP:
         # each group is optimal within its shares; the whole is not. Without budgets the
         # groups are independent, each proven optimal by its MIP: so is the whole, however

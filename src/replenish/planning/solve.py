@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import scipy.sparse as sp
 
 from replenish.errors import InfeasiblePlan
 from replenish.planning.build import BuiltModel
@@ -100,21 +101,29 @@ def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.nda
     integer."""
     m = built.model
     lower, upper, cost, integer = m.column_arrays()
-    a = m.matrix()
     row_lo, row_up = m.row_bounds()
+    pass_arrays(h, m.matrix(), cost, lower, upper, row_lo, row_up,
+                integer if integrality else None)
+    return integer
+
+
+def pass_arrays(h: highspy.Highs, a: sp.csc_matrix, cost: np.ndarray, lower: np.ndarray,
+                upper: np.ndarray, row_lo: np.ndarray, row_up: np.ndarray,
+                integer: np.ndarray | None) -> None:
+    """Give HiGHS a model as arrays (`a` column-wise), with whole-number columns where
+    `integer` marks any (None: an LP)."""
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = m.n_cols, m.n_rows
+    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
     lp.row_lower_, lp.row_upper_ = row_lo, row_up
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data
-    if integrality and integer.any():
+    if integer is not None and integer.any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
                            for b in integer]
     h.passModel(lp)
-    return integer
 
 
 def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
