@@ -6,21 +6,23 @@ from __future__ import annotations
 import numpy as np
 
 from replenish.planning.builder import Model
+from replenish.planning.floors import stock_pieces, stock_top
 from replenish.planning.index import PlanIndex
 from replenish.planning.options import Info, Vars
 
 
-def define_stock_balance(m: Model, ix: PlanIndex, v: Vars, info: Info, lower: np.ndarray) -> None:
-    """Stock variables s[position, month] >= `lower` and their balance rows."""
+def define_stock_balance(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
+    """Balance rows of every position's stock, written in its pieces (planning/floors.py)."""
     P, H = len(ix.s0), ix.H
     if P == 0:
-        v["s"] = np.empty((0, H), np.int64)
         return
-    v["s"] = s = m.add_vars("s", (P, H), lower, np.inf)
     idx = np.arange(P * H).reshape(P, H)
-    rows = [idx.ravel(), idx[:, 1:].ravel()]
-    cols = [s.ravel(), s[:, :-1].ravel()]
-    vals = [np.ones(P * H), -np.ones(P * (H - 1))]
+    rows, cols, vals = [], [], []
+    for piece, pos, sign in stock_pieces(ix, v):
+        if piece.size:
+            rows += [idx[pos].ravel(), idx[pos][:, 1:].ravel()]
+            cols += [piece.ravel(), piece[:, :-1].ravel()]
+            vals += [np.full(piece.size, sign), np.full(piece[:, :-1].size, -sign)]
     # arrivals of orders destined to the buyer's own position, shifted by lead time
     own = np.flatnonzero(ix.ord_pos >= 0)
     if own.size:
@@ -43,6 +45,6 @@ def define_stock_balance(m: Model, ix: PlanIndex, v: Vars, info: Info, lower: np
             cols.append(v[key].ravel())
             vals.append(np.ones(v[key].size))
     rhs = np.zeros((P, H))
-    rhs[:, 0] = ix.s0
+    rhs[:, 0] = ix.s0 - stock_top(ix)
     m.add_rows("balance", P * H, np.concatenate(rows), np.concatenate(cols),
                np.concatenate(vals), lower=rhs.ravel(), upper=rhs.ravel())

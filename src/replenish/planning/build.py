@@ -11,7 +11,7 @@ from replenish.planning.balance import define_stock_balance
 from replenish.planning.budgets import define_budgets
 from replenish.planning.builder import Model
 from replenish.planning.donations import check_pledges_coverable, define_donations, define_pledges
-from replenish.planning.floors import define_floor_and_target, stock_lower_bounds
+from replenish.planning.floors import define_stock, stock_lower_bounds
 from replenish.planning.index import PlanIndex, build_index
 from replenish.planning.options import Info, PlanOptions, Vars
 from replenish.planning.production import (
@@ -54,8 +54,8 @@ def build_model(scenario: Scenario, options: PlanOptions,
     define_expansion(m, ix, v, info, scale)
     define_donations(m, ix, v, info, scale)
     define_pledges(m, ix, v, info, scale)
-    define_stock_balance(m, ix, v, info, stock_lower_bounds(ix))
-    define_floor_and_target(m, ix, v, info, scale)
+    define_stock(m, ix, v, info, stock_lower_bounds(ix), scale)
+    define_stock_balance(m, ix, v, info)
     define_capacity(m, ix, v, info)
     define_commitment(m, ix, v, info)
     define_requirements(m, ix, v, info, scale)

@@ -187,6 +187,11 @@ class _Group:
         pass_model(self.h, self.built, integrality=False)
         self.base_rows = self.built.model.n_rows
         self.share = np.zeros(len(self.keys))
+        # budget rows in HiGHS count money in units of the objective's scale: in currency
+        # units (up to 5e8 against coefficients near 1 elsewhere) a warm start from the
+        # budget-free basis ended "unbounded" on M's largest group and was solved again from
+        # scratch, 2.4 times as many iterations
+        self.money = scale
         self.plan: Plan | None = None
         self.binding: list[dict[str, Any]] = []
         self.build_s = time.perf_counter() - t0   # building and passing the model
@@ -203,6 +208,10 @@ class _Group:
         return (float(self.h.getInfo().objective_function_value) * self.built.scale,
                 np.asarray(self.h.getSolution().col_value))
 
+    def spend(self) -> sp.csr_matrix:
+        """Spending of each (member, year, item) key in units of `money`."""
+        return (self.built.info["item_spend"] / self.money).tocsr()
+
     def demand(self, x: np.ndarray) -> np.ndarray:
         return (np.asarray(self.built.info["item_spend"] @ x) if self.keys
                 else np.zeros(0))
@@ -212,8 +221,8 @@ class _Group:
         if not self.keys:
             return
         self.share = share.copy()
-        a = self.built.info["item_spend"].tocsr()
-        self.h.addRows(len(self.keys), np.full(len(self.keys), -np.inf), share,
+        a = self.spend()
+        self.h.addRows(len(self.keys), np.full(len(self.keys), -np.inf), share / self.money,
                        int(a.nnz), a.indptr[:-1].astype(np.int32),
                        a.indices.astype(np.int32), a.data)
 
@@ -222,7 +231,7 @@ class _Group:
             self.share = share.copy()
             n = len(self.keys)
             rows = np.arange(self.base_rows, self.base_rows + n, dtype=np.int32)
-            self.h.changeRowsBounds(n, rows, np.full(n, -np.inf), share)  # type: ignore[attr-defined]
+            self.h.changeRowsBounds(n, rows, np.full(n, -np.inf), share / self.money)  # type: ignore[attr-defined]
 
     def restore(self, share: np.ndarray, basis: highspy.HighsBasis) -> None:
         """Back to `share` and the optimal basis `basis` kept for it: re-solving from the
@@ -239,7 +248,8 @@ class _Group:
         if not self.keys:
             return np.zeros(0)
         dual = np.asarray(self.h.getSolution().row_dual)
-        return np.abs(dual[self.base_rows:self.base_rows + len(self.keys)]) * self.built.scale
+        return (np.abs(dual[self.base_rows:self.base_rows + len(self.keys)])
+                * self.built.scale / self.money)
 
     def plan_whole(self, seconds: float, gap: float) -> Solution:
         """Whole numbers where the scenario needs them, guided by the relaxation solved last
@@ -320,10 +330,10 @@ class _Group:
         k = len(self.keys)
         names, segment = budget_segments(self.keys)
         pool = sp.csr_matrix((np.ones(k), (segment, np.arange(k))), shape=(len(names), k))
-        a = (pool @ self.built.info["item_spend"]).tocsr()
+        a = (pool @ self.spend()).tocsr()
         rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
         self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
-        cap = pool @ self.share
+        cap = pool @ self.share / self.money
         extra = np.arange(self.base_rows + k, self.base_rows + k + len(names), dtype=np.int32)
         # a little below the cap for whole numbers, whose rows hold only to HiGHS's
         # tolerance, so that the plan made exactly whole after it (exactly_whole) is within

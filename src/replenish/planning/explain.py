@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from replenish.planning.build import BuiltModel
+from replenish.planning.floors import floor_reduced_costs
 from replenish.planning.solve import Solution
 
 TOP = 8
@@ -94,7 +95,7 @@ def _floors(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
     ix, v = built.index, built.vars
     if sol.col_dual is None or v["s"].size == 0 or ix.scenario.settings.readiness != "above_aid":
         return []
-    rc = sol.col_dual[v["s"]] * built.scale
+    rc = floor_reduced_costs(ix, v, sol.col_dual) * built.scale
     out = []
     for p in np.flatnonzero(ix.floor > 0):
         gain = float(rc[p].clip(min=0).sum())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from replenish.planning.build import BuiltModel
+from replenish.planning.floors import stock_levels
 from replenish.planning.index import PlanIndex
 from replenish.planning.recipient import recipient_stocks, sustainment_rows
 from replenish.planning.result import (
@@ -155,7 +156,8 @@ def _production(ix: PlanIndex, orders: list[Order], expansion: np.ndarray) -> li
 
 
 def _member_stocks(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[StockLevel]:
-    s = _values(v["s"], val, ix.integer[ix.pos_item])
+    s = _clean(stock_levels(ix, v, val), np.broadcast_to(ix.integer[ix.pos_item][:, None],
+                                                          (len(ix.s0), ix.H)))
     out = []
     for p in range(len(ix.s0)):
         for t in range(ix.H):
