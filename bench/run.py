@@ -197,6 +197,7 @@ def _notes(path: Path) -> str:
 
 def save_results(path: Path, data: dict[str, Any]) -> None:
     """Render RESULTS.md from `data`, keeping its hand-written notes and the data block."""
+    data["machines"] = _machines(data)
     block = json.dumps(data, indent=1, sort_keys=True).replace("-->", "--\\u003e")
     text = "\n".join([render(data), "", "## Notes", "", NOTES_START, _notes(path), NOTES_END,
                       "", DATA_START, block, DATA_END, ""])
@@ -204,8 +205,10 @@ def save_results(path: Path, data: dict[str, Any]) -> None:
 
 
 def _machines(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every machine results were measured on, the ones known before first, so that a
+    machine keeps its id (m1, m2, ...) for the notes that name it."""
     records = [*data.get("planner", {}).values(), *data.get("pulp", {}).values()]
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = list(data.get("machines", []))
     for r in records:
         if r.get("machine") and r["machine"] not in out:
             out.append(r["machine"])
