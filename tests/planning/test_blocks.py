@@ -116,3 +116,25 @@ def test_highs_made_on_every_core_leave_stdout_where_it_was() -> None:
         list(pool.map(lambda _: new_highs(PlanOptions()), range(400)))
     after = os.fstat(1)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+def test_a_block_already_whole_is_not_solved_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = generate_scenario(4, 24, 8, 5)
+    calls = {"always": 0, "when needed": 0}
+    real = blocks.resolve_held
+    runs = {}
+    for name, noise in (("always", -1.0), ("when needed", blocks.WHOLE_NOISE)):
+        def counted(*args: object, name: str = name) -> bool:
+            calls[name] += 1
+            return real(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(blocks, "resolve_held", counted)
+        monkeypatch.setattr(blocks, "WHOLE_NOISE", noise)
+        with _by_blocks() as found:
+            runs[name] = plan_scenario(sc, ALWAYS)
+        assert any(found)
+        checked(sc, runs[name])
+    # every block with whole numbers re-solved its LP before; most come back exactly whole
+    assert calls["always"] > 0
+    assert calls["when needed"] < calls["always"]
+    assert runs["when needed"].objective == pytest.approx(runs["always"].objective, rel=1e-3)

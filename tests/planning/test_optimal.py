@@ -89,6 +89,9 @@ def test_a_donor_at_its_floor_gives_nothing_under_above_aid(tmp_path: Path) -> N
     assert _totals(w) == (4, 0, 0, 4)
     # 4 unmet units: 4 x (400 + 40 x 2 months late to the horizon's end)
     assert w.summary["objective"] == pytest.approx(1920)
+    # the floor is what holds back aid: one unit lower frees one unit, 400 + 40 x 2 less
+    floor = [b for b in w.summary["binding"] if b["kind"] == "floor"]
+    assert [(b["name"], b["value"]) for b in floor] == [("AA/gun", pytest.approx(480))]
 
 
 def test_below_aid_lets_aid_take_a_donor_below_its_floor(tmp_path: Path) -> None:

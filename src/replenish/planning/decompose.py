@@ -89,6 +89,9 @@ SPLIT_COLUMNS = 20_000
 POOL_PART = 0.1
 #: pooled budget rows are this much (relative) below their cap for the MIP
 POOL_MARGIN = 1e-6
+#: a group that loses this part of the plan's objective to whole numbers is planned again
+#: with the money the other groups' whole numbers left (see `_spend_leftovers`)
+LEFTOVER_LOSS = 1e-4
 #: HiGHS's simplex scaling for the groups' relaxations: by each row's and column's largest
 #: entry ("max value 0") they solve in about half the time of the default (M's largest group:
 #: 7.3 s against 16.0 s, bench/lp_scaling.py); whole numbers keep the default, with which
@@ -193,6 +196,7 @@ class _Group:
         # scratch, 2.4 times as many iterations
         self.money = scale
         self.plan: Plan | None = None
+        self.spent = np.zeros(len(self.keys))    # what its plan spends, per key
         self.binding: list[dict[str, Any]] = []
         self.build_s = time.perf_counter() - t0   # building and passing the model
         self.read_s = 0.0                         # reading the plan back
@@ -471,12 +475,17 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         t_read = time.perf_counter()
         g.plan = assign_solution(g.built, sol)
         g.binding = explain_binding(g.built, sol)
+        g.spent = g.demand(sol.x)
         g.read_s = time.perf_counter() - t_read
         g.h = None   # type: ignore[assignment]   # free the solver's memory
 
     _in_order(pool, whole, list(range(len(groups))),
               lambda done: report(f"whole numbers {done}/{len(groups)}",
                                   0.5 + 0.4 * done / len(groups)), size=lambda k: columns[k])
+    if all_keys:
+        report("spending what whole numbers left", 0.9)
+        _spend_leftovers(groups, lp_objective, [part(segment, k) for k in range(len(groups))],
+                         limit, gap_of_group, deadline)
     plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
     binding = [b for g in groups for b in g.binding] + budget_binding
     binding.sort(key=lambda f: (-f["value"], f["name"]))
@@ -502,6 +511,57 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                           "shared_relaxation": round(float(lp_objective.sum()), 4)},
     }
     return plan
+
+
+def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
+                     segments: list[np.ndarray], limit: np.ndarray, gap: float,
+                     deadline: float) -> None:
+    """Plan again, with the money other groups' whole numbers left unspent, the groups whose
+    whole numbers cost them most against their relaxation.
+
+    A group's whole numbers may buy less than its share: a unit cannot be bought in part.
+    Money so left in a member's budget for a year is offered, whole, to each group that lost
+    at least `LEFTOVER_LOSS` of the plan's objective to whole numbers, worst first, on top of
+    what it spends already; a new plan is kept only if it is better. Only groups planned by
+    their own MIP (below `SPLIT_COLUMNS`) are planned again: they take moments. Groups change
+    `plan`, `binding` and `spent`; every budget still holds."""
+    n = len(limit)
+    spent = np.zeros(n)
+    for g, seg in zip(groups, segments, strict=True):
+        spent += np.bincount(seg, g.spent, n)
+    left = np.clip(limit * (1.0 - POOL_MARGIN) - spent, 0.0, None)
+    plans = [g.plan for g in groups]
+    total = abs(sum(p.objective for p in plans if p is not None))
+    loss = np.array([(p.objective if p is not None else np.inf) - lp for p, lp
+                     in zip(plans, lp_objective, strict=True)])
+    for k in np.argsort(-loss, kind="stable"):
+        g, seg = groups[k], segments[k]
+        if (not np.isfinite(loss[k]) or loss[k] <= LEFTOVER_LOSS * max(1.0, total)
+                or time.perf_counter() > deadline):
+            break
+        if not g.keys or g.built.model.n_cols >= SPLIT_COLUMNS or g.plan is None:
+            continue
+        if not (left[seg] > POOL_MARGIN * limit[seg]).any():
+            continue
+        # each segment's money left, shared between the group's keys in it by what they spend
+        own = np.bincount(seg, g.spent, n)[seg]
+        count = np.bincount(seg, minlength=n)[seg]
+        weight = np.where(own > 0, g.spent / np.where(own > 0, own, 1.0), 1.0 / count)
+        again = _Group(g.scenario, g.options, g.built.scale)
+        again.add_budget_rows(g.spent + weight * left[seg])
+        try:
+            again.relax()
+            sol = again.plan_whole(MIN_GROUP_SECONDS, gap)
+        except (GroupsFailed, InfeasiblePlan):
+            continue
+        objective = sol.objective * again.built.scale
+        if objective >= g.plan.objective - 1e-9 * max(1.0, abs(g.plan.objective)):
+            continue
+        now = again.demand(sol.x)
+        left = np.clip(left - np.bincount(seg, now - g.spent, n), 0.0, None)
+        g.plan = assign_solution(again.built, sol)
+        g.binding = explain_binding(again.built, sol)
+        g.spent = now
 
 
 def budget_segments(keys: list[tuple[str, int, str]]
