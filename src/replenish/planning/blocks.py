@@ -53,8 +53,9 @@ MIN_BLOCK_SECONDS = 2.0
 #: took 16.5 s against 20.0 s, to a plan 3.3e-4 worse. One block of 67 free whole numbers took
 #: 0.6 s against 6 s, nearly all of it in root cuts
 FEASIBILITY_JUMP = False
-#: a block's whole numbers this close to whole are taken as whole without re-solving its LP
-#: (far below HiGHS's feasibility tolerance, 1e-7, and its integrality tolerance, 1e-6)
+#: a block's plan whose whole numbers are this close to whole, and whose rows and bounds hold
+#: to this (relative), is taken as it is without re-solving its LP (far below HiGHS's
+#: feasibility tolerance, 1e-7, and its MIP tolerances, 1e-6)
 WHOLE_NOISE = 1e-9
 
 
@@ -165,8 +166,8 @@ class _Matrix:
                                    now[tight])
         integer = self.integer[free]
         col_lo, col_up = self.lower[free], self.upper[free]
-        pass_arrays(h, sub, self.cost[free], col_lo, col_up, self.row_lo[rows] - fixed, up,
-                    integer)
+        lo = self.row_lo[rows] - fixed
+        pass_arrays(h, sub, self.cost[free], col_lo, col_up, lo, up, integer)
         if not integer.any():
             h.run()
             ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
@@ -180,13 +181,17 @@ class _Matrix:
         except InfeasiblePlan:
             return None
         # exactly whole: the whole values rounded and held, the rest settled once more, unless
-        # rounding moves nothing more than floating-point noise (most blocks: the whole values
-        # held from the relaxation come back exactly whole; on M's largest group, re-solving
-        # those anyway took a third of its whole-number time)
+        # the plan is whole and holds every row and bound to floating-point noise already (most
+        # blocks: the whole values held from the relaxation come back exactly whole; on M's
+        # largest group, re-solving those anyway took a third of its whole-number time)
         held_at = np.flatnonzero(integer)
         whole = np.round(sol.x[held_at])
         values = np.array(sol.x)
-        if np.abs(values[held_at] - whole).max(initial=0.0) > WHOLE_NOISE:
+        values[held_at] = whole
+        # a MIP's rows and bounds hold only to HiGHS's MIP feasibility tolerance (1e-6): a line
+        # expanding by 0.999999 where at least 1 is allowed
+        if not (np.abs(whole - sol.x[held_at]).max(initial=0.0) <= WHOLE_NOISE
+                and _holds(values, col_lo, col_up) and _holds(sub @ values, lo, up)):
             lower, upper = col_lo.copy(), col_up.copy()
             lower[held_at] = upper[held_at] = whole
             if not resolve_held(h, lower, upper):
@@ -194,6 +199,14 @@ class _Matrix:
             values = np.asarray(h.getSolution().col_value)
         values[held_at] = whole
         return values
+
+
+def _holds(activity: np.ndarray, lo: np.ndarray, up: np.ndarray) -> bool:
+    """Whether every activity is within its bounds to `WHOLE_NOISE` (relative)."""
+    size = np.maximum(np.abs(np.nan_to_num(lo, posinf=0.0, neginf=0.0)),
+                      np.abs(np.nan_to_num(up, posinf=0.0, neginf=0.0)))
+    slack = WHOLE_NOISE * np.maximum(1.0, size)
+    return bool(((activity >= lo - slack) & (activity <= up + slack)).all())
 
 
 def split_blocks(inner: sp.csr_matrix, integer: np.ndarray) -> list[np.ndarray]:
