@@ -20,7 +20,7 @@ from replenish.planning import PlanOptions, blocks, decompose, plan_scenario
 from replenish.planning.blocks import CUT_ROWS, split_blocks
 from replenish.planning.build import build_model
 from replenish.planning.decompose import item_groups
-from replenish.planning.solve import new_highs
+from replenish.planning.solve import WHOLE_NOISE, new_highs
 from replenish.scenario.generator import generate_scenario
 
 from .support import checked, record_found
@@ -123,7 +123,7 @@ def test_a_block_already_whole_is_not_solved_again(monkeypatch: pytest.MonkeyPat
     calls = {"always": 0, "when needed": 0}
     real = blocks.resolve_held
     runs = {}
-    for name, noise in (("always", -1.0), ("when needed", blocks.WHOLE_NOISE)):
+    for name, noise in (("always", -1.0), ("when needed", WHOLE_NOISE)):
         def counted(*args: object, name: str = name) -> bool:
             calls[name] += 1
             return real(*args)  # type: ignore[arg-type]

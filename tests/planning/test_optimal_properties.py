@@ -11,11 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replenish.model.records import Scenario
-from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning import PlanOptions, plan_scenario, solve
 from replenish.planning.check import check_plan, check_summary
 from replenish.planning.greedy import plan_greedy
 from replenish.planning.output import summary_dict, write_plan
@@ -96,3 +97,27 @@ def test_a_munition_used_up_to_solver_tolerance_leaves_a_whole_stock() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = _written(scenario, plan, Path(tmp))
         assert check_plan(scenario, out) == []
+
+
+@pytest.mark.parametrize("seed", [5, 12519])
+def test_a_plan_already_whole_is_not_solved_again(monkeypatch: pytest.MonkeyPatch,
+                                                  seed: int) -> None:
+    scenario = generate_scenario(2, 12, 5, seed)
+    calls = {"always": 0, "when needed": 0}
+    real = solve.resolve_held
+    plans = {}
+    for name, noise in (("always", -1.0), ("when needed", solve.WHOLE_NOISE)):
+        def counted(*args: Any, name: str = name) -> bool:
+            calls[name] += 1
+            return real(*args)
+
+        monkeypatch.setattr(solve, "resolve_held", counted)
+        monkeypatch.setattr(solve, "WHOLE_NOISE", noise)
+        plans[name] = plan_scenario(scenario, OPTIONS)
+        with tempfile.TemporaryDirectory() as tmp:
+            out = _written(scenario, plans[name], Path(tmp))
+            assert check_plan(scenario, out) == []
+    assert calls["always"] == 1
+    # seed 12519 uses 30.999995 of 31 rounds: made whole, the plan is solved once more
+    assert calls["when needed"] == (1 if seed == 12519 else 0)
+    assert plans["when needed"].objective == pytest.approx(plans["always"].objective, rel=1e-6)

@@ -33,11 +33,13 @@ from replenish.errors import InfeasiblePlan
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 from replenish.planning.solve import (
+    WHOLE_NOISE,
     new_highs,
     pass_arrays,
     resolve_held,
     solve_guided,
     whole_rounds,
+    within,
 )
 
 #: row groups that join the items of a group (see the module docstring)
@@ -53,10 +55,6 @@ MIN_BLOCK_SECONDS = 2.0
 #: took 16.5 s against 20.0 s, to a plan 3.3e-4 worse. One block of 67 free whole numbers took
 #: 0.6 s against 6 s, nearly all of it in root cuts
 FEASIBILITY_JUMP = False
-#: a block's plan whose whole numbers are this close to whole, and whose rows and bounds hold
-#: to this (relative), is taken as it is without re-solving its LP (far below HiGHS's
-#: feasibility tolerance, 1e-7, and its MIP tolerances, 1e-6)
-WHOLE_NOISE = 1e-9
 
 
 def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: float,
@@ -191,7 +189,7 @@ class _Matrix:
         # a MIP's rows and bounds hold only to HiGHS's MIP feasibility tolerance (1e-6): a line
         # expanding by 0.999999 where at least 1 is allowed
         if not (np.abs(whole - sol.x[held_at]).max(initial=0.0) <= WHOLE_NOISE
-                and _holds(values, col_lo, col_up) and _holds(sub @ values, lo, up)):
+                and within(values, col_lo, col_up) and within(sub @ values, lo, up)):
             lower, upper = col_lo.copy(), col_up.copy()
             lower[held_at] = upper[held_at] = whole
             if not resolve_held(h, lower, upper):
@@ -199,14 +197,6 @@ class _Matrix:
             values = np.asarray(h.getSolution().col_value)
         values[held_at] = whole
         return values
-
-
-def _holds(activity: np.ndarray, lo: np.ndarray, up: np.ndarray) -> bool:
-    """Whether every activity is within its bounds to `WHOLE_NOISE` (relative)."""
-    size = np.maximum(np.abs(np.nan_to_num(lo, posinf=0.0, neginf=0.0)),
-                      np.abs(np.nan_to_num(up, posinf=0.0, neginf=0.0)))
-    slack = WHOLE_NOISE * np.maximum(1.0, size)
-    return bool(((activity >= lo - slack) & (activity <= up + slack)).all())
 
 
 def split_blocks(inner: sp.csr_matrix, integer: np.ndarray) -> list[np.ndarray]:

@@ -19,6 +19,11 @@ from replenish.errors import InfeasiblePlan
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 
+#: a MIP's plan whose whole numbers are this close to whole, and whose rows and bounds hold to
+#: this (relative), is taken as it is rather than re-solved with its whole numbers held (far
+#: below HiGHS's feasibility tolerance, 1e-7, and its MIP tolerances, 1e-6)
+WHOLE_NOISE = 1e-9
+
 
 @dataclass
 class Solution:
@@ -68,12 +73,35 @@ def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solutio
     use = built.info.get("whole_use")
     if use is not None and use.size:
         lower[use.ravel()] = upper[use.ravel()] = whole_rounds(sol.x[use]).ravel()
+        held = np.union1d(held, use.ravel())
+    x = sol.x.copy()
+    x[held] = lower[held]
+    if np.abs(x[held] - sol.x[held]).max(initial=0.0) <= WHOLE_NOISE and holds(h, x):
+        return dataclasses.replace(sol, x=x)
     if not resolve_held(h, lower, upper):
         return sol     # cannot happen: stocks only rise and the systems may always stand
     objective = float(h.getInfo().objective_function_value)
     bound = sol.objective - sol.gap * max(1.0, abs(sol.objective))
     return dataclasses.replace(sol, x=np.asarray(h.getSolution().col_value),
                                objective=objective, gap=relative_gap(objective, bound))
+
+
+def holds(h: highspy.Highs, x: np.ndarray) -> bool:
+    """Whether column values `x` hold every row and bound of the model in `h` to
+    `WHOLE_NOISE` (relative)."""
+    lp = h.getLp()
+    a = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
+                       np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    return (within(x, np.asarray(lp.col_lower_), np.asarray(lp.col_upper_))
+            and within(a @ x, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)))
+
+
+def within(values: np.ndarray, lo: np.ndarray, up: np.ndarray) -> bool:
+    """Whether every value is within its bounds to `WHOLE_NOISE` (relative)."""
+    size = np.maximum(np.abs(np.nan_to_num(lo, posinf=0.0, neginf=0.0)),
+                      np.abs(np.nan_to_num(up, posinf=0.0, neginf=0.0)))
+    slack = WHOLE_NOISE * np.maximum(1.0, size)
+    return bool(((values >= lo - slack) & (values <= up + slack)).all())
 
 
 def whole_rounds(use: np.ndarray) -> np.ndarray:
