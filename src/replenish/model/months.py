@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -22,8 +23,10 @@ def month_index(text: str, start: str) -> int:
     return (y - y0) * 12 + (m - m0)
 
 
+@lru_cache(maxsize=4096)
 def format_month(index: int, start: str) -> str:
-    """The YYYY-MM of month `index` counted from `start`."""
+    """The YYYY-MM of month `index` counted from `start` (kept: a plan's files name the same
+    few months hundreds of thousands of times)."""
     y0, m0 = parse_month(start)
     total = y0 * 12 + (m0 - 1) + index
     return f"{total // 12:04d}-{total % 12 + 1:02d}"

@@ -61,11 +61,13 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, list[Row]]:
 
 
 def _cell(value: Any) -> str:
+    if type(value) is float:          # most cells: tested first
+        return format_number(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float | int):
+    if isinstance(value, int):
         return format_number(float(value))
     return str(value)
 
