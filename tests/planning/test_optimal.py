@@ -23,6 +23,7 @@ from replenish.cli import run
 from replenish.model.records import Scenario
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.check import check_plan
+from replenish.planning.index import build_index
 from replenish.planning.output import summary_dict, write_plan
 from replenish.scenario.reader import read_scenario
 
@@ -92,6 +93,21 @@ def test_a_donor_at_its_floor_gives_nothing_under_above_aid(tmp_path: Path) -> N
     # the floor is what holds back aid: one unit lower frees one unit, 400 + 40 x 2 less
     floor = [b for b in w.summary["binding"] if b["kind"] == "floor"]
     assert [(b["name"], b["value"]) for b in floor] == [("AA/gun", pytest.approx(480))]
+
+
+@pytest.mark.parametrize(("on_hand", "readiness", "columns"),
+                         [(10, "above_aid", 1), (8, "above_aid", 0), (8, "below_aid", 1)])
+def test_a_donor_below_its_floor_from_the_start_gets_no_donation_columns(
+        tmp_path: Path, on_hand: float, readiness: str, columns: int) -> None:
+    sc = _scenario("opt_floor_above")
+    stocks = tuple(dataclasses.replace(s, on_hand=on_hand) for s in sc.stocks)
+    sc = dataclasses.replace(sc, stocks=stocks,
+                             settings=dataclasses.replace(sc.settings, readiness=readiness))
+    assert len(build_index(sc).don_pos) == columns
+    w = _plan(sc, tmp_path)
+    given = sum(float(q) for q, in w.rows("donations.csv", "quantity"))
+    # above aid, AA gives nothing at or below its floor; below aid, it gives all 4 asked
+    assert given == (4 if readiness == "below_aid" else 0)
 
 
 def test_below_aid_lets_aid_take_a_donor_below_its_floor(tmp_path: Path) -> None:

@@ -94,8 +94,9 @@ def build_index(scenario: Scenario) -> PlanIndex:
                 if line.item in needs[r]:
                     channels.append((b, r, li, -1, rec_pos[r]))
 
+    held = _held_below_floor(scenario, pos_of, s0, floor)
     donation_pairs = [(p, rec_pos[r]) for p, i in enumerate(pos_item_l) for r in recipients
-                      if items[i] in needs[r]]
+                      if items[i] in needs[r] and p not in held]
     ob = [c[0] for c in channels]
     od = [c[1] for c in channels]
     ol, op, orc = ([c[k] for c in channels] for k in (2, 3, 4))
@@ -150,6 +151,21 @@ def _positions(
             rows.append((pl.donor, item_pos[pl.item], 0.0, 0.0, 0.0))
     return ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
             [r[3] for r in rows], [r[4] for r in rows])
+
+
+def _held_below_floor(scenario: Scenario, pos_of: dict[tuple[str, str], int],
+                      s0: list[float], floor: list[float]) -> set[int]:
+    """Positions that may give nothing freely in any month: with readiness "above_aid", those
+    below their floor from the start once the pledges committed for it are counted (what a
+    position owes only grows, so `define_donations` holds them at zero throughout). They get
+    no donation columns: M's largest group had 10,941 columns fixed at zero."""
+    if scenario.settings.readiness != "above_aid":
+        return set()
+    owed = dict.fromkeys(range(len(s0)), 0.0)
+    for pl in scenario.pledges:
+        if pl.status == "committed" and pl.month <= 0:
+            owed[pos_of[(pl.donor, pl.item)]] += pl.quantity
+    return {p for p in range(len(s0)) if s0[p] - owed[p] < floor[p]}
 
 
 def _recipient_needs(scenario: Scenario, recipients: list[str]) -> dict[str, set[str]]:
