@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replenish.planning import PlanOptions, blocks, decompose, plan_scenario
+from replenish.planning import PlanOptions, blocks, decompose, plan_scenario, solve
 from replenish.planning.blocks import CUT_ROWS, split_blocks
 from replenish.planning.build import build_model
 from replenish.planning.decompose import item_groups
@@ -129,7 +129,7 @@ def test_a_block_already_whole_is_not_solved_again(monkeypatch: pytest.MonkeyPat
             return real(*args)  # type: ignore[arg-type]
 
         monkeypatch.setattr(blocks, "resolve_held", counted)
-        monkeypatch.setattr(blocks, "WHOLE_NOISE", noise)
+        monkeypatch.setattr(solve, "WHOLE_NOISE", noise)
         with _by_blocks() as found:
             runs[name] = plan_scenario(sc, ALWAYS)
         assert any(found)

@@ -33,13 +33,12 @@ from replenish.errors import InfeasiblePlan
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 from replenish.planning.solve import (
-    WHOLE_NOISE,
     new_highs,
     pass_arrays,
     resolve_held,
     solve_guided,
+    whole_as_is,
     whole_rounds,
-    within,
 )
 
 #: row groups that join the items of a group (see the module docstring)
@@ -164,8 +163,8 @@ class _Matrix:
                                    now[tight])
         integer = self.integer[free]
         col_lo, col_up = self.lower[free], self.upper[free]
-        lo = self.row_lo[rows] - fixed
-        pass_arrays(h, sub, self.cost[free], col_lo, col_up, lo, up, integer)
+        pass_arrays(h, sub, self.cost[free], col_lo, col_up, self.row_lo[rows] - fixed, up,
+                    integer)
         if not integer.any():
             h.run()
             ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
@@ -178,23 +177,20 @@ class _Matrix:
                                patient=True, duals={"row": np.zeros(0)})
         except InfeasiblePlan:
             return None
-        # exactly whole: the whole values rounded and held, the rest settled once more, unless
-        # the plan is whole and holds every row and bound to floating-point noise already (most
-        # blocks: the whole values held from the relaxation come back exactly whole; on M's
-        # largest group, re-solving those anyway took a third of its whole-number time)
+        # exactly whole: the whole values rounded, as they are where that holds every row
+        # already (most blocks: the whole values held from the relaxation come back exactly
+        # whole; on M's largest group, re-solving those anyway took a third of its
+        # whole-number time), else held and the rest settled once more
         held_at = np.flatnonzero(integer)
         whole = np.round(sol.x[held_at])
-        values = np.array(sol.x)
-        values[held_at] = whole
-        # a MIP's rows and bounds hold only to HiGHS's MIP feasibility tolerance (1e-6): a line
-        # expanding by 0.999999 where at least 1 is allowed
-        if not (np.abs(whole - sol.x[held_at]).max(initial=0.0) <= WHOLE_NOISE
-                and within(values, col_lo, col_up) and within(sub @ values, lo, up)):
-            lower, upper = col_lo.copy(), col_up.copy()
-            lower[held_at] = upper[held_at] = whole
-            if not resolve_held(h, lower, upper):
-                return None
-            values = np.asarray(h.getSolution().col_value)
+        as_is = whole_as_is(h, sol.x, held_at, whole)
+        if as_is is not None:
+            return as_is
+        lower, upper = col_lo.copy(), col_up.copy()
+        lower[held_at] = upper[held_at] = whole
+        if not resolve_held(h, lower, upper):
+            return None
+        values = np.asarray(h.getSolution().col_value)
         values[held_at] = whole
         return values
 

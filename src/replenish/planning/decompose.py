@@ -544,11 +544,8 @@ def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
         if not (left[seg] > POOL_MARGIN * limit[seg]).any():
             continue
         # each segment's money left, shared between the group's keys in it by what they spend
-        own = np.bincount(seg, g.spent, n)[seg]
-        count = np.bincount(seg, minlength=n)[seg]
-        weight = np.where(own > 0, g.spent / np.where(own > 0, own, 1.0), 1.0 / count)
         again = _Group(g.scenario, g.options, g.built.scale)
-        again.add_budget_rows(g.spent + weight * left[seg])
+        again.add_budget_rows(g.spent + initial_shares(g.spent, seg, left))
         try:
             again.relax()
             sol = again.plan_whole(MIN_GROUP_SECONDS, gap)

@@ -74,10 +74,9 @@ def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solutio
     if use is not None and use.size:
         lower[use.ravel()] = upper[use.ravel()] = whole_rounds(sol.x[use]).ravel()
         held = np.union1d(held, use.ravel())
-    x = sol.x.copy()
-    x[held] = lower[held]
-    if np.abs(x[held] - sol.x[held]).max(initial=0.0) <= WHOLE_NOISE and holds(h, x):
-        return dataclasses.replace(sol, x=x)
+    as_is = whole_as_is(h, sol.x, held, lower[held])
+    if as_is is not None:
+        return dataclasses.replace(sol, x=as_is)
     if not resolve_held(h, lower, upper):
         return sol     # cannot happen: stocks only rise and the systems may always stand
     objective = float(h.getInfo().objective_function_value)
@@ -86,17 +85,26 @@ def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solutio
                                objective=objective, gap=relative_gap(objective, bound))
 
 
-def holds(h: highspy.Highs, x: np.ndarray) -> bool:
-    """Whether column values `x` hold every row and bound of the model in `h` to
-    `WHOLE_NOISE` (relative)."""
+def whole_as_is(h: highspy.Highs, x: np.ndarray, held: np.ndarray,
+                whole: np.ndarray) -> np.ndarray | None:
+    """`x` with its columns `held` set to `whole`, if that moves them by no more than
+    `WHOLE_NOISE` and every row and bound of the model in `h` still holds to it (relative);
+    None where the plan must be solved once more with them held (a MIP holds its rows only to
+    its tolerance, 1e-6: a line expanding by 0.999999 where at least 1 is allowed)."""
+    if np.abs(whole - x[held]).max(initial=0.0) > WHOLE_NOISE:
+        return None
+    values = np.array(x)
+    values[held] = whole
     lp = h.getLp()
     a = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
                        np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
-    return (within(x, np.asarray(lp.col_lower_), np.asarray(lp.col_upper_))
-            and within(a @ x, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)))
+    if (_within(values, np.asarray(lp.col_lower_), np.asarray(lp.col_upper_))
+            and _within(a @ values, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_))):
+        return values
+    return None
 
 
-def within(values: np.ndarray, lo: np.ndarray, up: np.ndarray) -> bool:
+def _within(values: np.ndarray, lo: np.ndarray, up: np.ndarray) -> bool:
     """Whether every value is within its bounds to `WHOLE_NOISE` (relative)."""
     size = np.maximum(np.abs(np.nan_to_num(lo, posinf=0.0, neginf=0.0)),
                       np.abs(np.nan_to_num(up, posinf=0.0, neginf=0.0)))
