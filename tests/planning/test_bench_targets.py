@@ -1,0 +1,68 @@
+"""The verdicts bench/run.py writes under "Targets of issue 3" in bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+CPU_A = {"cpu": "AMD EPYC, 2596 MHz", "cores": 2, "os": "Linux a"}
+CPU_B = {"cpu": "Intel Xeon, 2100 MHz", "cores": 2, "os": "Linux b"}
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    path = Path(__file__).parents[2] / "bench" / "run.py"
+    spec = importlib.util.spec_from_file_location("bench_run", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def data(m_seconds: float, machine: dict[str, Any], cbc_gave_up: float | None,
+         unlimited: float = 43.8) -> dict[str, Any]:
+    pulp: dict[str, Any] = {"M (budgets unlimited)": {"size": "M (budgets unlimited)",
+                                                      "speedup": unlimited,
+                                                      "relative_difference": 3e-14,
+                                                      "machine": machine}}
+    if cbc_gave_up is not None:
+        pulp["M"] = {"size": "M", "cbc_solve_s": cbc_gave_up, "machine": CPU_A,
+                     "cbc_status": "Not Solved"}
+    return {"planner": {"M": {"outcome": "planned", "machine": machine,
+                              "timings": {"read": 0.1, "build": 0.5, "solve": m_seconds - 1.0,
+                                          "read_back": 0.2, "write": 0.2}}},
+            "pulp": pulp}
+
+
+def target(bench: ModuleType, d: dict[str, Any], name: str) -> str:
+    [line] = [x for x in bench.render_targets(d) if x.startswith(f"- {name}")]
+    return str(line)
+
+
+def test_m_end_to_end_verdict(bench: ModuleType) -> None:
+    assert target(bench, data(22.0, CPU_A, None), "M end to end").endswith("22.0 s: met")
+    assert target(bench, data(34.4, CPU_A, None), "M end to end").endswith("**not met**")
+
+
+def test_cbc_without_a_plan_bounds_the_speed_up_on_the_same_cpu(bench: ModuleType) -> None:
+    line = target(bench, data(22.0, CPU_A, 2480.0), "M at least 10x")
+    assert "no plan in 2,480 s, more than 113x M's end to end on the same CPU" in line
+    assert line.endswith(": met")
+
+
+def test_cbc_on_another_cpu_counts_only_the_unlimited_variant(bench: ModuleType) -> None:
+    line = target(bench, data(22.0, CPU_B, 2480.0), "M at least 10x")
+    assert "more than" not in line
+    assert line.endswith("met for that variant only")
+
+
+def test_cbc_giving_up_soon_is_no_proof(bench: ModuleType) -> None:
+    # CBC stopped after 100 s without a plan: 4.5x, not the 10x asked for
+    line = target(bench, data(22.0, CPU_A, 100.0), "M at least 10x")
+    assert line.endswith("**not met**")
