@@ -97,6 +97,16 @@ def test_a_recipient_reads_its_planned_deliveries(server: Server) -> None:
     ]
 
 
+def test_the_servers_address_leads_to_its_api_documentation(server: Server) -> None:
+    first = server.client.get("/", follow_redirects=False)
+    assert first.status_code == 307
+    assert first.headers["location"] == "/docs"
+    docs = server.client.get("/", follow_redirects=True)
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+    assert "/" not in server.client.get("/openapi.json").json()["paths"]
+
+
 def test_health_names_the_database_and_its_revision(server: Server) -> None:
     health = server.client.get("/health").json()
     assert health["status"] == "ok"

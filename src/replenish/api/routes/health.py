@@ -1,4 +1,5 @@
-"""GET /health: whether the server can reach its store, and at which revision the store is."""
+"""GET /health: whether the server can reach its store, and at which revision the store is;
+GET / sends a browser to the API's documentation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from functools import cache
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -43,3 +44,9 @@ def read_health(request: Request) -> HealthPublic | JSONResponse:
 def shipped_revision() -> str:
     """The newest migration of this version (read from the scripts once)."""
     return head_revision()
+
+
+@router.get("/", include_in_schema=False)
+def read_root() -> RedirectResponse:
+    """The server's address opened in a browser: its interactive API documentation."""
+    return RedirectResponse("/docs")
