@@ -213,6 +213,33 @@ def test_budget_includes_the_shared_expansion_cost(scenario: Scenario, tmp_path:
     assert _found(violations, "budget", ["AA year 1", "2025-01..2025-12", "59.38"]), violations
 
 
+def test_a_large_budget_is_held_to_the_cent(scenario: Scenario, tmp_path: Path) -> None:
+    # the same plan (AA spends 59.375), budgets scaled up as if in millions: 59,375,000 spent
+    plan = _write(tmp_path)
+    nations = tuple(dataclasses.replace(n, annual_budget=59_375_000 - 1.24) if n.code == "AA"
+                    else n for n in scenario.nations)
+    lines = tuple(dataclasses.replace(ln, unit_price=ln.unit_price * 1e6,
+                                      expansion_cost=ln.expansion_cost * 1e6)
+                  for ln in scenario.lines)
+    big = dataclasses.replace(scenario, nations=nations, lines=lines)
+    for name in ("orders.csv",):
+        text = (plan / name).read_text(encoding="utf-8").splitlines()
+        head = text[0].split(",")
+        price = head.index("unit_price")
+        rows = [text[0]] + [",".join(c if k != price else f"{float(c) * 1e6:g}"
+                                     for k, c in enumerate(line.split(",")))
+                            for line in text[1:]]
+        (plan / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (plan / "contracts.csv").unlink(missing_ok=True)
+    # 1.24 over 59,373,998.76 is 2e-8 of it: a relative tolerance of 1e-6 let it through
+    violations = check_plan(big, plan)
+    assert _found(violations, "budget", ["AA year 1", "59,375,000.00"]), violations
+    within = dataclasses.replace(big, nations=tuple(
+        dataclasses.replace(n, annual_budget=59_375_000 - 0.005) if n.code == "AA" else n
+        for n in scenario.nations))
+    assert not [v for v in check_plan(within, plan) if v.startswith("[budget]")]
+
+
 def test_national_commitment_is_per_buyer(scenario: Scenario, tmp_path: Path) -> None:
     rows = "PX,shell,AA,8,2025-02\nPX,shell,BB,2,2025-02\n"
     edits = [("expansions.csv", "PX,shell,,5,2025-02\n", rows)]

@@ -19,7 +19,7 @@ from replenish.planning.build import build_model
 from replenish.planning.check import check_plan
 from replenish.planning.output import write_plan
 from replenish.planning.pricing import apply_price_breaks, tier_price
-from replenish.planning.readback import _expansion_by_line
+from replenish.planning.readback import _expansion_by_line, money_safe
 from replenish.planning.result import Plan
 from replenish.reports.compare import MODES, Mode, with_procurement
 from replenish.scenario.generator import generate_scenario
@@ -140,3 +140,23 @@ def test_a_lines_expansion_is_its_buyers_shares_summed_then_rounded() -> None:
     total = _expansion_by_line(built.index, built, val)
     assert total[li] == 1.0
     assert np.count_nonzero(total) == 1
+
+
+@pytest.mark.parametrize(("size", "procurement"), [((6, 20, 12, 3), "joint"),
+                                                   ((10, 30, 24, 3), "national")])
+def test_written_expansion_shares_hold_every_budget_to_the_cent(
+        size: tuple[int, int, int, int], procurement: Mode, tmp_path: Path) -> None:
+    # before: shares rounded to nearest at 6 decimals, N02 spent 396,000,001.24 of
+    # 396,000,000 (joint) and N08 191,000,000.97 of 191,000,000 (national)
+    sc = with_procurement(generate_scenario(*size), procurement)
+    plan = plan_scenario(sc, PlanOptions(compare_greedy=False))
+    assert plan.expansion_shares                       # some member pays for an expansion
+    write_plan(plan, sc, tmp_path)
+    assert check_plan(sc, tmp_path) == []
+
+
+def test_a_share_is_rounded_down_unless_noise_below_a_national_minimum() -> None:
+    values = np.array([0.2137695, 0.213769, 1.4454309695, 0.9999996, 0.9999996, 0.99])
+    least = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])
+    assert money_safe(values, least).tolist() == [0.213769, 0.213769, 1.44543, 1.0, 0.999999,
+                                                  0.99]

@@ -22,6 +22,19 @@ from replenish.planning.solve import Solution
 EPS = 1e-6
 
 
+def money_safe(values: np.ndarray, least: np.ndarray) -> np.ndarray:
+    """Buyers' expansion shares (units/month, each paid at `expansion_cost`) to 6 decimals,
+    rounded down: a share rounded up costs more than the plan paid, and at 97,300,000 a unit
+    3e-8 of a unit more is 2.97 over a budget the plan filled (a generated scenario). A share
+    just below `least` (a national buyer's min_expansion, else 0) by the LP's noise, up to a
+    millionth, is `least`. A line's expansion, which no one pays as such, is its shares' sum
+    rounded to nearest (see `_expansion_by_line`)."""
+    x = np.asarray(values)
+    # a millionth of a step up first: 0.213769 is 213768.99999999997 millionths as a float
+    out = np.floor(x * 1e6 + 1e-6) / 1e6
+    return np.where((out < least) & (x >= least - 1e-6), least, out)
+
+
 def _clean(values: np.ndarray, integer: np.ndarray) -> np.ndarray:
     """Whole numbers for integer items, solver noise removed elsewhere."""
     out = np.where(integer, np.round(values), np.round(values, 6))
@@ -114,7 +127,9 @@ def _expansion_shares(ix: PlanIndex, built: BuiltModel, val: np.ndarray) -> list
     pairs = built.info.get("expansion_pairs", [])
     if not pairs:
         return []
-    e = np.round(val[built.vars["e"]], 6)
+    national = ix.scenario.settings.procurement == "national"
+    least = np.array([ix.lines[li].min_expansion if national else 0.0 for li, _b in pairs])
+    e = money_safe(val[built.vars["e"]], least)
     return [(li, b, float(x)) for (li, b), x in zip(pairs, e, strict=True) if x > EPS]
 
 

@@ -1,11 +1,14 @@
 """Joint contracts of a plan: one row per contract and buyer, with cost shares that add up.
 
 A joint contract (`JC-<producer>-<item>`) holds every member's orders on one production line.
-Its cost is the orders at their unit price plus the line's expansion cost. The expansion cost
-is split among the line's buyers in proportion to their orders on the line over the expansion
-months (from `expansion_lead_time` to the end of the horizon), the rule the plan checker's
-budget check applies. Money is rounded to cents; each rounding remainder goes to the buyer
-with the largest share, so the rows add up exactly to the contract's cost.
+Its cost is the orders at their unit price plus the line's expansion cost. Each buyer pays
+the expansion share the plan gave it (`Plan.expansion_shares`, written rounded down, so that
+no budget the plan filled is exceeded; the shares may then cost a millionth of a unit per
+buyer less than the line's expansion as expansions.csv states it). Without shares, the cost
+is split among the line's buyers in proportion to their orders on the line over the
+expansion months (from `expansion_lead_time` to the end of the horizon), the rule the plan
+checker's budget check applies then. Money is rounded to cents; each rounding remainder goes
+to the buyer with the largest share, so the rows add up exactly to the contract's cost.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ def expansion_split(plan: Plan, scenario: Scenario,
     """Each expanded line's expansion cost per buyer (unrounded money).
 
     National plans: each buyer pays for its own expansion row. Joint plans: the cost is split
-    in proportion to the buyers' orders over the expansion months; `shares` (units/month per
-    producer, item and buyer, as the model underwrites them) replaces that rule where given.
+    in proportion to the buyers' orders over the expansion months; where `shares` (units/month
+    per producer, item and buyer, as the model underwrites them) are given, each buyer pays
+    its share at the line's expansion cost instead.
     """
     lines = {ln.key: ln for ln in scenario.lines}
     added: dict[LineKey, float] = defaultdict(float)
@@ -59,7 +63,14 @@ def expansion_split(plan: Plan, scenario: Scenario,
     for key, total in added.items():
         line = lines[key]
         given = {b: q for (p, i, b), q in (shares or {}).items() if (p, i) == key}
-        weights = given or _order_weights(plan.orders, line, scenario.horizon)
+        if given:
+            # each buyer pays for the share it underwrites: split in proportion to the shares,
+            # a buyer whose share was rounded less than the others' would pay more than the
+            # plan let it spend (9.14 over a budget of 272,000,000, a generated scenario)
+            for buyer, q in given.items():
+                out[key][buyer] += q * line.expansion_cost
+            continue
+        weights = _order_weights(plan.orders, line, scenario.horizon)
         whole = sum(weights.values())
         for buyer, weight in weights.items():
             if whole > 0:
