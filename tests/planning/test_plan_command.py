@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,17 @@ def test_greedy_method_plans_the_same_scenario(planned: tuple[int, Path],
     # the optimal plan's comparison is with exactly this greedy plan
     assert s["objective"] == pytest.approx(_summary(planned[1])["greedy"]["objective"],
                                            rel=1e-9)
+
+
+def test_a_greedy_plan_over_an_optimal_one_leaves_no_stale_contracts(
+        planned: tuple[int, Path], tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    shutil.copytree(planned[1], out)
+    assert (out / "contracts.csv").exists()
+    assert run(["plan", str(EXAMPLE), "--out", str(out), "--method", "greedy"]) == 0
+    # greedy orders carry no contract: the optimal plan's contracts.csv would contradict them
+    assert not (out / "contracts.csv").exists()
+    assert check_plan(read_scenario(EXAMPLE), out) == []
 
 
 def test_plan_prints_a_short_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -154,6 +154,9 @@ def write_plan(plan: Plan, scenario: Scenario, out: Path,
         from replenish.reports.contracts import write_contracts
 
         write_contracts(plan, scenario, out, plan.expansion_shares)
+    else:
+        # an earlier plan's contracts would not match this plan's orders
+        (out / "contracts.csv").unlink(missing_ok=True)
     data = summary if summary is not None else summary_dict(plan, scenario)
     (out / "summary.json").write_text(json.dumps(data, indent=2, sort_keys=False) + "\n",
                                       encoding="utf-8")
