@@ -47,6 +47,8 @@ def run(argv: list[str]) -> int:
         err.print("[bold red]infeasible plan[/]: these cannot be met")
         for reason in exc.reasons:
             err.print(f"  {reason}", markup=False)
+        if exc.note:
+            err.print(exc.note, markup=False)
         return 3
     except StoreError as exc:
         err.print(f"[bold red]refused[/]: {exc}", markup=True)

@@ -38,6 +38,9 @@ class InfeasiblePlan(Exception):
     """No plan satisfies the hard rules; `reasons` name the pledge, nation, item and month."""
 
     reasons: list[str] = field(default_factory=list)
+    #: what the user should know beyond the reasons (e.g. that the output folder still holds
+    #: an earlier plan); printed after them
+    note: str | None = None
 
     def __str__(self) -> str:
         return "\n".join(self.reasons)

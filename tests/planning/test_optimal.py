@@ -275,6 +275,21 @@ def test_infeasible_committed_pledge_exits_3_naming_it(
         assert word in line
 
 
+def test_infeasible_run_says_the_folder_holds_an_earlier_plan(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = _run_plan("opt_infeasible_pledge", tmp_path, capsys)
+    assert code == 3 and "earlier plan" not in err       # nothing there before
+    assert run(["plan", str(SCENARIOS / "opt_budget"), "--out", str(tmp_path),
+                "--no-greedy"]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    capsys.readouterr()
+    code, err = _run_plan("opt_infeasible_pledge", tmp_path, capsys)
+    assert code == 3
+    assert f"the plan files in {tmp_path} are an earlier plan's" in err
+    # the earlier plan is left as it was: nothing lost, nothing half written
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_pledge_the_budget_cannot_buy_exits_3_naming_it(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = _run_plan("opt_infeasible_budget", tmp_path, capsys)

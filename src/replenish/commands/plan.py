@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from replenish.errors import Problem, ScenarioError
+from replenish.errors import InfeasiblePlan, Problem, ScenarioError
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.output import summary_dict, write_plan
 from replenish.scenario.reader import read_scenario
@@ -57,8 +57,14 @@ def plan(
                   console=Console(stderr=True), transient=True,
                   disable=verbose) as bar:
         task = bar.add_task("planning", total=1.0)
-        result = plan_scenario(sc, opts, lambda step, f: bar.update(task, description=step,
-                                                                     completed=f))
+        try:
+            result = plan_scenario(sc, opts, lambda step, f: bar.update(
+                task, description=step, completed=f))
+        except InfeasiblePlan as exc:
+            if (out_dir / "summary.json").exists():
+                exc.note = (f"nothing written: the plan files in {out_dir} are an earlier "
+                            f"plan's, not this scenario's as it stands")
+            raise
     result.timings = {"read": read_s, **result.timings}
     t1 = time.perf_counter()
     write_plan(result, sc, out_dir)
