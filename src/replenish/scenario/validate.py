@@ -60,8 +60,9 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "pledges.csv": (("donor", "member"), ("recipient", "recipient"), ("item", "item")),
     "production_lines.csv": (("nation", "nation"), ("item", "item")),
     "price_breaks.csv": (("item", "item"),),
-    "fielded.csv": (("recipient", "recipient"), ("platform", "item")),
-    "consumption.csv": (("recipient", "recipient"), ("munition", "item"), ("platform", "item")),
+    "fielded.csv": (("recipient", "recipient"), ("platform", "platform")),
+    "consumption.csv": (("recipient", "recipient"), ("munition", "munition"),
+                        ("platform", "platform")),
     "training.csv": (("platform", "platform"),),
 }
 
