@@ -64,9 +64,10 @@ def expansion_split(plan: Plan, scenario: Scenario,
         line = lines[key]
         given = {b: q for (p, i, b), q in (shares or {}).items() if (p, i) == key}
         if given:
-            # each buyer pays for the share it underwrites: split in proportion to the shares,
-            # a buyer whose share was rounded less than the others' would pay more than the
-            # plan let it spend (9.14 over a budget of 272,000,000, a generated scenario)
+            # each buyer pays for the share it underwrites, at the line's expansion cost. With
+            # the line's cost split in proportion to the shares instead, a buyer whose share
+            # was rounded less than the others' paid more than the plan let it spend (9.14
+            # over a budget of 272,000,000, a generated scenario)
             for buyer, q in given.items():
                 out[key][buyer] += q * line.expansion_cost
             continue
