@@ -7,16 +7,18 @@ import numpy as np
 
 from replenish.errors import InfeasiblePlan
 from replenish.planning.builder import Model
-from replenish.planning.index import PlanIndex
+from replenish.planning.index import PlanIndex, held_by_floor, pledged_due
 from replenish.planning.options import Info, Vars
 
 
 def committed_due(ix: PlanIndex) -> np.ndarray:
     """Cumulative committed pledge quantity due from each position by each month, (P, H)."""
-    due = np.zeros((len(ix.s0), ix.H))
-    for pl in ix.committed:
-        due[ix.pos_of[(pl.donor, pl.item)], pl.month:] += pl.quantity
-    return due
+    return pledged_due(ix.committed, ix.pos_of, len(ix.s0), ix.H)
+
+
+def held(ix: PlanIndex) -> np.ndarray:
+    """Positions and months (P, H) a donor may give nothing freely (see `held_by_floor`)."""
+    return held_by_floor(ix.scenario.settings.readiness, ix.s0, ix.floor, committed_due(ix))
 
 
 def define_donations(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
@@ -27,9 +29,7 @@ def define_donations(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float)
     months = np.arange(H)
     ub = np.full((D, H), np.inf)
     ub[:, months + dl >= H] = 0.0
-    if ix.scenario.settings.readiness == "above_aid":
-        held = (ix.s0[:, None] - committed_due(ix)) < ix.floor[:, None]
-        ub[held[ix.don_pos]] = 0.0
+    ub[held(ix)[ix.don_pos]] = 0.0
     item = ix.pos_item[ix.don_pos]
     # a little friction per unit moved, so nothing moves without a reason
     friction = 0.01 * ix.scenario.settings.weight("cost") * ix.unit_cost[item] / scale
@@ -55,10 +55,9 @@ def define_pledges(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -
     A = len(ix.announced)
     a_item = np.array([ix.item_pos[p.item] for p in ix.announced], np.int64)
     a_ub = np.where(months[None, :] + dl < H, np.inf, 0.0) * np.ones((A, 1))
-    if A and ix.scenario.settings.readiness == "above_aid":
-        held = (ix.s0[:, None] - committed_due(ix)) < ix.floor[:, None]
+    if A:
         a_pos = np.array([ix.pos_of[(p.donor, p.item)] for p in ix.announced], np.int64)
-        a_ub[held[a_pos]] = 0.0
+        a_ub[held(ix)[a_pos]] = 0.0
     bonus = -ix.scenario.settings.weight("announced") * ix.unit_cost[a_item] / scale
     v["pa"] = pa = m.add_vars(
         "pa", (A, H), 0.0, a_ub, np.broadcast_to(bonus[:, None], (A, H)),

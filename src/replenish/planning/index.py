@@ -94,9 +94,14 @@ def build_index(scenario: Scenario) -> PlanIndex:
                 if line.item in needs[r]:
                     channels.append((b, r, li, -1, rec_pos[r]))
 
-    held = _held_below_floor(scenario, pos_of, s0, floor)
+    committed = [p for p in scenario.pledges if p.status == "committed"]
+    # a position held in month 0 is held throughout (what it owes only grows): it gets no
+    # donation columns, which would be fixed at zero (M's largest group had 10,941)
+    held = held_by_floor(scenario.settings.readiness, np.array(s0, float),
+                         np.array(floor, float),
+                         pledged_due(committed, pos_of, len(s0), scenario.horizon))[:, 0]
     donation_pairs = [(p, rec_pos[r]) for p, i in enumerate(pos_item_l) for r in recipients
-                      if items[i] in needs[r] and p not in held]
+                      if items[i] in needs[r] and not held[p]]
     ob = [c[0] for c in channels]
     od = [c[1] for c in channels]
     ol, op, orc = ([c[k] for c in channels] for k in (2, 3, 4))
@@ -114,7 +119,7 @@ def build_index(scenario: Scenario) -> PlanIndex:
         lines=lines, ord_buyer=ob, ord_dest=od, ord_line=np.array(ol, np.int64),
         ord_pos=np.array(op, np.int64), ord_rec=np.array(orc, np.int64),
         don_pos=np.array(dp, np.int64), don_rec=np.array(dr, np.int64),
-        committed=[p for p in scenario.pledges if p.status == "committed"],
+        committed=committed,
         announced=[p for p in scenario.pledges if p.status == "announced"],
         requirements=requirements, alloc_req=alloc_req, alloc_item=alloc_item,
         req_value=req_value, ri_rec=ri_rec, ri_item=ri_item, ri_of=ri_of,
@@ -153,19 +158,22 @@ def _positions(
             [r[3] for r in rows], [r[4] for r in rows])
 
 
-def _held_below_floor(scenario: Scenario, pos_of: dict[tuple[str, str], int],
-                      s0: list[float], floor: list[float]) -> set[int]:
-    """Positions that may give nothing freely in any month: with readiness "above_aid", those
-    below their floor from the start once the pledges committed for it are counted (what a
-    position owes only grows, so `define_donations` holds them at zero throughout). They get
-    no donation columns: M's largest group had 10,941 columns fixed at zero."""
-    if scenario.settings.readiness != "above_aid":
-        return set()
-    owed = dict.fromkeys(range(len(s0)), 0.0)
-    for pl in scenario.pledges:
-        if pl.status == "committed" and pl.month <= 0:
-            owed[pos_of[(pl.donor, pl.item)]] += pl.quantity
-    return {p for p in range(len(s0)) if s0[p] - owed[p] < floor[p]}
+def pledged_due(committed: list[Pledge], pos_of: dict[tuple[str, str], int], positions: int,
+                H: int) -> FloatArray:
+    """Committed pledge quantity due from each position by each month, cumulative, (P, H)."""
+    due = np.zeros((positions, H))
+    for pl in committed:
+        due[pos_of[(pl.donor, pl.item)], pl.month:] += pl.quantity
+    return due
+
+
+def held_by_floor(readiness: str, s0: FloatArray, floor: FloatArray,
+                  due: FloatArray) -> npt.NDArray[np.bool_]:
+    """Positions and months (P, H) that may give nothing freely: with readiness "above_aid",
+    those below their floor once what they owe by then is counted."""
+    if readiness != "above_aid":
+        return np.zeros(due.shape, bool)
+    return (s0[:, None] - due) < floor[:, None]
 
 
 def _recipient_needs(scenario: Scenario, recipients: list[str]) -> dict[str, set[str]]:
