@@ -58,9 +58,9 @@ def machine() -> dict[str, Any]:
 def plan_child(scenario_dir: Path, out_dir: Path, progress: Path,
                solver_time_limit: float) -> Record:
     """Plan one scenario the way `replenish plan --no-greedy` does, timing every step."""
+    from replenish.plan.check import check_plan, check_summary
+    from replenish.plan.writer import summary_dict, write_plan
     from replenish.planning import PlanOptions, plan_scenario
-    from replenish.planning.check import check_plan, check_summary
-    from replenish.planning.output import summary_dict, write_plan
     from replenish.scenario.reader import read_scenario
 
     def step(name: str, _fraction: float = 0.0) -> None:

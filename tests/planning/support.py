@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from replenish.model.records import Scenario
-from replenish.planning.check import check_plan, check_summary
-from replenish.planning.output import summary_dict, write_plan
-from replenish.planning.result import Plan
+from replenish.plan.check import check_plan, check_summary
+from replenish.plan.records import Plan
+from replenish.plan.writer import summary_dict, write_plan
 
 
 def checked(scenario: Scenario, plan: Plan) -> None:

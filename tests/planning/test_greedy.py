@@ -10,10 +10,10 @@ import pytest
 
 from replenish.errors import InfeasiblePlan
 from replenish.model.records import Scenario
-from replenish.planning.check import assert_plan_valid
+from replenish.plan.check import assert_plan_valid
+from replenish.plan.records import Fulfilment, Plan
+from replenish.plan.score import objective_terms, score_plan
 from replenish.planning.greedy import plan_greedy
-from replenish.planning.result import Fulfilment, Plan
-from replenish.planning.score import objective_terms, score_plan
 from replenish.scenario.reader import read_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
@@ -23,7 +23,7 @@ FIXTURES = [name for name in ("tiny", "plan_check", "plan_priority", "plan_pledg
 
 def _assert_writes_valid_plan(scenario: Scenario, plan: Plan, out: Path) -> None:
     # imported here so the other tests do not depend on the plan writer
-    from replenish.planning.output import write_plan
+    from replenish.plan.writer import write_plan
 
     write_plan(plan, scenario, out)
     assert_plan_valid(scenario, out)

@@ -14,13 +14,13 @@ import pytest
 
 from replenish import cli
 from replenish.model.records import PriceBreak, Scenario
+from replenish.plan.check import check_plan
+from replenish.plan.records import Plan
+from replenish.plan.writer import write_plan
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.build import build_model
-from replenish.planning.check import check_plan
-from replenish.planning.output import write_plan
 from replenish.planning.pricing import apply_price_breaks, tier_price
 from replenish.planning.readback import _expansion_by_line, money_safe
-from replenish.planning.result import Plan
 from replenish.reports.compare import MODES, Mode, with_procurement
 from replenish.scenario.generator import generate_scenario
 from replenish.scenario.reader import read_scenario

@@ -21,10 +21,10 @@ import pytest
 
 from replenish.cli import run
 from replenish.model.records import Scenario
+from replenish.plan.check import check_plan
+from replenish.plan.writer import summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.check import check_plan
 from replenish.planning.index import build_index
-from replenish.planning.output import summary_dict, write_plan
 from replenish.scenario.reader import read_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replenish.model.records import Scenario
+from replenish.plan.check import check_plan, check_summary
+from replenish.plan.records import Plan
+from replenish.plan.score import score_plan
+from replenish.plan.writer import summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario, solve
-from replenish.planning.check import check_plan, check_summary
 from replenish.planning.greedy import plan_greedy
-from replenish.planning.output import summary_dict, write_plan
-from replenish.planning.result import Plan
-from replenish.planning.score import score_plan
 from replenish.scenario.generator import generate_scenario
 
 OPTIONS = PlanOptions(compare_greedy=False)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from replenish.cli import run
-from replenish.planning.check import check_plan, check_summary
+from replenish.plan.check import check_plan, check_summary
 from replenish.scenario.reader import read_scenario
 
 ROOT = Path(__file__).parents[2]

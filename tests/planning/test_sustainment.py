@@ -17,10 +17,10 @@ from replenish.model import (
     Stock,
     Training,
 )
+from replenish.plan.check import check_plan
+from replenish.plan.writer import write_plan
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.build import build_model
-from replenish.planning.check import check_plan
-from replenish.planning.output import write_plan
 from replenish.planning.readback import assign_solution
 from replenish.planning.recipient import recipient_stocks
 from replenish.planning.solve import solve_model

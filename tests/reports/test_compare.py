@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from replenish.model.records import Scenario
-from replenish.planning.result import Donation, Order, Plan, StockLevel
+from replenish.plan.records import Donation, Order, Plan, StockLevel
 from replenish.reports.compare import (
     CompareResult,
     Mode,

@@ -15,9 +15,9 @@ import pytest
 from replenish import cli
 from replenish.errors import ScenarioError
 from replenish.model.records import Scenario
+from replenish.plan.records import Plan
+from replenish.plan.writer import summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.output import summary_dict, write_plan
-from replenish.planning.result import Plan
 from replenish.reports.signal import COLUMNS, line_summary, read_signal, signal_rows
 from replenish.scenario.reader import read_scenario
 

@@ -116,8 +116,8 @@ def plan_files(
     scenario: Any, progress: Callable[[str, float], None],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Plan `scenario`; return the summary and each plan file's rows, as plain JSON values."""
+    from replenish.plan.writer import plan_tables, summary_dict
     from replenish.planning import plan_scenario
-    from replenish.planning.output import plan_tables, summary_dict
 
     plan = plan_scenario(scenario, None, progress)
     return jsonable(summary_dict(plan, scenario)), jsonable(plan_tables(plan, scenario))

@@ -13,8 +13,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from replenish.errors import InfeasiblePlan, Problem, ScenarioError
+from replenish.plan.writer import summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.output import summary_dict, write_plan
 from replenish.scenario.reader import read_scenario
 
 out = Console(highlight=False)

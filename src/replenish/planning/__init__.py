@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from replenish.errors import InfeasiblePlan
 from replenish.model import Scenario
+from replenish.plan.records import Plan
 from replenish.planning.options import PlanOptions
-from replenish.planning.result import Plan
 
 Progress = Callable[[str, float], None]
 
@@ -20,9 +20,9 @@ Progress = Callable[[str, float], None]
 def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
                   progress: Progress | None = None) -> Plan:
     """Plan a scenario with the chosen method; `progress(step, fraction)` reports steps."""
+    from replenish.plan.score import score_plan
     from replenish.planning.greedy import plan_greedy
     from replenish.planning.pricing import apply_price_breaks
-    from replenish.planning.score import score_plan
 
     opts = options or PlanOptions()
     report = progress or (lambda step, fraction: None)

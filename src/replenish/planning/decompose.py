@@ -43,6 +43,7 @@ import scipy.sparse as sp
 
 from replenish.errors import InfeasiblePlan
 from replenish.model import Scenario
+from replenish.plan.records import Plan
 from replenish.planning.blocks import whole_by_blocks
 from replenish.planning.build import build_model, value_scale
 from replenish.planning.explain import explain_binding
@@ -53,7 +54,6 @@ from replenish.planning.readback import (
     fulfilment_order,
     order_order,
 )
-from replenish.planning.result import Plan
 from replenish.planning.solve import (
     Solution,
     exactly_whole,

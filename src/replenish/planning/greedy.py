@@ -20,7 +20,7 @@ import numpy as np
 
 from replenish.errors import InfeasiblePlan
 from replenish.model.records import Item, Pledge, ProductionLine, Requirement, Scenario
-from replenish.planning.result import (
+from replenish.plan.records import (
     Donation,
     Fulfilment,
     Order,
@@ -29,7 +29,7 @@ from replenish.planning.result import (
     StockLevel,
     SustainmentRow,
 )
-from replenish.planning.score import score_plan
+from replenish.plan.score import score_plan
 
 EPS = 1e-9
 

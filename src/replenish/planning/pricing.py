@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from replenish.model.records import PriceBreak, ProductionLine, Scenario
-from replenish.planning.result import Order, Plan
+from replenish.plan.records import Order, Plan
 
 LineKey = tuple[str, str]
 

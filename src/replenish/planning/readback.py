@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from replenish.planning.build import BuiltModel
-from replenish.planning.floors import stock_levels
-from replenish.planning.index import PlanIndex
-from replenish.planning.recipient import recipient_stocks, sustainment_rows
-from replenish.planning.result import (
+from replenish.plan.records import (
     Donation,
     Expansion,
     Fulfilment,
@@ -17,6 +13,10 @@ from replenish.planning.result import (
     Production,
     StockLevel,
 )
+from replenish.planning.build import BuiltModel
+from replenish.planning.floors import stock_levels
+from replenish.planning.index import PlanIndex
+from replenish.planning.recipient import recipient_stocks, sustainment_rows
 from replenish.planning.solve import Solution
 
 EPS = 1e-6

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from replenish.plan.records import Plan, StockLevel, SustainmentRow
 from replenish.planning.build import BuiltModel
-from replenish.planning.result import Plan, StockLevel, SustainmentRow
 from replenish.planning.sustainment import SustainmentIndex
 
 #: a recipient's holding of a whole-number item this close to a whole number is that number

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from replenish.model.records import Scenario
+from replenish.plan.contracts import member_spending, write_contracts
+from replenish.plan.records import Plan
+from replenish.plan.writer import requirement_totals, summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.output import requirement_totals, summary_dict, write_plan
 from replenish.planning.pricing import apply_price_breaks
-from replenish.planning.result import Plan
-from replenish.reports.contracts import member_spending, write_contracts
 
 Mode = Literal["joint", "national"]
 MODES: tuple[Mode, Mode] = ("joint", "national")

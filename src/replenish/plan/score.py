@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from replenish.model.records import Requirement, Scenario, Settings
-from replenish.planning.result import Plan
+from replenish.plan.records import Plan
 
 #: Friction per unit of item value donated, as a fraction of the cost weight.
 MOVEMENT_FRICTION = 0.01

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from replenish.model.records import ProductionLine, Scenario
-from replenish.planning.result import Order, Plan
+from replenish.plan.records import Order, Plan
 from replenish.scenario.writer import format_number
 
 LineKey = tuple[str, str]

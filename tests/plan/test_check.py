@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from replenish.model.records import Scenario
-from replenish.planning.check import assert_plan_valid, check_plan, check_summary
+from replenish.plan.check import assert_plan_valid, check_plan, check_summary
 from replenish.scenario.reader import read_scenario
 
 FIXTURE = Path(__file__).parent.parent / "scenarios" / "plan_check"

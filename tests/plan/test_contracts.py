@@ -10,10 +10,7 @@ from pathlib import Path
 import pytest
 
 from replenish.model.records import Scenario
-from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.pricing import apply_price_breaks
-from replenish.planning.result import Expansion, Order, Plan
-from replenish.reports.contracts import (
+from replenish.plan.contracts import (
     CENT,
     COLUMNS,
     allocate,
@@ -23,6 +20,9 @@ from replenish.reports.contracts import (
     month_runs,
     write_contracts,
 )
+from replenish.plan.records import Expansion, Order, Plan
+from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.pricing import apply_price_breaks
 from replenish.scenario.reader import read_scenario
 
 POOL = Path(__file__).parent.parent / "scenarios" / "joint_pool"

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from replenish.model import Scenario
-from replenish.planning.result import Plan
-from replenish.planning.score import objective_terms, plan_spending
+from replenish.plan.records import Plan
+from replenish.plan.score import objective_terms, plan_spending
 from replenish.scenario.writer import format_number
 
 Row = dict[str, Any]
@@ -151,7 +151,7 @@ def write_plan(plan: Plan, scenario: Scenario, out: Path,
             for row in rows:
                 w.writerow([_cell(row[c]) for c in COLUMNS[name]])
     if plan.procurement == "joint" and plan.method == "optimal":
-        from replenish.reports.contracts import write_contracts
+        from replenish.plan.contracts import write_contracts
 
         write_contracts(plan, scenario, out, plan.expansion_shares)
     else:
