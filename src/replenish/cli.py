@@ -1,5 +1,6 @@
 """The Typer command line. Domain errors become exit codes here, in one place:
-0 success, 2 invalid input, 3 infeasible plan, 1 anything refused by the store."""
+0 success, 1 anything refused by the store, 2 invalid input, 3 infeasible plan, 4 no plan
+within the time limit."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from replenish.commands import scenario as scenario_commands
 from replenish.commands import server as server_commands
 from replenish.commands import store as store_commands
 from replenish.commands import sustain as sustain_commands
-from replenish.errors import InfeasiblePlan, ScenarioError, StoreError
+from replenish.errors import InfeasiblePlan, NoPlanInTime, ScenarioError, StoreError
 
 app = typer.Typer(
     name="replenish",
@@ -50,6 +51,13 @@ def run(argv: list[str]) -> int:
         if exc.note:
             err.print(exc.note, markup=False)
         return 3
+    except NoPlanInTime as exc:
+        err.print(f"[bold red]no plan found[/] within the time limit of {exc.time_limit:g} s "
+                  "(this is not an infeasibility)")
+        for line in exc.tried:
+            err.print(f"  tried: {line}", markup=False)
+        err.print("raise --time-limit and plan again", markup=False)
+        return 4
     except StoreError as exc:
         err.print(f"[bold red]refused[/]: {exc}", markup=True)
         return 1

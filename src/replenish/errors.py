@@ -46,6 +46,18 @@ class InfeasiblePlan(Exception):
         return "\n".join(self.reasons)
 
 
+@dataclass
+class NoPlanInTime(Exception):
+    """The solver found no plan within the time limit: not an infeasibility (exit 4)."""
+
+    #: what was tried, in words ("the LP relaxation of 12,345 columns for 0.05 s")
+    tried: list[str] = field(default_factory=list)
+    time_limit: float = 0.0
+
+    def __str__(self) -> str:
+        return "\n".join(self.tried)
+
+
 class StoreError(Exception):
     """A store operation was refused (e.g. a movement that would drive stock negative)."""
 

@@ -177,3 +177,14 @@ def test_decomposed_demo_plan_passes_the_checker(tmp_path: Path) -> None:
     sc = read_scenario(EXAMPLE)
     assert check_plan(sc, tmp_path) == []
     assert check_summary(sc, tmp_path) == []
+
+
+def test_no_plan_within_the_time_limit_exits_4_not_3(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "plan"
+    assert run(["plan", str(EXAMPLE), "--out", str(out), "--time-limit", "0.01",
+                "--decompose", "never"]) == 4
+    err = capsys.readouterr().err
+    assert "time limit" in err and "raise --time-limit" in err
+    assert "infeasible" not in err
+    assert not (out / "summary.json").exists()

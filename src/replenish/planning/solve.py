@@ -15,7 +15,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from replenish.errors import InfeasiblePlan
+from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 
@@ -207,6 +207,11 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
     sol = h.getSolution()
     info = h.getInfo()
     if not sol.value_valid:
+        if status in _OUT_OF_TIME:
+            raise NoPlanInTime([f"{'a whole-number plan' if mip else 'a plan'} of "
+                                f"{h.getNumCol():,} columns and {h.getNumRow():,} rows "
+                                f"({h.modelStatusToString(status)})"],
+                               float(h.getOptionValue("time_limit")[1]))
         raise InfeasiblePlan([f"the solver found no plan ({h.modelStatusToString(status)})"])
     values = np.asarray(sol.col_value)
     if not mip and sol.dual_valid:
@@ -224,6 +229,9 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
         gap=relative_gap(float(info.objective_function_value), lp_bound) if mip else 0.0,
     )
 
+
+_OUT_OF_TIME = (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kIterationLimit,
+                highspy.HighsModelStatus.kInterrupt)
 
 _STDOUT_LOCK = threading.Lock()
 
