@@ -12,7 +12,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from replenish.commands.guards import refuse_scenario_folder
 from replenish.errors import InfeasiblePlan, Problem, ScenarioError
+from replenish.plan.totals import money
 from replenish.plan.writer import summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.scenario.reader import read_scenario
@@ -48,6 +50,7 @@ def plan(
     if threads < 0:
         raise ScenarioError([Problem("--threads", None, None,
                                      f"expected 0 (every core) or more, got {threads}")])
+    refuse_scenario_folder(out_dir, "the plan files")
     t0 = time.perf_counter()
     sc = read_scenario(scenario)
     read_s = time.perf_counter() - t0
@@ -76,9 +79,13 @@ def plan(
 
 
 def print_summary(s: dict[str, Any]) -> None:
-    """A short readable summary of summary.json."""
-    out.print(f"[bold]{s['method']} plan[/] — {s['status']}, {s['procurement']} procurement")
-    t = Table(title="requirements by priority", title_justify="left")
+    """A short readable summary of summary.json, in units, months and money."""
+    model = s.get("model") or {}
+    proof = (f", at most {100 * model['gap']:.2g} % short of the best plan possible"
+             if model.get("gap") is not None else "")
+    out.print(f"[bold]{s['method']} plan[/] — {s['status']}{proof}, {s['procurement']} "
+              "procurement")
+    t = Table(title="the partner's requirements by priority (units)", title_justify="left")
     for col in ("priority", "asked", "on time", "late", "unmet"):
         t.add_column(col, justify="right")
     for p, row in s["requirements"]["by_priority"].items():
@@ -87,17 +94,38 @@ def print_summary(s: dict[str, Any]) -> None:
     t.add_row("all", *(f"{r[k]:,.0f}" for k in ("quantity", "on_time", "late", "unmet")),
               style="bold")
     out.print(t)
-    out.print(f"unit-months below floor: {s['readiness']:,.0f}   "
+    out.print(f"members' stock below floor: {s['readiness']:,.0f} unit-months   "
               f"floor breaches by committed pledges: {len(s['floor_breaches'])}")
-    out.print(f"cost: {s['cost']:,.0f}   lines expanded: {s['lines_expanded']} "
-              f"(+{s['expansion']:,.0f} units/month)   idle system-months: "
-              f"{s['idle_system_months']:,.0f}")
+    out.print(f"the partner's systems idle: {s['idle_system_months']:,.0f} system-months   "
+              f"lines expanded: {s['lines_expanded']} (+{s['expansion']:,.0f} units/month)")
+    print_spending(s)
     g = s.get("greedy")
     if g and g.get("status") == "heuristic":
-        out.print(f"better than greedy by-hand allocation by {g['improvement_pct']:.1f}% "
-                  f"(objective {s['objective']:,.0f} vs {g['objective']:,.0f})")
+        out.print(f"against a greedy by-hand allocation this plan gives: {g['message']}")
     if s.get("binding"):
         out.print(f"what binds most: {s['binding'][0]['message']}")
+    elif s.get("explanations"):
+        out.print(f"what binds: {s['explanations']}")
+
+
+def print_spending(s: dict[str, Any]) -> None:
+    """Each member's spending per year against its budget."""
+    spending = s.get("spending") or {}
+    if not spending:
+        out.print("spending: none")
+        return
+    years = max(len(rows) for rows in spending.values())
+    t = Table(title=f"spending against budget, {money(s['cost'])} in all", title_justify="left")
+    t.add_column("member")
+    for rows in spending.values():
+        for row in rows[:years]:
+            t.add_column(f"year {row['year']} from {row['from']}", justify="right")
+        break
+    for member, rows in spending.items():
+        t.add_row(member, *(f"{money(r['spent'])} of {money(r['budget'])}"
+                            if r["budget"] is not None else f"{money(r['spent'])}"
+                            for r in rows))
+    out.print(t)
 
 
 def explain(
@@ -116,17 +144,16 @@ def explain(
                                      f"not valid JSON: {exc}")]) from None
     binding = summary.get("binding") or []
     if not binding:
-        out.print("nothing binds: every limit has slack, or the plan was made without duals "
-                  "(greedy)")
+        out.print(summary.get("explanations") or
+                  "nothing binds: relaxing each limit the duals point to changes nothing, or "
+                  "the plan was made without them (greedy)")
         return
-    t = Table(title="what binds, most costly first", title_justify="left")
-    t.add_column("limit")
-    t.add_column("name")
-    t.add_column("shadow price", justify="right")
-    t.add_column("in plain words")
+    out.print("[bold]what binds[/], measured by planning again with each limit relaxed:")
     for b in binding:
-        t.add_row(b["kind"], b["name"], f"{b['shadow_price']:,.4g}", b["message"])
-    out.print(t)
+        c = b["change"]
+        out.print(f"  {b['kind']} {b['name']} ({c['file']} {c['column']} {c['from']} → "
+                  f"{c['to']})", markup=False)
+        out.print(f"    {b['message'].split(': ', 1)[-1]}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+import math
 from pathlib import Path
 from typing import Any
 
 from replenish.model import Scenario
 from replenish.plan.records import Plan
 from replenish.plan.score import objective_terms, plan_spending
+from replenish.plan.totals import (
+    budget_use,
+    idle_system_months,
+    requirement_totals,
+    unit_months_below_floor,
+)
 from replenish.scenario.writer import format_number
 
 Row = dict[str, Any]
 
 COLUMNS: dict[str, list[str]] = {
     "donations.csv": ["donor", "recipient", "item", "dispatch_month", "arrival_month",
-                      "quantity", "pledge"],
+                      "quantity", "pledge", "route"],
     "orders.csv": ["buyer", "destination", "producer", "item", "production_month",
-                   "arrival_month", "quantity", "unit_price", "contract"],
+                   "arrival_month", "quantity", "unit_price", "contract", "route"],
     "production.csv": ["producer", "item", "month", "quantity", "capacity"],
     "expansions.csv": ["producer", "item", "buyer", "added_capacity", "available_from"],
     "stocks.csv": ["nation", "item", "month", "on_hand", "floor", "target"],
@@ -36,11 +42,12 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, list[Row]]:
         "donations.csv": [dict(donor=d.donor, recipient=d.recipient, item=d.item,
                                dispatch_month=m(d.dispatch_month),
                                arrival_month=m(d.arrival_month), quantity=d.quantity,
-                               pledge=d.pledge) for d in plan.donations],
+                               pledge=d.pledge, route=None) for d in plan.donations],
         "orders.csv": [dict(buyer=o.buyer, destination=o.destination, producer=o.producer,
                             item=o.item, production_month=m(o.production_month),
                             arrival_month=m(o.arrival_month), quantity=o.quantity,
-                            unit_price=o.unit_price, contract=o.contract) for o in plan.orders],
+                            unit_price=o.unit_price, contract=o.contract, route=None)
+                       for o in plan.orders],
         "production.csv": [dict(producer=p.producer, item=p.item, month=m(p.month),
                                 quantity=p.quantity, capacity=p.capacity)
                            for p in plan.production],
@@ -72,28 +79,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def requirement_totals(plan: Plan, scenario: Scenario) -> dict[str, Any]:
-    """Quantity asked, delivered on time, late, and unmet — overall and by priority."""
-    by_id = {r.id: r for r in scenario.requirements}
-    on_time: dict[str, float] = defaultdict(float)
-    late: dict[str, float] = defaultdict(float)
-    for f in plan.fulfilment:
-        (late if f.late else on_time)[f.requirement] += f.quantity
-    prio: dict[int, dict[str, float]] = {}
-    for r in scenario.requirements:
-        p = prio.setdefault(r.priority, dict(quantity=0.0, on_time=0.0, late=0.0, unmet=0.0))
-        p["quantity"] += r.quantity
-        p["on_time"] += on_time[r.id]
-        p["late"] += late[r.id]
-        p["unmet"] += max(0.0, r.quantity - on_time[r.id] - late[r.id])
-    total = {k: sum(p[k] for p in prio.values()) for k in ("quantity", "on_time", "late",
-                                                           "unmet")}
-    _ = by_id
-    return {**{k: round(v, 6) for k, v in total.items()},
-            "by_priority": {str(k): {kk: round(vv, 6) for kk, vv in prio[k].items()}
-                            for k in sorted(prio)}}
-
-
 def floor_breaches(plan: Plan, scenario: Scenario) -> list[Row]:
     """Committed pledges dispatched from a donor that ends the month below its floor."""
     floors = {(s.nation, s.item): s.floor for s in scenario.stocks}
@@ -111,31 +96,56 @@ def floor_breaches(plan: Plan, scenario: Scenario) -> list[Row]:
     return out
 
 
+#: status `optimal` only when the plan is this close to its proven bound (DESIGN.md)
+OPTIMAL_GAP = 1e-3
+
+
+def model_bound(plan: Plan, objective: float) -> dict[str, Any]:
+    """`model` of summary.json: the planner's figures, with `bound` (a proven lower bound on
+    the objective, null when none is known) and `gap` = (objective - bound) / |objective|."""
+    model = dict(plan.extra.get("model", {}))
+    bound = model.get("bound")
+    if bound is None or not math.isfinite(bound):
+        return {**model, "bound": None, "gap": None}
+    # the model's bound may exceed the score of its own plan by the solver's tolerance
+    bound = min(float(bound), objective) if bound - objective <= 1e-9 * abs(objective) + 1e-6 \
+        else float(bound)
+    gap = (objective - bound) / abs(objective) if objective else 0.0
+    return {**model, "bound": round(bound, 4), "gap": round(gap, 9)}
+
+
 def summary_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
     """The summary.json of a plan."""
-    floors = {(s.nation, s.item): s.floor for s in scenario.stocks}
-    readiness = sum(max(0.0, floors.get((s.nation, s.item), 0.0) - s.on_hand)
-                    for s in plan.stocks if (s.nation, s.item) in floors)
     line_cost = {(ln.producer, ln.item): ln.expansion_cost for ln in scenario.lines}
     expansion_cost = sum(e.added_capacity * line_cost.get((e.producer, e.item), 0.0)
                          for e in plan.expansions)
-    idle = sum(r.idle_no_ammo + r.idle_no_crew for r in plan.sustainment)
+    terms = objective_terms(scenario, plan)
+    objective = sum(terms.values())
+    model = model_bound(plan, objective)
+    status = plan.status
+    if status == "optimal" and (model["gap"] is None or model["gap"] > OPTIMAL_GAP):
+        status = "feasible"
+    extra = {k: v for k, v in plan.extra.items() if k != "model"}
     return {
-        "status": plan.status,
+        "status": status,
         "method": plan.method,
-        "objective": round(sum(objective_terms(scenario, plan).values()), 4),
-        "objective_terms": {k: round(v, 4) for k, v in objective_terms(scenario, plan).items()},
+        "objective": round(objective, 4),
+        "objective_terms": {k: round(v, 4) for k, v in terms.items()},
         "procurement": plan.procurement,
+        "start": scenario.settings.start,
+        "horizon_months": scenario.horizon,
         "requirements": requirement_totals(plan, scenario),
-        "readiness": round(readiness, 6),
+        "readiness": round(unit_months_below_floor(plan, scenario), 6),
         "cost": round(plan_spending(scenario, plan), 2),
+        "spending": budget_use(plan, scenario),
         "expansion": round(sum(e.added_capacity for e in plan.expansions), 6),
         "expansion_cost": round(expansion_cost, 2),
         "lines_expanded": len({(e.producer, e.item) for e in plan.expansions}),
-        "idle_system_months": round(idle, 6),
+        "idle_system_months": round(idle_system_months(plan), 6),
         "floor_breaches": floor_breaches(plan, scenario),
         "timings": {k: round(v, 3) for k, v in plan.timings.items()},
-        **plan.extra,
+        "model": model,
+        **extra,
         "binding": plan.binding,
     }
 

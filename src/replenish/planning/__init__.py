@@ -20,7 +20,6 @@ Progress = Callable[[str, float], None]
 def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
                   progress: Progress | None = None) -> Plan:
     """Plan a scenario with the chosen method; `progress(step, fraction)` reports steps."""
-    from replenish.plan.score import score_plan
     from replenish.planning.greedy import plan_greedy
     from replenish.planning.pricing import apply_price_breaks
 
@@ -35,11 +34,31 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         return plan
     plan = apply_price_breaks(_plan_by_groups(scenario, opts, report)
                               or _plan_as_one_model(scenario, opts, report), scenario)
+    _explain(scenario, plan, opts, report)
     if opts.compare_greedy:
-        report("greedy", 0.9)
-        plan.extra["greedy"] = _compare_greedy(scenario, plan, score_plan, plan_greedy)
+        report("greedy", 0.95)
+        plan.extra["greedy"] = _compare_greedy(scenario, plan, plan_greedy)
     report("done", 1.0)
     return plan
+
+
+def _explain(scenario: Scenario, plan: Plan, opts: PlanOptions, report: Progress) -> None:
+    """Replace the plan's candidate limits by what re-planning with each relaxed measures."""
+    from replenish.planning.measure import measure_binding
+
+    candidates, plan.binding = plan.binding, []
+    by_groups = "decomposition" in plan.extra.get("model", {})
+    if opts.explain == "never" or (opts.explain == "auto" and by_groups):
+        if candidates:
+            plan.extra["explanations"] = (
+                "not measured: this plan was made by item groups, and each re-plan takes as "
+                "long as the plan; pass --explain always to measure them"
+                if by_groups else "not measured (--explain never)")
+        return
+    report(f"measuring what binds ({len(candidates)} re-plans)", 0.85)
+    t0 = time.perf_counter()
+    plan.binding = measure_binding(scenario, plan, candidates, opts, plan_scenario)
+    plan.timings["explain"] = time.perf_counter() - t0
 
 
 def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> Plan | None:
@@ -72,7 +91,7 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> 
 
 def _plan_as_one_model(scenario: Scenario, opts: PlanOptions, report: Progress) -> Plan:
     from replenish.planning.build import build_model
-    from replenish.planning.explain import explain_binding
+    from replenish.planning.explain import binding_candidates
     from replenish.planning.readback import assign_solution
     from replenish.planning.solve import solve_model
 
@@ -90,26 +109,33 @@ def _plan_as_one_model(scenario: Scenario, opts: PlanOptions, report: Progress) 
     t2 = time.perf_counter()
     report("read back", 0.8)
     plan = assign_solution(built, sol)
-    plan.binding = explain_binding(built, sol)
+    plan.binding = binding_candidates(built, sol)
     t3 = time.perf_counter()
     plan.timings.update(build=t1 - t0, solve=t2 - t1, read_back=t3 - t2)
     plan.extra["model"] = {"variables": built.model.n_cols, "constraints": built.model.n_rows,
-                           "integer": bool(sol.mip), "relaxation_gap": round(sol.gap, 6)}
+                           "integer": bool(sol.mip), "bound": sol.bound * built.scale,
+                           "relaxation_gap": round(sol.gap, 6)}
     return plan
 
 
-def _compare_greedy(scenario: Scenario, plan: Plan, score: Callable[[Scenario, Plan], float],
+def _compare_greedy(scenario: Scenario, plan: Plan,
                     greedy: Callable[[Scenario], Plan]) -> dict[str, object]:
-    """How much better the optimal plan scores than the by-hand greedy one."""
-    mine = score(scenario, plan)
+    """What the plan achieves that the by-hand greedy one does not: `gains` is this plan's
+    totals minus greedy's, in units, months and money; the objectives are for machines."""
+    from replenish.plan.score import score_plan
+    from replenish.plan.totals import effect_sentence, plan_totals, totals_difference
+
     try:
-        theirs = score(scenario, greedy(scenario))
+        other = greedy(scenario)
     except InfeasiblePlan as exc:
         return {"status": "infeasible", "reason": str(exc)}
+    mine, theirs = score_plan(scenario, plan), score_plan(scenario, other)
+    gains = totals_difference(plan_totals(plan, scenario), plan_totals(other, scenario))
     better = theirs - mine
     return {"status": "heuristic", "objective": round(theirs, 4),
             "improvement": round(better, 4),
-            "improvement_pct": round(100.0 * better / abs(theirs), 3) if theirs else 0.0}
+            "improvement_pct": round(100.0 * better / abs(theirs), 3) if theirs else 0.0,
+            "gains": gains, "message": effect_sentence(gains)}
 
 
 __all__ = ["PlanOptions", "Plan", "plan_scenario"]

@@ -46,7 +46,7 @@ from replenish.model import Scenario
 from replenish.plan.records import Plan
 from replenish.planning.blocks import whole_by_blocks
 from replenish.planning.build import build_model, value_scale
-from replenish.planning.explain import explain_binding
+from replenish.planning.explain import binding_candidates, budget_change
 from replenish.planning.options import PlanOptions
 from replenish.planning.readback import (
     assign_solution,
@@ -461,7 +461,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         list(pool.map(set_back, changed, repeat(shares), [kept[k] for k in changed]))
         step /= 2
     t_share = time.perf_counter()
-    budget_binding = _budget_binding(groups, seg_names, segment)
+    budget_binding = _budget_binding(scenario, groups, seg_names, segment)
     # each group may use its part (by size) of the time left for whole numbers
     left = max(1.0, deadline - time.perf_counter()) * _workers(options)
     # without budgets the groups' plans are the one model's: as exact as it is
@@ -476,7 +476,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
             raise GroupsFailed(str(exc)) from None
         t_read = time.perf_counter()
         g.plan = assign_solution(g.built, sol)
-        g.binding = explain_binding(g.built, sol)
+        g.binding = binding_candidates(g.built, sol)
         g.spent = g.demand(sol.x)
         g.read_s = time.perf_counter() - t_read
         g.h = None   # type: ignore[assignment]   # free the solver's memory
@@ -489,7 +489,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         _spend_leftovers(groups, lp_objective, [part(segment, k) for k in range(len(groups))],
                          limit, gap_of_group, deadline)
     plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
-    binding = [b for g in groups for b in g.binding] + budget_binding
+    binding = [b for g in groups for b in g.binding if b["change"]] + budget_binding
     binding.sort(key=lambda f: (-f["value"], f["name"]))
     plan.binding = binding[:8]
     build_s = sum(g.build_s for g in groups)
@@ -506,6 +506,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         "variables": sum(g.built.model.n_cols for g in groups),
         "constraints": sum(g.built.model.n_rows for g in groups) + len(all_keys),
         "integer": any(i.integer for i in scenario.items),
+        "bound": bound,
         "relaxation_gap": round(gap, 6),
         "decomposition": {"groups": len(groups),
                           "largest_group_items": max(len(g.scenario.items) for g in groups),
@@ -559,7 +560,7 @@ def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
         now = again.demand(sol.x)
         left = np.clip(left - np.bincount(seg, now - g.spent, n), 0.0, None)
         g.plan = assign_solution(again.built, sol)
-        g.binding = explain_binding(again.built, sol)
+        g.binding = binding_candidates(again.built, sol)
         g.spent = now
 
 
@@ -571,7 +572,7 @@ def budget_segments(keys: list[tuple[str, int, str]]
     return names, np.array([of[(b, y)] for b, y, _ in keys], np.int64)
 
 
-def _budget_binding(groups: list[_Group], seg_names: list[tuple[str, int]],
+def _budget_binding(scenario: Scenario, groups: list[_Group], seg_names: list[tuple[str, int]],
                     segment: np.ndarray) -> list[dict[str, Any]]:
     """A member's budget in a year binds as much as its dearest share (shadow price)."""
     if not seg_names:
@@ -579,15 +580,12 @@ def _budget_binding(groups: list[_Group], seg_names: list[tuple[str, int]],
     prices = np.concatenate([g.prices() for g in groups])
     top = np.zeros(len(seg_names))
     np.maximum.at(top, segment, prices)
-    out = []
-    for (b, y), price in zip(seg_names, top.tolist(), strict=True):
-        gain = price * 1e6
-        if gain > 1e-6:
-            out.append(dict(kind="budget", name=f"{b} year {y + 1}", value=round(gain, 4),
-                            shadow_price=round(price, 9),
-                            message=(f"one million more in {b}'s budget for year {y + 1} "
-                                     f"would improve the plan by up to {gain:,.0f}")))
-    return out
+    best: dict[str, float] = {}
+    for (b, _y), price in zip(seg_names, top.tolist(), strict=True):
+        best[b] = max(best.get(b, 0.0), price)
+    return [dict(kind="budget", name=b, value=price * 1e6, shadow_price=price,
+                 change=budget_change(scenario, b))
+            for b, price in best.items() if price * 1e6 > 1e-6]
 
 
 def initial_shares(demand: np.ndarray, segment: np.ndarray, limit: np.ndarray) -> np.ndarray:

@@ -1,31 +1,85 @@
-"""What binds: shadow prices of capacity, budgets, floors and committed pledges, in words.
+"""Which limits to try: shadow prices of capacity, budgets, floors and committed pledges.
 
-Duals come from the LP (for a MIP, from its relaxation, where a marginal unit has meaning).
-A shadow price is the improvement of the objective — value-weighted unit-months, see
-model.records.DEFAULT_WEIGHTS — from relaxing a limit by one unit; it is translated into
-"units of the line's item delivered instead of unmet at priority 1" where that helps.
+Duals only choose the candidates (DESIGN.md "Explanations"); `measure.py` re-plans with each
+relaxed by the step stated here and reports what actually changed. Each candidate carries its
+`change`, the scenario edit as data: the file, the row's key columns, the column and the cell
+texts before and after.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from replenish.model.records import Scenario
 from replenish.planning.build import BuiltModel
 from replenish.planning.floors import floor_reduced_costs
 from replenish.planning.solve import Solution
+from replenish.scenario.writer import format_number
 
-TOP = 8
+#: candidates kept from the duals, largest shadow value first
+TOP = 6
 
 
-def explain_binding(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
-    """The limits that cost the plan most, largest first, each with a plain sentence."""
+def round_step(value: float, least: float = 1.0) -> float:
+    """A round step of about a tenth of `value` (1, 2 or 5 times a power of ten), at least
+    `least`: the relaxation an explanation tries."""
+    if value / 10 <= least:
+        return least
+    power = 10.0 ** math.floor(math.log10(value / 10))
+    return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= value / 10)
+
+
+def change(file: str, match: dict[str, str], column: str, before: Any, after: Any
+           ) -> dict[str, Any]:
+    """A scenario edit as DESIGN.md states it: cell texts as the scenario writer writes them."""
+    def text(x: Any) -> str:
+        return x if isinstance(x, str) else format_number(x)
+    return {"file": file, "match": match, "column": column, "from": text(before),
+            "to": text(after)}
+
+
+def capacity_change(scenario: Scenario, producer: str, item: str) -> dict[str, Any]:
+    line = next(ln for ln in scenario.lines if (ln.producer, ln.item) == (producer, item))
+    return change("production_lines.csv", {"producer": producer, "item": item}, "capacity",
+                  line.capacity, line.capacity + round_step(line.capacity))
+
+
+def lead_time_change(scenario: Scenario, producer: str, item: str) -> dict[str, Any] | None:
+    line = next(ln for ln in scenario.lines if (ln.producer, ln.item) == (producer, item))
+    if line.lead_time < 1:
+        return None
+    return change("production_lines.csv", {"producer": producer, "item": item}, "lead_time",
+                  line.lead_time, line.lead_time - 1)
+
+
+def budget_change(scenario: Scenario, member: str) -> dict[str, Any] | None:
+    budget = next(n.annual_budget for n in scenario.nations if n.code == member)
+    if budget is None:
+        return None
+    return change("nations.csv", {"code": member}, "annual_budget", budget,
+                  budget + round_step(budget, 1e6))
+
+
+def floor_change(scenario: Scenario, nation: str, item: str) -> dict[str, Any]:
+    stock = next(s for s in scenario.stocks if (s.nation, s.item) == (nation, item))
+    lower = max(0.0, stock.floor - round_step(stock.floor))
+    return change("stocks.csv", {"nation": nation, "item": item}, "floor", stock.floor, lower)
+
+
+def pledge_change(pledge_id: str) -> dict[str, Any]:
+    return change("pledges.csv", {"id": pledge_id}, "status", "committed", "announced")
+
+
+def binding_candidates(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
+    """The limits with the largest shadow value, each with the change to try."""
     if sol.row_dual is None:
         return []
     found = (_capacity(built, sol) + _budgets(built, sol) + _floors(built, sol)
              + _pledges(built, sol))
-    found = [f for f in found if f["value"] > 1e-6]
+    found = [f for f in found if f["value"] > 1e-6 and f["change"] is not None]
     found.sort(key=lambda f: (-f["value"], f["name"]))
     return found[:TOP]
 
@@ -38,38 +92,23 @@ def _block(built: BuiltModel, sol: Solution, name: str) -> np.ndarray:
 
 
 def _capacity(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
+    """A line whose capacity binds; its lead time a month shorter is tried beside it."""
     ix, H = built.index, built.index.H
     duals = _block(built, sol, "capacity").reshape(len(ix.lines), H) if ix.lines else None
     if duals is None or duals.size == 0:
         return []
-    w_unmet = ix.scenario.settings.weight("unmet")
     out = []
     for li, line in enumerate(ix.lines):
-        gain = -duals[li]
-        months = np.flatnonzero(gain > 1e-9)
-        if months.size == 0:
+        gain = float((-duals[li]).clip(min=0).sum())
+        if gain <= 1e-9:
             continue
-        start = int(months[0])
-        step = _step(line.capacity)
-        value = float(gain[start:].sum()) * step
-        cost = ix.unit_cost[ix.item_pos[line.item]]
-        units = value / (w_unmet * cost) if cost > 0 else 0.0
-        out.append(dict(
-            kind="capacity", name=f"{line.producer}/{line.item}", value=round(value, 4),
-            shadow_price=round(float(gain[start:].sum()), 6),
-            message=(f"one more {step:,g} {line.item}/month at line {line.producer} from "
-                     f"{ix.scenario.settings.month(start)} would improve the plan by "
-                     f"{value:,.0f} — about {units:,.1f} more {line.item} delivered instead "
-                     f"of left unmet at priority 1")))
+        name = f"{line.producer}/{line.item}"
+        step = round_step(line.capacity)
+        out.append(dict(kind="capacity", name=name, value=gain * step, shadow_price=gain,
+                        change=capacity_change(ix.scenario, line.producer, line.item)))
+        out.append(dict(kind="lead_time", name=name, value=gain * step * 0.5, shadow_price=gain,
+                        change=lead_time_change(ix.scenario, line.producer, line.item)))
     return out
-
-
-def _step(capacity: float) -> float:
-    """A round increment of capacity to talk about: about a tenth of the line, at least 1."""
-    if capacity < 10:
-        return 1.0
-    mag = 10 ** int(np.floor(np.log10(capacity / 10)))
-    return float(mag)
 
 
 def _budgets(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
@@ -80,13 +119,13 @@ def _budgets(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
         return []
     out = []
     for k, b in enumerate(members):
-        for y in range(years):
-            gain = -float(duals[k * years + y]) * 1e6
-            if gain > 1e-6:
-                out.append(dict(kind="budget", name=f"{b} year {y + 1}", value=round(gain, 4),
-                                shadow_price=round(gain / 1e6, 9),
-                                message=(f"one million more in {b}'s budget for year {y + 1} "
-                                         f"would improve the plan by {gain:,.0f}")))
+        price = max(-float(duals[k * years + y]) for y in range(years)) * 1e6
+        if price > 1e-6:
+            budget = next(n.annual_budget for n in built.index.scenario.nations if n.code == b)
+            step = round_step(budget or 0.0, 1e6)
+            out.append(dict(kind="budget", name=b, value=price * step / 1e6,
+                            shadow_price=price / 1e6,
+                            change=budget_change(built.index.scenario, b)))
     return out
 
 
@@ -101,10 +140,9 @@ def _floors(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
         gain = float(rc[p].clip(min=0).sum())
         if gain > 1e-6:
             nation, item = ix.pos_nation[p], ix.items[ix.pos_item[p]]
-            out.append(dict(kind="floor", name=f"{nation}/{item}", value=round(gain, 4),
-                            shadow_price=round(gain, 6),
-                            message=(f"{nation}'s readiness floor on {item} holds back aid: "
-                                     f"one unit lower would improve the plan by {gain:,.0f}")))
+            out.append(dict(kind="floor", name=f"{nation}/{item}",
+                            value=gain * round_step(float(ix.floor[p])), shadow_price=gain,
+                            change=floor_change(ix.scenario, nation, item)))
     return out
 
 
@@ -115,8 +153,6 @@ def _pledges(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
     for k, pl in enumerate(ix.committed):
         gain = float(duals[k]) if k < len(duals) else 0.0
         if gain > 1e-6:
-            out.append(dict(kind="pledge", name=pl.id, value=round(gain, 4),
-                            shadow_price=round(gain, 6),
-                            message=(f"committed pledge {pl.id} ({pl.donor} → {pl.recipient}, "
-                                     f"{pl.item}) costs the plan {gain:,.0f} per unit")))
+            out.append(dict(kind="pledge", name=pl.id, value=gain * pl.quantity,
+                            shadow_price=gain, change=pledge_change(pl.id)))
     return out

@@ -22,5 +22,8 @@ class PlanOptions:
     integer: bool = True              # whole quantities for integer items
     compare_greedy: bool = True       # also plan greedily and report the improvement
     decompose: str = "auto"           # "auto", "always" or "never": plan item groups apart
+    #: "auto", "always" or "never": measure what binds by re-planning (auto: unless the plan
+    #: was made by item groups, where each re-plan takes as long as the plan itself)
+    explain: str = "auto"
     budget_rounds: int = 30           # rounds of moving budget between items, at most
     budgets: bool = True              # False: budgets are measured but not enforced

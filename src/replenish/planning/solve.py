@@ -34,6 +34,8 @@ class Solution:
     col_dual: np.ndarray | None
     mip: bool
     gap: float
+    #: a proven lower bound on `objective` (the LP relaxation's optimum), nan when unknown
+    bound: float = float("nan")
 
 
 def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
@@ -227,6 +229,9 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
         col_dual=duals.get("col"),
         mip=mip,
         gap=relative_gap(float(info.objective_function_value), lp_bound) if mip else 0.0,
+        bound=(lp_bound if lp_bound is not None else float("nan")) if mip else
+        float(info.objective_function_value) if status == highspy.HighsModelStatus.kOptimal
+        else float("nan"),
     )
 
 

@@ -1,0 +1,98 @@
+"""What binds, measured: re-plan with each candidate limit relaxed and report what changed.
+
+Each candidate of `explain.py` carries a `change` (a scenario edit as data). The scenario
+with that edit applied is planned again exactly as `replenish plan` would (same options,
+without explanations or the greedy comparison), and the effect is the difference of the two
+plans' totals (`plan.totals`): applying the change and planning again gives the effect.
+Re-plans run at once on every core. They start from scratch, not from the plan's basis: a
+warm start may stop at another optimum of the same objective, whose totals differ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from replenish.errors import InfeasiblePlan, NoPlanInTime
+from replenish.model.records import Scenario
+from replenish.plan.records import Plan
+from replenish.plan.score import score_plan
+from replenish.plan.totals import changed, effect_sentence, plan_totals, totals_difference
+from replenish.planning.options import PlanOptions
+
+#: the scenario file of a change, its attribute on Scenario and the key columns of a row
+_FILES = {"production_lines.csv": ("lines", ("producer", "item")),
+          "nations.csv": ("nations", ("code",)),
+          "stocks.csv": ("stocks", ("nation", "item")),
+          "pledges.csv": ("pledges", ("id",))}
+
+Planner = Callable[[Scenario, PlanOptions], Plan]
+
+
+def apply_change(scenario: Scenario, change: dict[str, Any]) -> Scenario:
+    """The scenario with one cell changed, as `change` states it (see explain.change)."""
+    attr, keys = _FILES[change["file"]]
+    column, text = change["column"], change["to"]
+    rows = []
+    hit = False
+    for row in getattr(scenario, attr):
+        if all(str(getattr(row, k)) == change["match"][k] for k in keys):
+            old = getattr(row, column)
+            new: Any = text if isinstance(old, str) else (
+                int(text) if isinstance(old, int) else float(text))
+            row = dataclasses.replace(row, **{column: new})
+            hit = True
+        rows.append(row)
+    if not hit:
+        raise KeyError(f"{change['file']}: no row {change['match']}")
+    edited: dict[str, Any] = {attr: tuple(rows)}
+    return dataclasses.replace(scenario, **edited)
+
+
+def _words(change: dict[str, Any]) -> str:
+    m = change["match"]
+    what = {"capacity": f"line {m.get('producer')}/{m.get('item')} at {change['to']} a month "
+                        f"instead of {change['from']}",
+            "lead_time": f"line {m.get('producer')}/{m.get('item')} delivering in "
+                         f"{change['to']} months instead of {change['from']}",
+            "annual_budget": f"{m.get('code')}'s budget at {change['to']} a year instead of "
+                             f"{change['from']}",
+            "floor": f"{m.get('nation')}'s floor on {m.get('item')} at {change['to']} "
+                     f"instead of {change['from']}",
+            "status": f"pledge {m.get('id')} released (announced, not committed)"}
+    return what.get(change["column"], f"{change['column']} {change['to']}")
+
+
+def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, Any]],
+                    options: PlanOptions, planner: Planner) -> list[dict[str, Any]]:
+    """Each candidate re-planned: `kind`, `name`, `change`, `effect`, `message`, largest
+    improvement of the objective first; candidates whose change alters nothing are left out."""
+    if not candidates:
+        return []
+    again = dataclasses.replace(options, explain="never", compare_greedy=False)
+    before = plan_totals(plan, scenario)
+    base_score = score_plan(scenario, plan)
+
+    def one(c: dict[str, Any]) -> dict[str, Any] | None:
+        changed_scenario = apply_change(scenario, c["change"])
+        try:
+            other = planner(changed_scenario, again)
+        except (InfeasiblePlan, NoPlanInTime):
+            return None
+        effect = totals_difference(plan_totals(other, changed_scenario), before)
+        if not changed(effect):
+            return None
+        gain = base_score - score_plan(changed_scenario, other)
+        return {"kind": c["kind"], "name": c["name"], "change": c["change"], "effect": effect,
+                "message": f"{_words(c['change'])}: {effect_sentence(effect)}",
+                "shadow_price": round(c["shadow_price"], 6),
+                "objective_change": round(-gain, 4)}
+
+    workers = max(1, min(len(candidates), options.threads or os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        found = [f for f in pool.map(one, candidates) if f is not None]
+    found.sort(key=lambda f: (f["objective_change"], f["name"]))
+    return found
