@@ -22,9 +22,9 @@ SMALL = ROOT / "tests" / "scenarios" / "opt_priority"
 #: DESIGN.md "Plan format"; sustainment.csv is not listed there: these are the columns the
 #: plan command writes for it (README.md, `replenish sustainment`).
 PLAN_COLUMNS = {
-    "donations.csv": "donor,recipient,item,dispatch_month,arrival_month,quantity,pledge",
+    "donations.csv": "donor,recipient,item,dispatch_month,arrival_month,quantity,pledge,route",
     "orders.csv": "buyer,destination,producer,item,production_month,arrival_month,quantity,"
-                  "unit_price,contract",
+                  "unit_price,contract,route",
     "production.csv": "producer,item,month,quantity,capacity",
     "expansions.csv": "producer,item,buyer,added_capacity,available_from",
     "stocks.csv": "nation,item,month,on_hand,floor,target",

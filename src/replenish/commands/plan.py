@@ -36,6 +36,11 @@ def plan(
         help="plan item groups apart: auto (large scenarios), always or never")] = "auto",
     threads: Annotated[int, typer.Option(
         help="cores to use (solver threads, item groups at once); 0 = every core")] = 0,
+    explain: Annotated[str, typer.Option(
+        help="measure what binds by planning again with each limit relaxed: auto (unless "
+             "planned by item groups), always or never")] = "auto",
+    no_explain: Annotated[bool, typer.Option("--no-explain",
+                                             help="skip measuring what binds")] = False,
 ) -> None:
     """Plan donations, orders and expansion month by month; write the plan files."""
     if method not in ("optimal", "greedy"):
@@ -47,6 +52,9 @@ def plan(
     if not time_limit > 0:
         raise ScenarioError([Problem("--time-limit", None, None,
                                      f"expected seconds above 0, got {time_limit:g}")])
+    if explain not in ("auto", "always", "never"):
+        raise ScenarioError([Problem("--explain", None, None,
+                                     f"expected auto, always or never, got {explain!r}")])
     if threads < 0:
         raise ScenarioError([Problem("--threads", None, None,
                                      f"expected 0 (every core) or more, got {threads}")])
@@ -55,7 +63,8 @@ def plan(
     sc = read_scenario(scenario)
     read_s = time.perf_counter() - t0
     opts = PlanOptions(method=method, time_limit=time_limit, verbose=verbose,
-                       compare_greedy=not no_greedy, decompose=decompose, threads=threads)
+                       compare_greedy=not no_greedy, decompose=decompose, threads=threads,
+                       explain="never" if no_explain else explain)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True,
                   disable=verbose) as bar:
