@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from replenish.errors import InfeasiblePlan, ScenarioError
+from replenish.errors import InfeasiblePlan, NoPlanInTime, ScenarioError
 from replenish.store.scenarios import export_scenario
 from replenish.store.server_tables import PlanJob
 
@@ -81,7 +81,7 @@ class PlanRunner:
             summary, files = plan_files(scenario, self._progress(job_id))
             self._update(job_id, status="done", stage="done", progress=1.0, summary=summary,
                          rows=files, finished_at=datetime.now(UTC))
-        except (InfeasiblePlan, ScenarioError) as exc:
+        except (InfeasiblePlan, NoPlanInTime, ScenarioError) as exc:
             self._fail(job_id, f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # a worker thread has no one else to report to
             log.exception("planning job %s failed", job_id)
