@@ -1,6 +1,6 @@
 """The Typer command line. Domain errors become exit codes here, in one place:
-0 success, 1 anything refused by the store, 2 invalid input, 3 infeasible plan, 4 no plan
-within the time limit."""
+0 success, 1 anything refused by the store, 2 invalid input (or a missing extra), 3 infeasible
+plan, 4 no plan within the time limit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer._click import exceptions as click_exceptions
 
 from replenish.commands import generate as generate_commands
@@ -17,7 +18,13 @@ from replenish.commands import scenario as scenario_commands
 from replenish.commands import server as server_commands
 from replenish.commands import store as store_commands
 from replenish.commands import sustain as sustain_commands
-from replenish.errors import InfeasiblePlan, NoPlanInTime, ScenarioError, StoreError
+from replenish.errors import (
+    InfeasiblePlan,
+    MissingExtra,
+    NoPlanInTime,
+    ScenarioError,
+    StoreError,
+)
 
 app = typer.Typer(
     name="replenish",
@@ -61,6 +68,9 @@ def run(argv: list[str]) -> int:
     except StoreError as exc:
         err.print(f"[bold red]refused[/]: {exc}", markup=True)
         return 1
+    except MissingExtra as exc:
+        err.print(f"[bold red]not installed[/]: {escape(str(exc))}")
+        return 2
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
     except click_exceptions.NoArgsIsHelpError as exc:

@@ -64,3 +64,18 @@ class StoreError(Exception):
 
 class ConflictError(StoreError):
     """The request conflicts with the current state (HTTP 409)."""
+
+
+@dataclass
+class MissingExtra(Exception):
+    """A command needs an optional part of replenish that is not installed (exit 2)."""
+
+    command: str
+    extra: str
+    #: the modules of the extra that cannot be imported
+    modules: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (f"`replenish {self.command}` needs the {self.extra} extra "
+                f"({', '.join(self.modules)} not installed): "
+                f"pip install 'replenish[{self.extra}]'")

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from replenish.model.records import Scenario
+from replenish.plan.check import check_plan
 from replenish.plan.records import Donation, Order, Plan, StockLevel
 from replenish.reports.compare import (
     CompareResult,
     Mode,
     headline,
+    money,
     months_to_target,
+    over_budget,
     plan_both,
     shortfall_by_month,
     types_by_family,
+    with_procurement,
     write_compare,
 )
 from replenish.scenario.reader import read_scenario
@@ -72,10 +77,49 @@ def test_pooled_fixture_compares_as_expected(
     assert result.national.capacity_added == {} and result.national.cost == 0
     assert sum(result.joint.member_cost.values()) == pytest.approx(result.joint.cost, abs=0.05)
     assert result.joint.shortfall[-1] == 0 and result.national.shortfall[-1] == 6000
-    assert headline(result) == (
-        "Buying together restocks 3 of 3 members to target within the horizon (national: 0), "
-        "closes 100% of the members' stock gap below target by 2027-08 (national: 0%) and "
-        "adds 10 units/month of capacity on 1 line that no member alone could justify.")
+    assert result.years == ["2027-01..2027-08"]
+    assert result.budgets == {"AA": 2200, "BB": 2200, "CC": 2200}
+    for m in result.members:
+        assert result.joint.spending[m][0] == pytest.approx(result.joint.member_cost[m])
+        assert result.joint.spending[m][0] <= 2200 + 0.01
+
+
+def test_headline_says_cost_who_pays_and_what_it_buys(
+        compared: tuple[CompareResult, dict[Mode, Plan]]) -> None:
+    result, _ = compared
+    text = headline(result)
+    j = result.joint
+    assert text.startswith(f"Buying together costs {money(j.cost)} more than each member "
+                           "buying alone")
+    for m in result.members:         # every member, its money in the year, against its budget
+        assert (f"{m} {money(j.spending[m][0])} in 2027-01..2027-08 (within its 2,200 a year; "
+                "alone 0)") in text
+    assert "3 of 3 members back at target within" in text
+    assert "(alone: no member back at target by 2027-08)" in text
+    assert "worth 6,000 at the start, is worth 0 by 2027-08 (alone: 6,000)" in text
+    assert ("1 production line expands (alone: 0), adding 10 units/month that no member alone "
+            "could justify") in text
+    assert "objective" not in text and "%" not in text
+    assert "Over budget" not in text
+
+
+def test_headline_says_who_breaks_a_budget(
+        compared: tuple[CompareResult, dict[Mode, Plan]]) -> None:
+    result, _ = compared
+    spending = {**result.joint.spending, "BB": [2300.0]}
+    over = dataclasses.replace(result, joint=dataclasses.replace(result.joint,
+                                                                 spending=spending))
+    assert over_budget(over, over.joint) == [("BB", "2027-01..2027-08", 2300.0, 2200)]
+    text = headline(over)
+    assert "BB 2,300 in 2027-01..2027-08 (OVER its 2,200 a year; alone 0)" in text
+    assert text.endswith("Over budget: BB spends 2,300 jointly in 2027-01..2027-08 against a "
+                         "budget of 2,200.")
+
+
+def test_money_reads_in_millions_and_billions() -> None:
+    assert money(1860) == "1,860"
+    assert money(99_238_100) == "99.2 million"
+    assert money(1_956_867_255) == "1.96 billion"
 
 
 def test_files_written(compared: tuple[CompareResult, dict[Mode, Plan]], pool: Scenario,
@@ -92,6 +136,12 @@ def test_files_written(compared: tuple[CompareResult, dict[Mode, Plan]], pool: S
     assert data["national"]["at_target_from"]["CC"] == "not in horizon"
     assert data["only_joint_lines"] == {"PX shell": pytest.approx(10, abs=1e-4)}
     assert (tmp_path / "joint" / "contracts.csv").is_file()
+    for mode in ("joint", "national"):        # each folder is a plan like any other
+        assert check_plan(with_procurement(pool, mode), tmp_path / mode) == []
+    assert data["years"] == ["2027-01..2027-08"]
+    assert data["joint"]["spending"]["AA"] == [
+        {"year": "2027-01..2027-08", "spent": result.joint.spending["AA"][0], "budget": 2200,
+         "within_budget": True}]
     assert not (tmp_path / "national" / "contracts.csv").exists()
     summary = json.loads((tmp_path / "national" / "summary.json").read_text(encoding="utf-8"))
     assert summary["procurement"] == "national"

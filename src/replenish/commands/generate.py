@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from replenish.commands.guards import refuse_non_empty
 from replenish.scenario.generator import MIN_ITEMS, generate_scenario
 from replenish.scenario.writer import write_scenario
 
@@ -18,10 +19,14 @@ def generate(
     months: Annotated[int, typer.Option(min=1, help="Horizon in months.")] = 24,
     seed: Annotated[int, typer.Option(min=0, help="Random seed; same seed, same files.")] = 1,
     recipients: Annotated[int, typer.Option(min=1, help="Number of recipients.")] = 1,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write into OUT even if it is not empty (its scenario files replaced).",
+    )] = False,
 ) -> None:
     """Write a synthetic scenario (members, items, stocks, lines, needs, pledges) to OUT."""
     if out.exists() and not out.is_dir():
         raise typer.BadParameter(f"{out} exists and is not a folder", param_hint="OUT")
+    refuse_non_empty(out, force, "OUT")
     scenario = generate_scenario(nations, items, months, seed, recipients)
     try:
         write_scenario(scenario, out)

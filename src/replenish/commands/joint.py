@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -39,10 +40,12 @@ def compare(
     = 600.0,
 ) -> None:
     """Plan the scenario jointly and nationally and compare what each achieves."""
+    from replenish.commands.guards import refuse_scenario_folder
     from replenish.planning import PlanOptions
-    from replenish.reports.compare import headline, plan_both, write_compare
+    from replenish.reports.compare import headline_sentences, plan_both, write_compare
     from replenish.scenario.reader import read_scenario
 
+    refuse_scenario_folder(out_dir, "the joint and national plans")
     sc = read_scenario(scenario)
     opts = PlanOptions(time_limit=time_limit, compare_greedy=False)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -52,13 +55,24 @@ def compare(
                                                                         completed=f))
     paths = write_compare(result, plans, sc, out_dir, scenario)
     out.print(compare_table(result))
-    out.print(f"[bold]{headline(result)}[/]")
+    for sentence in headline_sentences(result):
+        out.print(f"[bold]{escape(sentence)}[/]")
     out.print(f"plans written to {paths['joint']} and {paths['national']}; "
               f"figures in {paths['json']}; chart {paths['chart']}")
 
 
 def _months(value: int | None) -> str:
     return "not in horizon" if value is None else str(value)
+
+
+def _spent(spending: dict[str, list[float]], member: str, year: int, limit: float | None
+           ) -> str:
+    """A member's spending in one year, marked where it breaks its budget."""
+    from replenish.reports.compare import within_budget
+
+    years = spending.get(member, [])
+    value = years[year] if year < len(years) else 0.0
+    return f"{value:,.0f}" + ("" if within_budget(value, limit) else " OVER BUDGET")
 
 
 def compare_table(result: CompareResult) -> Table:
@@ -86,8 +100,11 @@ def compare_table(result: CompareResult) -> Table:
                   f"{n.capacity_added.get(key, 0.0):,.6g}")
     t.add_row("cost", f"{j.cost:,.0f}", f"{n.cost:,.0f}", style="bold")
     for m in result.members:
-        t.add_row(f"  cost {m}", f"{j.member_cost.get(m, 0.0):,.0f}",
-                  f"{n.member_cost.get(m, 0.0):,.0f}")
+        limit = result.budgets.get(m)
+        budget = "no budget" if limit is None else f"budget {limit:,.0f}"
+        for y, year in enumerate(result.years):
+            t.add_row(f"  {m} pays in {year} ({budget})", _spent(j.spending, m, y, limit),
+                      _spent(n.spending, m, y, limit))
     families = sorted(set(j.types_by_family) | set(n.types_by_family))
     t.add_row("equipment types bought", str(sum(j.types_by_family.values())),
               str(sum(n.types_by_family.values())), style="bold")

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from replenish.errors import Problem, ScenarioError
+from replenish.commands.guards import refuse_scenario_files
 from replenish.model.records import Scenario
-from replenish.scenario.reader import SCENARIO_FILES, read_scenario
+from replenish.scenario.reader import read_scenario
 
 #: `replenish scenario ...`: commands that convert or create scenario folders.
 scenario_app = typer.Typer(
@@ -43,11 +43,7 @@ def from_xlsx(
     """Write the workbook FILE as the scenario folder DIR and validate it."""
     from replenish.scenario.xlsx import xlsx_to_scenario
 
-    present = [name for name in SCENARIO_FILES if (directory / name).exists()]
-    if present and not force:
-        raise ScenarioError([Problem(str(directory), None, None,
-                                     f"already holds {', '.join(present)}; expected an empty "
-                                     "or new folder, or --force to replace them")])
+    refuse_scenario_files(directory, force, "DIR")
     xlsx_to_scenario(file, directory)
     Console().print(f"wrote {escape(str(directory))}: valid scenario")
 

@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from replenish.commands.guards import require_server_extra
 from replenish.commands.store import DbOption, _session
+from replenish.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
     from replenish.api.identity import Identity
@@ -40,19 +42,19 @@ def serve(
         "--access-log/--no-access-log", help="Log every request (costs time under load).")] = True,
 ) -> None:
     """Run the coalition REST API (OpenAPI at /openapi.json) on the store, migrating it first."""
+    require_server_extra("serve")
     import uvicorn
 
-    from replenish.api.settings import ServerSettings
     from replenish.commands.store import _store_errors
     from replenish.store import ENV_VAR, describe_url, upgrade
 
     url = _url(db)
+    # Settings come from the environment, so every worker process finds the same store;
+    # building them here first refuses bad settings before anything is migrated or listens.
+    os.environ[ENV_VAR] = url
+    _check_settings()
     with _store_errors(url):
         upgrade(url)
-    # Settings come from the environment, so every worker process finds the same store;
-    # building them here first refuses bad settings before anything listens.
-    os.environ[ENV_VAR] = url
-    ServerSettings()
     _console().print(f"serving the store at {escape(describe_url(url))} on "
                      f"http://{host}:{port} (API under /api/v1, docs at /docs)")
     uvicorn.run("replenish.api.app:create_app", factory=True, host=host, port=port,
@@ -72,6 +74,7 @@ def user_create(
     db: DbOption = None,
 ) -> None:
     """Create an API user; its token is printed once, on the last line, and stored hashed."""
+    require_server_extra("user create")
     from replenish.api.auditing import record_write
     from replenish.api.identity import create_user
 
@@ -92,6 +95,7 @@ def user_revoke(
     db: DbOption = None,
 ) -> None:
     """Revoke a user's token; requests carrying it are refused from now on."""
+    require_server_extra("user revoke")
     from replenish.api.auditing import record_write
     from replenish.api.identity import revoke_user
 
@@ -103,6 +107,7 @@ def user_revoke(
 
 def user_list(db: DbOption = None) -> None:
     """List the API users, their roles and bindings (never their tokens)."""
+    require_server_extra("user list")
     from replenish.api.identity import list_users
 
     with _session(_migrated(db)) as session:
@@ -122,6 +127,27 @@ def _operator() -> Identity:
     from replenish.commands.store import _author
 
     return Identity(0, _author(), "admin", None, None)
+
+
+def _check_settings() -> None:
+    """Build the settings once; a bad REPLENISH_* variable is invalid input, named."""
+    from pydantic import ValidationError
+
+    from replenish.api.settings import ServerSettings
+
+    try:
+        ServerSettings()
+    except ValidationError as exc:
+        raise ScenarioError([_setting_problem(e["loc"], e["msg"], e.get("input"))
+                             for e in exc.errors()]) from None
+
+
+def _setting_problem(loc: tuple[int | str, ...], message: str, value: object) -> Problem:
+    """One bad setting: its REPLENISH_* variable and value, or the settings as a whole."""
+    if not loc:
+        return Problem("REPLENISH_* settings", None, None, message.removeprefix("Value error, "))
+    return Problem("REPLENISH_" + "_".join(map(str, loc)).upper(), None, None,
+                   f"{message}, got {value!r}")
 
 
 def _url(db: Path | None) -> str:

@@ -91,12 +91,19 @@ def load(
     )
 
 
-def export(directory: ScenarioDir, db: DbOption = None) -> None:
+def export(
+    directory: ScenarioDir,
+    db: DbOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace scenario files in DIR.")]
+    = False,
+) -> None:
     """Write the stored scenario to a folder, stocks on hand as the ledger now has them."""
+    from replenish.commands.guards import refuse_scenario_files
     from replenish.scenario.writer import write_scenario
     from replenish.store import database_url
     from replenish.store.scenarios import export_scenario
 
+    refuse_scenario_files(directory, force, "DIR")
     url = database_url(db)
     with _session(_existing(url)) as session:
         scenario = export_scenario(session)

@@ -35,10 +35,14 @@ def import_oryx(
                                        help="First month of the horizon.")] = "2022-03",
     horizon: Annotated[int, typer.Option("--horizon", metavar="MONTHS",
                                          help="Months planned.")] = 24,
+    force: Annotated[bool, typer.Option("--force", help="Replace scenario files in DIR.")]
+    = False,
 ) -> None:
     """Import the Oryx list of heavy equipment supplied to Ukraine; report every row left out."""
+    from replenish.commands.guards import refuse_scenario_files
     from replenish.scenario.oryx import import_oryx as run_import
 
+    refuse_scenario_files(out, force, "--out")
     report = run_import(file, out, start=start, horizon_months=horizon)
     console = Console(highlight=False, soft_wrap=True)
     console.print(_import_table(report))

@@ -1,8 +1,10 @@
 """Joint against national procurement: the same scenario planned both ways, side by side.
 
 For each mode: requirement fulfilment on time, months until each member is back at target,
-capacity added per line, total and per-member cost, distinct equipment types bought per
-family, and the value-weighted stock shortfall below target month by month.
+capacity added per line, each member's spending per year against its budget, distinct
+equipment types bought per family, and the value-weighted stock shortfall below target month
+by month. Each mode's folder is a plan like any other, written by `write_plan`, and its
+spending is billed as that plan's files bill it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from replenish.model.records import Scenario
-from replenish.plan.contracts import member_spending, write_contracts
+from replenish.plan.check import MONEY_REL_TOL, MONEY_TOL
+from replenish.plan.contracts import expansion_split
 from replenish.plan.records import Plan
 from replenish.plan.writer import requirement_totals, summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
@@ -37,7 +40,8 @@ class ModeOutcome:
     months_to_target: dict[str, int | None]     # member -> months, None = not in horizon
     capacity_added: dict[str, float]            # "producer item" -> units/month
     cost: float
-    member_cost: dict[str, float]
+    member_cost: dict[str, float]               # member -> spending over the horizon
+    spending: dict[str, list[float]]            # member -> spending per 12-month year
     types_by_family: dict[str, int]
     shortfall: list[float]                      # value below target, per month
 
@@ -64,6 +68,8 @@ class CompareResult:
     national: ModeOutcome
     initial_shortfall: float = 0.0              # value below target before the plan
     lines: list[str] = field(default_factory=list)
+    budgets: dict[str, float | None] = field(default_factory=dict)   # annual, None = unlimited
+    years: list[str] = field(default_factory=list)  # label of each 12-month budget year
 
     def mode(self, name: str) -> ModeOutcome:
         return self.joint if name == "joint" else self.national
@@ -151,16 +157,47 @@ def capacity_added(plan: Plan) -> dict[str, float]:
     return {k: round(v, 6) for k, v in sorted(out.items())}
 
 
+def spending_by_year(plan: Plan, scenario: Scenario) -> dict[str, list[float]]:
+    """Each member's spending per 12-month year: orders in their production month, its share
+    of expansion cost in month 0, split as the plan's files bill it (contracts.csv's shares in
+    joint mode, its own expansions.csv rows in national mode)."""
+    years = budget_years(scenario.horizon)
+    spend = {n.code: [0.0] * years for n in scenario.members}
+    for o in plan.orders:
+        spend.setdefault(o.buyer, [0.0] * years)[o.production_month // 12] += (
+            o.quantity * o.unit_price)
+    for per_buyer in expansion_split(plan, scenario, plan.expansion_shares).values():
+        for buyer, cost in per_buyer.items():
+            spend.setdefault(buyer, [0.0] * years)[0] += cost
+    return spend
+
+
+def budget_years(horizon: int) -> int:
+    """Number of 12-month budget years the horizon touches."""
+    return max(1, (horizon + 11) // 12)
+
+
+def year_label(scenario: Scenario, year: int) -> str:
+    """A budget year as a reader names it: '2027' for a calendar year, else its months."""
+    first, last = 12 * year, min(12 * year + 11, scenario.horizon - 1)
+    start, end = scenario.settings.month(first), scenario.settings.month(last)
+    if start.endswith("-01") and last - first == 11:
+        return start[:4]
+    return f"{start}..{end}"
+
+
 def outcome(plan: Plan, scenario: Scenario) -> ModeOutcome:
     """Everything compared, for one plan of `scenario` (already in the plan's mode)."""
-    spend = member_spending(plan, scenario)
+    yearly = spending_by_year(plan, scenario)
     return ModeOutcome(
         procurement=plan.procurement, plan=plan,
         requirements={k: v for k, v in requirement_totals(plan, scenario).items()
                       if k != "by_priority"},
         months_to_target=months_to_target(plan, scenario),
-        capacity_added=capacity_added(plan), cost=round(sum(spend.values()), 2),
-        member_cost={k: round(v, 2) for k, v in spend.items()},
+        capacity_added=capacity_added(plan),
+        cost=round(sum(sum(v) for v in yearly.values()), 2),
+        member_cost={k: round(sum(v), 2) for k, v in yearly.items()},
+        spending={k: [round(x, 2) for x in v] for k, v in yearly.items()},
         types_by_family=types_by_family(plan, scenario),
         shortfall=[round(v, 2) for v in shortfall_by_month(plan, scenario)])
 
@@ -183,7 +220,10 @@ def plan_both(scenario: Scenario, options: PlanOptions | None = None,
     result = CompareResult(scenario.settings.name,
                            [scenario.settings.month(t) for t in range(scenario.horizon)],
                            [m.code for m in scenario.members], outcomes["joint"],
-                           outcomes["national"], round(initial_shortfall(scenario), 2), lines)
+                           outcomes["national"], round(initial_shortfall(scenario), 2), lines,
+                           {m.code: m.annual_budget for m in scenario.members},
+                           [year_label(scenario, y)
+                            for y in range(budget_years(scenario.horizon))])
     report("done", 1.0)
     return result, plans
 
@@ -194,26 +234,123 @@ def only_joint_lines(result: CompareResult) -> dict[str, float]:
             if v > 0 and result.national.capacity_added.get(k, 0.0) <= 0}
 
 
-def headline(result: CompareResult) -> str:
-    """One sentence a minister understands: what buying together achieves."""
-    j, n, m = result.joint, result.national, len(result.members)
-    clauses = []
-    if j.restocked or n.restocked:
-        clauses.append(f"restocks {j.restocked} of {m} members to target within the horizon "
-                       f"(national: {n.restocked})")
-    clauses.append(f"closes {100 * result.closed(j):.0f}% of the members' stock gap below "
-                   f"target by {result.months[-1]} (national: {100 * result.closed(n):.0f}%)")
+def money(value: float) -> str:
+    """Money as a minister reads it: '99.2 million', '2.30 billion', '1,860'."""
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.2f} billion"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.1f} million"
+    return f"{value:,.0f}"
+
+
+def within_budget(spent: float, limit: float | None) -> bool:
+    """Whether a year's spending keeps within an annual budget, to the plan checker's cent."""
+    return limit is None or spent <= limit * (1.0 + MONEY_REL_TOL) + MONEY_TOL
+
+
+def over_budget(result: CompareResult, o: ModeOutcome) -> list[tuple[str, str, float, float]]:
+    """(member, year, spent, budget) wherever a member spends more than its annual budget."""
+    out = []
+    for m in result.members:
+        limit = result.budgets.get(m)
+        for y, spent in enumerate(o.spending.get(m, [])):
+            if limit is not None and not within_budget(spent, limit):
+                out.append((m, result.years[y], spent, limit))
+    return out
+
+
+def _cost_sentence(result: CompareResult) -> str:
+    j, n = result.joint, result.national
+    diff = j.cost - n.cost
+    if abs(diff) < 0.5:
+        verdict = "costs the same as each member buying alone"
+    elif diff > 0:
+        verdict = f"costs {money(diff)} more than each member buying alone"
+    else:
+        verdict = f"saves {money(-diff)} against each member buying alone"
+    return (f"Buying together {verdict} ({money(j.cost)} against {money(n.cost)} over "
+            f"{result.months[0]}..{result.months[-1]}).")
+
+
+def _payer_clause(result: CompareResult, member: str) -> str | None:
+    """What one member pays each year jointly, against its budget and what it pays alone."""
+    joint = result.joint.spending.get(member, [])
+    alone = result.national.spending.get(member, [])
+    if not any(v > 0.005 for v in (*joint, *alone)):
+        return None
+    years = [f"{money(v)} in {result.years[y]}" for y, v in enumerate(joint)]
+    text = f"{member} {' and '.join(years)}"
+    limit = result.budgets.get(member)
+    if limit is None:
+        text += " (no budget limit"
+    else:
+        word = "within" if all(within_budget(v, limit) for v in joint) else "OVER"
+        text += f" ({word} its {money(limit)} a year"
+    return text + f"; alone {' and '.join(money(v) for v in alone)})"
+
+
+def _payers_sentence(result: CompareResult) -> str:
+    clauses = [c for m in result.members if (c := _payer_clause(result, m)) is not None]
+    return ("Who pays: " + "; ".join(clauses) + ".") if clauses else "No member pays anything."
+
+
+def _restocked(result: CompareResult, o: ModeOutcome) -> str:
+    months = sorted(v for v in o.months_to_target.values() if v is not None)
+    if not months:
+        return f"no member back at target by {result.months[-1]}"
+    when = (f"{months[0]} months" if months[0] == months[-1]
+            else f"{months[0]} to {months[-1]} months")
+    return f"{len(months)} of {len(result.members)} members back at target within {when}"
+
+
+def _beside(joint: str, alone: str) -> str:
+    """A joint figure with the national one beside it, or 'the same' where they read alike."""
+    return f"{joint} (alone: {'the same' if alone == joint else alone})"
+
+
+def _requirements(o: ModeOutcome) -> str:
+    r = o.requirements
+    return f"{r['on_time']:,.0f} on time, {r['late']:,.0f} late, {r['unmet']:,.0f} unmet"
+
+
+def _delivers_sentence(result: CompareResult) -> str:
+    j, n = result.joint, result.national
+    parts = []
+    if j.requirements["quantity"]:
+        parts.append(f"of the {j.requirements['quantity']:,.0f} units the partner asked for, "
+                     + _beside(_requirements(j), _requirements(n)))
+    parts.append(_beside(_restocked(result, j), _restocked(result, n)))
+    left = [money(o.shortfall[-1] if o.shortfall else 0.0) for o in (j, n)]
+    parts.append(f"members' stock below target, worth {money(result.initial_shortfall)} at the "
+                 f"start, is worth " + _beside(f"{left[0]} by {result.months[-1]}", left[1]))
+    expanded = [sum(1 for v in o.capacity_added.values() if v > 0) for o in (j, n)]
+    lines = (f"{expanded[0]} production {'line expands' if expanded[0] == 1 else 'lines expand'}"
+             f" (alone: {expanded[1]})")
     extra = only_joint_lines(result)
     if extra:
-        lines = "line" if len(extra) == 1 else "lines"
-        clauses.append(f"adds {sum(extra.values()):,.0f} units/month of capacity on "
-                       f"{len(extra)} {lines} that no member alone could justify")
-    text = "Buying together " + (", ".join(clauses[:-1]) + " and " if len(clauses) > 1
-                                 else "") + clauses[-1]
-    if j.requirements["quantity"]:
-        text += (f"; the partner gets {100 * j.on_time_share:.0f}% of what it asked for on time "
-                 f"(national: {100 * n.on_time_share:.0f}%)")
-    return text + "."
+        which = ("" if len(extra) == expanded[0] == 1 else "all of them " if
+                 len(extra) == expanded[0] else f"{len(extra)} of them ")
+        lines += (f", {which}adding {sum(extra.values()):,.0f} units/month that no member "
+                  "alone could justify")
+    parts.append(lines)
+    return "For that: " + "; ".join(parts) + "."
+
+
+def headline_sentences(result: CompareResult) -> list[str]:
+    """What buying together costs or saves, who pays it against which budget, and what it
+    delivers, in money, units and months."""
+    sentences = [_cost_sentence(result), _payers_sentence(result), _delivers_sentence(result)]
+    over = [f"{m} spends {money(spent)} {how} in {y} against a budget of {money(limit)}"
+            for how, o in (("jointly", result.joint), ("alone", result.national))
+            for m, y, spent, limit in over_budget(result, o)]
+    if over:
+        sentences.append("Over budget: " + "; ".join(over) + ".")
+    return sentences
+
+
+def headline(result: CompareResult) -> str:
+    """The headline of compare, one paragraph a minister understands."""
+    return " ".join(headline_sentences(result))
 
 
 def at_target_from(result: CompareResult, months: int | None) -> str:
@@ -235,10 +372,18 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
                 "lines_expanded": sum(1 for v in o.capacity_added.values() if v > 0),
                 "shortfall_closed": round(result.closed(o), 6),
                 "cost": o.cost, "member_cost": o.member_cost,
+                "spending": {m: [{"year": result.years[y], "spent": v,
+                                  "budget": result.budgets.get(m),
+                                  "within_budget": within_budget(v, result.budgets.get(m))}
+                                 for y, v in enumerate(per_year)]
+                             for m, per_year in o.spending.items()},
                 "types_by_family": o.types_by_family, "shortfall_by_month": o.shortfall}
 
     return {"scenario": result.scenario, "months": result.months, "members": result.members,
-            "headline": headline(result), "initial_shortfall": result.initial_shortfall,
+            "headline": headline(result), "years": result.years,
+            "budgets": result.budgets,
+            "joint_cost_minus_national": round(result.joint.cost - result.national.cost, 2),
+            "initial_shortfall": result.initial_shortfall,
             "only_joint_lines": only_joint_lines(result),
             "joint": mode(result.joint), "national": mode(result.national)}
 
@@ -256,8 +401,6 @@ def write_compare(result: CompareResult, plans: dict[Mode, Plan], scenario: Scen
         if scenario_path is not None:
             summary["scenario"] = str(scenario_path.resolve())
         write_plan(plans[mode], sc, folder, summary)
-        if mode == "joint":
-            write_contracts(plans[mode], sc, folder)
         paths[mode] = folder
     paths["json"] = out / "compare.json"
     paths["json"].write_text(json.dumps(compare_dict(result), indent=2) + "\n",

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from replenish.errors import Problem, ScenarioError
 
 ENV_VAR = "REPLENISH_DATABASE_URL"
 DEFAULT_FILE = "replenish.db"
 
 #: Seconds a SQLite writer waits for another's lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30.0
+
+#: What a store URL looks like, for messages.
+URL_EXAMPLES = "sqlite:///path/to/store.db or postgresql+psycopg://user:password@host/database"
 
 
 def database_url(db: Path | None = None) -> str:
@@ -23,7 +30,7 @@ def database_url(db: Path | None = None) -> str:
         return f"sqlite:///{db.expanduser().absolute()}"
     from_env = os.environ.get(ENV_VAR, "").strip()
     if from_env:
-        return from_env
+        return check_url(from_env, ENV_VAR)
     folder = Path(platformdirs.user_data_dir("replenish"))
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / DEFAULT_FILE}"
@@ -35,6 +42,40 @@ def normalise_url(url: str | URL) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def check_url(url: str, source: str) -> str:
+    """`url` if it parses and names a dialect and driver that are installed; else invalid input.
+
+    `source` names where the URL came from (the environment variable or option) in the message.
+    """
+    try:
+        parsed = normalise_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        shown = re.sub(r":[^:/@]*@", ":***@", url)
+        raise ScenarioError([Problem(source, None, None, f"{shown!r} is not a database URL; "
+                                     f"expected one such as {URL_EXAMPLES}")]) from None
+    shown = describe_url(parsed)
+    backend, _, driver = parsed.drivername.partition("+")
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:
+        try:
+            make_url(f"{backend}://").get_dialect()
+        except NoSuchModuleError:
+            message = f"unknown database system {backend!r} in {shown}; expected {URL_EXAMPLES}"
+        else:
+            message = (f"unknown driver {driver!r} for {backend} in {shown}; name an installed "
+                       f"driver or none (the default), such as {backend}://...")
+        raise ScenarioError([Problem(source, None, None, message)]) from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        message = (f"the {backend} driver {dialect.driver!r} of {shown} is not installed (no "
+                   f"Python module {exc.name or dialect.driver!r}); install it or use "
+                   f"{URL_EXAMPLES}")
+        raise ScenarioError([Problem(source, None, None, message)]) from None
+    return url
 
 
 def describe_url(url: str | URL) -> str:
