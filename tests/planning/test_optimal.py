@@ -90,9 +90,12 @@ def test_a_donor_at_its_floor_gives_nothing_under_above_aid(tmp_path: Path) -> N
     assert _totals(w) == (4, 0, 0, 4)
     # 4 unmet units: 4 x (400 + 40 x 2 months late to the horizon's end)
     assert w.summary["objective"] == pytest.approx(1920)
-    # the floor is what holds back aid: one unit lower frees one unit, 400 + 40 x 2 less
+    # the floor is what holds back aid: measured, one unit lower frees one unit for the partner
     floor = [b for b in w.summary["binding"] if b["kind"] == "floor"]
-    assert [(b["name"], b["value"]) for b in floor] == [("AA/gun", pytest.approx(480))]
+    assert [(b["name"], b["change"]["from"], b["change"]["to"]) for b in floor] == [
+        ("AA/gun", "10", "9")]
+    assert (floor[0]["effect"]["on_time"], floor[0]["effect"]["unmet"]) == (1, -1)
+    assert "1 more unit arrives on time" in floor[0]["message"]
 
 
 @pytest.mark.parametrize(("on_hand", "readiness", "columns"),

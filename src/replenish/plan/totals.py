@@ -139,6 +139,9 @@ def _count(x: float) -> str:
 
 
 def _more_fewer(x: float, what: str) -> str:
+    if _count(abs(x)) == "1":
+        what = what.replace("units arrive", "unit arrives").replace("unit-months", "unit-month")
+        what = what.replace("system-months", "system-month")
     return f"{_count(abs(x))} {'more' if x > 0 else 'fewer'} {what}"
 
 
