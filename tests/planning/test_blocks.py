@@ -1,46 +1,43 @@
 """Whole numbers for a large item group block by block (planning/blocks.py): the blocks its
 cut rows leave, plans by blocks that pass the independent checker within their reported gap,
 and the fall-back to the group's MIP when a block has no plan. Planning by groups uses blocks
-only for groups of SPLIT_COLUMNS columns or more, far larger than these scenarios, so each
-test lowers that threshold to 0."""
+only for groups of `PlanOptions.split_columns` columns or more, far larger than these
+scenarios, so each test lowers that threshold to 0 (`BY_BLOCKS`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replenish.planning import PlanOptions, blocks, decompose, plan_scenario, solve
+from replenish.plan.records import Plan
+from replenish.planning import PlanOptions, blocks, plan_scenario
 from replenish.planning.blocks import CUT_ROWS, split_blocks
 from replenish.planning.build import build_model
 from replenish.planning.decompose import item_groups
-from replenish.planning.solve import WHOLE_NOISE, new_highs
+from replenish.planning.solve import new_highs
 from replenish.scenario.generator import generate_scenario
 
-from .support import checked, record_found
+from .support import checked
 
 ALWAYS = PlanOptions(compare_greedy=False, decompose="always")
 NEVER = PlanOptions(compare_greedy=False, decompose="never")
+#: every group planned by blocks first, each block a MIP of its own
+BY_BLOCKS = dataclasses.replace(ALWAYS, split_columns=0, batch_columns=1)
 
 
-@contextmanager
-def _by_blocks() -> Iterator[list[bool]]:
-    """Every group planned by blocks first, each block a MIP of its own; yields, per group
-    tried, whether blocks planned it."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(decompose, "SPLIT_COLUMNS", 0)
-        mp.setattr(blocks, "BATCH_COLUMNS", 1)
-        yield record_found(mp, decompose._Group, "by_blocks")
+def _ways(plan: Plan) -> dict[str, Any]:
+    """How many groups got their whole numbers by blocks, pooled, or by their own MIP."""
+    return dict(plan.extra["model"]["decomposition"]["whole_numbers"])
 
 
-def test_cut_rows_leave_blocks_that_no_other_row_joins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(blocks, "BATCH_COLUMNS", 1)      # every block a batch of its own
+def test_cut_rows_leave_blocks_that_no_other_row_joins() -> None:
     sc = generate_scenario(4, 30, 6, 3)
     built = build_model(sc, PlanOptions(budgets=False))
     a = built.model.matrix().tocsr()
@@ -49,7 +46,7 @@ def test_cut_rows_leave_blocks_that_no_other_row_joins(monkeypatch: pytest.Monke
     for name in CUT_ROWS:
         b = built.model.blocks[name]
         cut[b.start:b.start + b.size] = True
-    parts = split_blocks(a[np.flatnonzero(~cut)], integer)
+    parts = split_blocks(a[np.flatnonzero(~cut)], integer, 1)   # every block a batch
     block_of = np.full(a.shape[1], -1)
     for k, cols in enumerate(parts):
         assert (block_of[cols] == -1).all()          # disjoint
@@ -67,8 +64,7 @@ def test_cut_rows_leave_blocks_that_no_other_row_joins(monkeypatch: pytest.Monke
                  st.integers(0, 2**20)))
 def test_plans_by_blocks_pass_the_checker_within_their_gap(size: tuple[int, ...]) -> None:
     sc = generate_scenario(*size)
-    with _by_blocks() as found:
-        plan = plan_scenario(sc, ALWAYS)
+    plan = plan_scenario(sc, BY_BLOCKS)
     checked(sc, plan)
     info = plan.extra["model"]["decomposition"]
     gap = plan.extra["model"]["relaxation_gap"]
@@ -76,15 +72,15 @@ def test_plans_by_blocks_pass_the_checker_within_their_gap(size: tuple[int, ...]
     assert plan.objective - info["lower_bound"] <= (gap + 1e-6) * max(1.0, abs(plan.objective))
     # a block's plan is optimal only where it is proven so
     assert plan.status == "feasible" if gap > 1e-3 else plan.status in ("optimal", "feasible")
-    assert found == [] or any(found)
+    ways = _ways(plan)
+    assert ways["blocks"] > 0 or ways["pooled"] == ways["mip"] == 0
 
 
 def test_blocks_plan_close_to_the_one_model() -> None:
     sc = generate_scenario(4, 24, 8, 5)
-    with _by_blocks() as found:
-        apart = plan_scenario(sc, ALWAYS)
+    apart = plan_scenario(sc, BY_BLOCKS)
     whole = plan_scenario(sc, NEVER)
-    assert any(found)
+    assert _ways(apart)["blocks"] > 0
     checked(sc, apart)
     # measured: 7e-6 (relative) above the one model's plan, budgets shared between groups
     assert apart.objective <= whole.objective + 1e-3 * abs(whole.objective)
@@ -100,10 +96,11 @@ def test_a_block_without_a_plan_falls_back_to_the_groups_mip(
             return None                  # no whole-number block has a plan
         return real(self, h, free, x)    # type: ignore[arg-type]
 
+    # left patched: a fault injected, no scenario or option makes every block fail
     monkeypatch.setattr(blocks._Matrix, "solve", solve)
-    with _by_blocks() as found:
-        plan = plan_scenario(sc, ALWAYS)
-    assert found and not any(found)
+    plan = plan_scenario(sc, BY_BLOCKS)
+    ways = _ways(plan)
+    assert ways["blocks"] == 0 and ways["pooled"] + ways["mip"] > 0
     checked(sc, plan)
     assert plan.objective == pytest.approx(plan_scenario(sc, ALWAYS).objective, rel=1e-9)
 
@@ -123,16 +120,14 @@ def test_a_block_already_whole_is_not_solved_again(monkeypatch: pytest.MonkeyPat
     calls = {"always": 0, "when needed": 0}
     real = blocks.resolve_held
     runs = {}
-    for name, noise in (("always", -1.0), ("when needed", WHOLE_NOISE)):
+    for name, noise in (("always", -1.0), ("when needed", BY_BLOCKS.whole_noise)):
         def counted(*args: object, name: str = name) -> bool:
             calls[name] += 1
             return real(*args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(blocks, "resolve_held", counted)
-        monkeypatch.setattr(solve, "WHOLE_NOISE", noise)
-        with _by_blocks() as found:
-            runs[name] = plan_scenario(sc, ALWAYS)
-        assert any(found)
+        monkeypatch.setattr(blocks, "resolve_held", counted)     # a spy: counts, changes nothing
+        runs[name] = plan_scenario(sc, dataclasses.replace(BY_BLOCKS, whole_noise=noise))
+        assert _ways(runs[name])["blocks"] > 0
         checked(sc, runs[name])
     # every block with whole numbers re-solved its LP before; most come back exactly whole
     assert calls["always"] > 0

@@ -3,6 +3,7 @@ never score worse than the greedy by-hand plan, and are a pure function of the s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -106,14 +107,14 @@ def test_a_plan_already_whole_is_not_solved_again(monkeypatch: pytest.MonkeyPatc
     calls = {"always": 0, "when needed": 0}
     real = solve.resolve_held
     plans = {}
-    for name, noise in (("always", -1.0), ("when needed", solve.WHOLE_NOISE)):
+    alone = dataclasses.replace(OPTIONS, explain="never")   # no re-plans to count
+    for name, noise in (("always", -1.0), ("when needed", alone.whole_noise)):
         def counted(*args: Any, name: str = name) -> bool:
             calls[name] += 1
             return real(*args)
 
-        monkeypatch.setattr(solve, "resolve_held", counted)
-        monkeypatch.setattr(solve, "WHOLE_NOISE", noise)
-        plans[name] = plan_scenario(scenario, OPTIONS)
+        monkeypatch.setattr(solve, "resolve_held", counted)   # a spy: counts, changes nothing
+        plans[name] = plan_scenario(scenario, dataclasses.replace(alone, whole_noise=noise))
         with tempfile.TemporaryDirectory() as tmp:
             out = _written(scenario, plans[name], Path(tmp))
             assert check_plan(scenario, out) == []

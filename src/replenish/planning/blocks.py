@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from replenish.errors import InfeasiblePlan
+from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 from replenish.planning.solve import (
@@ -43,9 +43,6 @@ from replenish.planning.solve import (
 
 #: row groups that join the items of a group (see the module docstring)
 CUT_ROWS = ("requirement", "ammunition")
-#: blocks are batched up to this many columns per MIP, so that items with many small
-#: independent parts (a nation's stock of an item no line makes) are not one MIP each
-BATCH_COLUMNS = 2_000
 #: seconds a block's MIP may always take, whatever the time left
 MIN_BLOCK_SECONDS = 2.0
 #: HiGHS's feasibility-jump heuristic in a block's MIP. Off, M's whole numbers are faster:
@@ -72,7 +69,8 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
                            np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
     m = _Matrix(a_csc, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_),
                 np.asarray(lp.col_lower_), np.asarray(lp.col_upper_), np.asarray(lp.col_cost_),
-                built.model.column_arrays()[3], np.zeros(lp.num_row_, bool), margin)
+                built.model.column_arrays()[3], np.zeros(lp.num_row_, bool), margin,
+                options.whole_noise)
     cut = np.zeros(lp.num_row_, bool)
     for name in CUT_ROWS:
         block = built.model.blocks.get(name)
@@ -82,7 +80,7 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
     if coupling is not None:
         inner[coupling] = False
         m.coupling[coupling] = True
-    blocks = split_blocks(m.a[np.flatnonzero(inner)], m.integer)
+    blocks = split_blocks(m.a[np.flatnonzero(inner)], m.integer, options.batch_columns)
     if len(blocks) < 2:
         return None
     cut_ids = np.flatnonzero(cut)
@@ -140,6 +138,7 @@ class _Matrix:
     integer: np.ndarray
     coupling: np.ndarray
     margin: float
+    noise: float    # whole values this close to whole are taken as they are (whole_as_is)
 
     def __post_init__(self) -> None:
         self.a = self.a_csc.tocsr()
@@ -175,7 +174,7 @@ class _Matrix:
         try:
             sol = solve_guided(h, integer, col_lo, col_up, (np.nan, x[free]),
                                patient=True, duals={"row": np.zeros(0)})
-        except InfeasiblePlan:
+        except (InfeasiblePlan, NoPlanInTime):
             return None
         # exactly whole: the whole values rounded, as they are where that holds every row
         # already (most blocks: the whole values held from the relaxation come back exactly
@@ -183,7 +182,7 @@ class _Matrix:
         # whole-number time), else held and the rest settled once more
         held_at = np.flatnonzero(integer)
         whole = np.round(sol.x[held_at])
-        as_is = whole_as_is(h, sol.x, held_at, whole)
+        as_is = whole_as_is(h, sol.x, held_at, whole, self.noise)
         if as_is is not None:
             return as_is
         lower, upper = col_lo.copy(), col_up.copy()
@@ -195,9 +194,11 @@ class _Matrix:
         return values
 
 
-def split_blocks(inner: sp.csr_matrix, integer: np.ndarray) -> list[np.ndarray]:
+def split_blocks(inner: sp.csr_matrix, integer: np.ndarray,
+                 batch_columns: int) -> list[np.ndarray]:
     """Batches of columns, each with some whole-number columns, that the rows `inner` (all
-    but the cut rows) leave unconnected, in the order of their first column."""
+    but the cut rows) leave unconnected, in the order of their first column; parts are
+    batched together up to `batch_columns` columns (`PlanOptions.batch_columns`)."""
     nr, nc = inner.shape
     pattern = sp.csr_matrix((np.ones(inner.nnz), inner.indices, inner.indptr), shape=(nr, nc))
     graph = sp.bmat([[None, pattern], [pattern.T, None]], format="csr")
@@ -213,7 +214,7 @@ def split_blocks(inner: sp.csr_matrix, integer: np.ndarray) -> list[np.ndarray]:
     for p in parts:
         current.append(p)
         size += len(p)
-        if size >= BATCH_COLUMNS:
+        if size >= batch_columns:
             batches.append(np.sort(np.concatenate(current)))
             current, size = [], 0
     if current:

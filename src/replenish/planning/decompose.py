@@ -41,7 +41,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from replenish.errors import InfeasiblePlan
+from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.model import Scenario
 from replenish.plan.records import Plan
 from replenish.planning.blocks import whole_by_blocks
@@ -68,9 +68,8 @@ from replenish.planning.solve import (
 Progress = Callable[[str, float], None]
 #: a model at least this large (order columns) is planned by groups when decompose="auto"
 AUTO_COLUMNS = 150_000
-#: a model this large (order columns) is never planned as one model, not even when its
-#: groups fail: on a 24 GB machine it runs out of memory (L, 6.3 million, passed 18 GB)
-ONE_MODEL_MAX_COLUMNS = 2_000_000
+#: the default of `PlanOptions.one_model_max_columns`, as planning/__init__.py reads it
+ONE_MODEL_MAX_COLUMNS = PlanOptions().one_model_max_columns
 #: moving budgets between groups may use this part of the time left after the bound, so
 #: that whole numbers have the rest
 SHARE_TIME = 0.5
@@ -85,15 +84,8 @@ PROVEN_GAP = 1e-3
 GROUP_MIP_GAP = 1e-3
 #: seconds a group may always take for its whole numbers, whatever the time limit
 MIN_GROUP_SECONDS = 5.0
-#: a group this large (columns) gets its whole numbers block by block (see planning/blocks.py)
-SPLIT_COLUMNS = 20_000
 #: the part of its whole-number time a group may spend trying its shares pooled
 POOL_PART = 0.1
-#: pooled budget rows are this much (relative) below their cap for the MIP
-POOL_MARGIN = 1e-6
-#: a group that loses this part of the plan's objective to whole numbers is planned again
-#: with the money the other groups' whole numbers left (see `_spend_leftovers`)
-LEFTOVER_LOSS = 1e-4
 #: HiGHS's simplex scaling for the groups' relaxations: by each row's and column's largest
 #: entry ("max value 0") they solve in about half the time of the default (M's largest group:
 #: 7.3 s against 16.0 s, bench/lp_scaling.py); whole numbers keep the default, with which
@@ -200,6 +192,9 @@ class _Group:
         self.plan: Plan | None = None
         self.spent = np.zeros(len(self.keys))    # what its plan spends, per key
         self.binding: list[dict[str, Any]] = []
+        #: how its whole numbers were planned: "blocks", "pooled" or "mip" (within its
+        #: per-item shares); "" while not planned or where it has none
+        self.whole_by = ""
         self.build_s = time.perf_counter() - t0   # building and passing the model
         self.read_s = 0.0                         # reading the plan back
 
@@ -261,7 +256,8 @@ class _Group:
         """Whole numbers where the scenario needs them, guided by the relaxation solved last
         (whose duals the returned solution carries); the best plan found within `seconds`
         counts, at a relative MIP gap of `gap`. First with the group's shares pooled (see
-        `pooled`), then, if that has no plan soon, within each item's share."""
+        `pooled`), then, if that has no plan soon, within each item's share. Groups of
+        `PlanOptions.split_columns` columns or more are tried block by block first."""
         lower, upper, _cost, integer = self.built.model.column_arrays()
         if not integer.any():
             return read_solution(self.h, False, None, {})
@@ -272,21 +268,25 @@ class _Group:
                    np.asarray(start.col_value))
         duals = {"row": np.asarray(start.row_dual), "col": np.asarray(start.col_dual)}
         begun = time.perf_counter()
-        if self.built.model.n_cols >= SPLIT_COLUMNS:
+        if self.built.model.n_cols >= self.options.split_columns:
             by_blocks = self.by_blocks(relaxed, duals, gap, seconds)
             if by_blocks is not None:
+                self.whole_by = "blocks"
                 return by_blocks
         n = len(integer)
         self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integer.astype(np.uint8))
         pooled = self.pooled(integer, relaxed, duals,
                              max(MIN_GROUP_SECONDS, POOL_PART * seconds))
         if pooled is not None:
-            return exactly_whole(self.h, self.built, pooled)
+            self.whole_by = "pooled"
+            return exactly_whole(self.h, self.built, pooled, self.options.whole_noise)
         self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
         left = max(MIN_GROUP_SECONDS, seconds - (time.perf_counter() - begun))
         self.h.setOptionValue("time_limit", float(self.h.getRunTime() + left))
+        self.whole_by = "mip"
         return exactly_whole(self.h, self.built, solve_guided(
-            self.h, integer, lower, upper, relaxed, patient=True, duals=duals))
+            self.h, integer, lower, upper, relaxed, patient=True, duals=duals),
+            self.options.whole_noise)
 
     def pooled(self, integer: np.ndarray, relaxed: tuple[float, np.ndarray],
                duals: dict[str, np.ndarray], seconds: float) -> Solution | None:
@@ -300,7 +300,7 @@ class _Group:
         caller)."""
         if not self.keys:
             return None
-        extra, cap = self.pool_shares(POOL_MARGIN)
+        extra, cap = self.pool_shares(self.options.pool_margin)
         hold_whole_values(self.h, integer, relaxed[1])
         self.h.setOptionValue("time_limit", float(self.h.getRunTime() + seconds))
         self.h.run()
@@ -319,7 +319,7 @@ class _Group:
         the blocks after it. The plan, or None with `h` as it was."""
         extra, cap = self.pool_shares(0.0) if self.keys else (np.zeros(0, np.int32), None)
         whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
-                                coupling=extra, margin=POOL_MARGIN)
+                                coupling=extra, margin=self.options.pool_margin)
         if whole is not None:
             objective = float(self.built.model.column_arrays()[2] @ whole)
             gap_found = relative_gap(objective, relaxed[0])
@@ -357,7 +357,8 @@ class _Group:
 def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                    parts: list[list[str]] | None = None) -> Plan:
     """Plan each item group (`parts`, else `item_groups(scenario)`) within its shares of the
-    budgets; merge the group plans."""
+    budgets; merge the group plans. GroupsFailed where a group could not live within its
+    shares and the scenario may be planned as one model instead; else InfeasiblePlan."""
     t0 = time.perf_counter()
     scale = value_scale(scenario)
     budget = {n.code: n.annual_budget for n in scenario.members
@@ -373,6 +374,13 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
 
     try:
         return _plan_by_groups(scenario, options, report, pool, parts, bound_of, budget, t0)
+    except GroupsFailed as exc:
+        if order_columns(scenario) < options.one_model_max_columns:
+            raise
+        raise InfeasiblePlan([f"an item group could not be planned within its share of the "
+                              f"budgets ({exc}), and the scenario is too large to plan as one "
+                              f"model; check committed pledges against members' budgets"]
+                             ) from None
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -439,7 +447,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     def set_back(k: int, values: np.ndarray, basis: highspy.HighsBasis) -> None:
         groups[k].restore(part(values, k), basis)
 
-    rounds, step = 0, FIRST_STEP
+    rounds, rejected, step = 0, 0, FIRST_STEP
     share_until = t_bound + SHARE_TIME * max(0.0, deadline - t_bound)
     while (all_keys and time.perf_counter() < share_until and rounds < options.budget_rounds
            and step >= MIN_STEP):
@@ -459,6 +467,7 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
             continue
         # no better: back to the last shares and their bases, smaller steps
         list(pool.map(set_back, changed, repeat(shares), [kept[k] for k in changed]))
+        rejected += 1
         step /= 2
     t_share = time.perf_counter()
     budget_binding = _budget_binding(scenario, groups, seg_names, segment)
@@ -484,10 +493,12 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     _in_order(pool, whole, list(range(len(groups))),
               lambda done: report(f"whole numbers {done}/{len(groups)}",
                                   0.5 + 0.4 * done / len(groups)), size=lambda k: columns[k])
+    replanned = 0
     if all_keys:
         report("spending what whole numbers left", 0.9)
-        _spend_leftovers(groups, lp_objective, [part(segment, k) for k in range(len(groups))],
-                         limit, gap_of_group, deadline)
+        replanned = _spend_leftovers(groups, lp_objective,
+                                     [part(segment, k) for k in range(len(groups))],
+                                     limit, gap_of_group, deadline, options)
     plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
     binding = [b for g in groups for b in g.binding if b["change"]] + budget_binding
     binding.sort(key=lambda f: (-f["value"], f["name"]))
@@ -511,40 +522,47 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         "decomposition": {"groups": len(groups),
                           "largest_group_items": max(len(g.scenario.items) for g in groups),
                           "lower_bound": round(bound, 4), "budget_rounds": rounds,
-                          "shared_relaxation": round(float(lp_objective.sum()), 4)},
+                          "rejected_rounds": rejected,
+                          "shared_relaxation": round(float(lp_objective.sum()), 4),
+                          "whole_numbers": {way: sum(g.whole_by == way for g in groups)
+                                            for way in ("blocks", "pooled", "mip")},
+                          "replanned_with_leftovers": replanned},
     }
     return plan
 
 
 def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
                      segments: list[np.ndarray], limit: np.ndarray, gap: float,
-                     deadline: float) -> None:
+                     deadline: float, options: PlanOptions) -> int:
     """Plan again, with the money other groups' whole numbers left unspent, the groups whose
     whole numbers cost them most against their relaxation.
 
     A group's whole numbers may buy less than its share: a unit cannot be bought in part.
     Money so left in a member's budget for a year is offered, whole, to each group that lost
-    at least `LEFTOVER_LOSS` of the plan's objective to whole numbers, worst first, on top of
-    what it spends already; a new plan is kept only if it is better. Only groups planned by
-    their own MIP (below `SPLIT_COLUMNS`) are planned again: they take moments. Groups change
-    `plan`, `binding` and `spent`; every budget still holds."""
+    at least `options.leftover_loss` of the plan's objective to whole numbers, worst first, on
+    top of what it spends already; a new plan is kept only if it is better. Only groups planned
+    by their own MIP (below `options.split_columns`) are planned again: they take moments.
+    Groups change `plan`, `binding`, `spent` and `whole_by`; every budget still holds.
+    Returns how many groups' new plans were kept."""
     n = len(limit)
     spent = np.zeros(n)
     for g, seg in zip(groups, segments, strict=True):
         spent += np.bincount(seg, g.spent, n)
-    left = np.clip(limit * (1.0 - POOL_MARGIN) - spent, 0.0, None)
+    margin = options.pool_margin
+    left = np.clip(limit * (1.0 - margin) - spent, 0.0, None)
     plans = [g.plan for g in groups]
     total = abs(sum(p.objective for p in plans if p is not None))
     loss = np.array([(p.objective if p is not None else np.inf) - lp for p, lp
                      in zip(plans, lp_objective, strict=True)])
+    replanned = 0
     for k in np.argsort(-loss, kind="stable"):
         g, seg = groups[k], segments[k]
-        if (not np.isfinite(loss[k]) or loss[k] <= LEFTOVER_LOSS * max(1.0, total)
+        if (not np.isfinite(loss[k]) or loss[k] <= options.leftover_loss * max(1.0, total)
                 or time.perf_counter() > deadline):
             break
-        if not g.keys or g.built.model.n_cols >= SPLIT_COLUMNS or g.plan is None:
+        if not g.keys or g.built.model.n_cols >= options.split_columns or g.plan is None:
             continue
-        if not (left[seg] > POOL_MARGIN * limit[seg]).any():
+        if not (left[seg] > margin * limit[seg]).any():
             continue
         # each segment's money left, shared between the group's keys in it by what they spend
         again = _Group(g.scenario, g.options, g.built.scale)
@@ -552,7 +570,7 @@ def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
         try:
             again.relax()
             sol = again.plan_whole(MIN_GROUP_SECONDS, gap)
-        except (GroupsFailed, InfeasiblePlan):
+        except (GroupsFailed, InfeasiblePlan, NoPlanInTime):
             continue
         objective = sol.objective * again.built.scale
         if objective >= g.plan.objective - 1e-9 * max(1.0, abs(g.plan.objective)):
@@ -562,6 +580,9 @@ def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
         g.plan = assign_solution(again.built, sol)
         g.binding = binding_candidates(again.built, sol)
         g.spent = now
+        g.whole_by = again.whole_by
+        replanned += 1
+    return replanned
 
 
 def budget_segments(keys: list[tuple[str, int, str]]

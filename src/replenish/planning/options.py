@@ -27,3 +27,23 @@ class PlanOptions:
     explain: str = "auto"
     budget_rounds: int = 30           # rounds of moving budget between items, at most
     budgets: bool = True              # False: budgets are measured but not enforced
+    #: a scenario this large (order columns: lines x members x months) is never planned as
+    #: one model, not even when its item groups fail: on a 24 GB machine it runs out of
+    #: memory (L, 6.3 million, passed 18 GB)
+    one_model_max_columns: int = 2_000_000
+    #: an item group this large (columns) gets its whole numbers block by block
+    #: (planning/blocks.py)
+    split_columns: int = 20_000
+    #: blocks are batched up to this many columns per MIP, so that items with many small
+    #: independent parts (a nation's stock of an item no line makes) are not one MIP each
+    batch_columns: int = 2_000
+    #: a group's budget rows pooled per member and year are this much (relative) below their
+    #: cap for whole numbers, so that the plan made exactly whole after it stays within the cap
+    pool_margin: float = 1e-6
+    #: a group that loses this part of the plan's objective to whole numbers is planned again
+    #: with the money the other groups' whole numbers left (inf: never)
+    leftover_loss: float = 1e-4
+    #: a MIP's plan whose whole numbers are this close to whole, and whose rows and bounds
+    #: hold to this (relative), is taken as it is rather than re-solved with its whole numbers
+    #: held (far below HiGHS's tolerances, 1e-7 and 1e-6); negative: always re-solved
+    whole_noise: float = 1e-9

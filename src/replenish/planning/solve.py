@@ -19,11 +19,6 @@ from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 
-#: a MIP's plan whose whole numbers are this close to whole, and whose rows and bounds hold to
-#: this (relative), is taken as it is rather than re-solved with its whole numbers held (far
-#: below HiGHS's feasibility tolerance, 1e-7, and its MIP tolerances, 1e-6)
-WHOLE_NOISE = 1e-9
-
 
 @dataclass
 class Solution:
@@ -55,17 +50,19 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
         h = new_highs(options)
         pass_model(h, built, integrality=True)
         h.run()
-    return exactly_whole(h, built, read_solution(h, mip, lp_bound, duals))
+    return exactly_whole(h, built, read_solution(h, mip, lp_bound, duals), options.whole_noise)
 
 
-def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solution:
+def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution,
+                  noise: float) -> Solution:
     """A MIP's plan made exactly whole. A MIP's rows hold only to HiGHS's tolerance (a line
     expanding by 0.999999 where at least 1 is allowed, its yes at exactly 1), and rounds of
     a whole-number munition are used at a continuous rate: each month's use becomes the rise of
     its running total rounded down (never more than was used by then, so no stock goes below
     what the plan had), so the recipient's stock of it stays whole. With the whole-number
     columns held at their rounded values, the LP is solved once more, taking out of service
-    the systems that the rounding left without ammunition."""
+    the systems that the rounding left without ammunition. Not solved again where rounding
+    moves no value by more than `noise` (`PlanOptions.whole_noise`), see `whole_as_is`."""
     if not sol.mip:
         return sol
     lower, upper, _cost, integer = built.model.column_arrays()
@@ -76,7 +73,7 @@ def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solutio
     if use is not None and use.size:
         lower[use.ravel()] = upper[use.ravel()] = whole_rounds(sol.x[use]).ravel()
         held = np.union1d(held, use.ravel())
-    as_is = whole_as_is(h, sol.x, held, lower[held])
+    as_is = whole_as_is(h, sol.x, held, lower[held], noise)
     if as_is is not None:
         return dataclasses.replace(sol, x=as_is)
     if not resolve_held(h, lower, upper):
@@ -88,29 +85,30 @@ def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution) -> Solutio
 
 
 def whole_as_is(h: highspy.Highs, x: np.ndarray, held: np.ndarray,
-                whole: np.ndarray) -> np.ndarray | None:
+                whole: np.ndarray, noise: float) -> np.ndarray | None:
     """`x` with its columns `held` set to `whole`, if that moves them by no more than
-    `WHOLE_NOISE` and every row and bound of the model in `h` still holds to it (relative);
+    `noise` and every row and bound of the model in `h` still holds to it (relative);
     None where the plan must be solved once more with them held (a MIP holds its rows only to
     its tolerance, 1e-6: a line expanding by 0.999999 where at least 1 is allowed)."""
-    if np.abs(whole - x[held]).max(initial=0.0) > WHOLE_NOISE:
+    if np.abs(whole - x[held]).max(initial=0.0) > noise:
         return None
     values = np.array(x)
     values[held] = whole
     lp = h.getLp()
     a = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
                        np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
-    if (_within(values, np.asarray(lp.col_lower_), np.asarray(lp.col_upper_))
-            and _within(a @ values, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_))):
+    if (_within(values, np.asarray(lp.col_lower_), np.asarray(lp.col_upper_), noise)
+            and _within(a @ values, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_),
+                        noise)):
         return values
     return None
 
 
-def _within(values: np.ndarray, lo: np.ndarray, up: np.ndarray) -> bool:
-    """Whether every value is within its bounds to `WHOLE_NOISE` (relative)."""
+def _within(values: np.ndarray, lo: np.ndarray, up: np.ndarray, noise: float) -> bool:
+    """Whether every value is within its bounds to `noise` (relative)."""
     size = np.maximum(np.abs(np.nan_to_num(lo, posinf=0.0, neginf=0.0)),
                       np.abs(np.nan_to_num(up, posinf=0.0, neginf=0.0)))
-    slack = WHOLE_NOISE * np.maximum(1.0, size)
+    slack = noise * np.maximum(1.0, size)
     return bool(((values >= lo - slack) & (values <= up + slack)).all())
 
 
