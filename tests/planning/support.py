@@ -5,8 +5,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
-
 from replenish.model.records import Scenario
 from replenish.plan.check import check_plan, check_summary
 from replenish.plan.records import Plan
@@ -20,18 +18,3 @@ def checked(scenario: Scenario, plan: Plan) -> None:
         write_plan(plan, scenario, out, summary_dict(plan, scenario))
         assert check_plan(scenario, out) == []
         assert check_summary(scenario, out) == []
-
-
-def record_found(mp: pytest.MonkeyPatch, cls: type, name: str) -> list[bool]:
-    """Wrap the real method `cls.name`; the returned list gets, per call, whether it
-    returned something (not None)."""
-    found: list[bool] = []
-    real = getattr(cls, name)
-
-    def wrapped(self: object, *args: object) -> object:
-        result = real(self, *args)
-        found.append(result is not None)
-        return result
-
-    mp.setattr(cls, name, wrapped)
-    return found

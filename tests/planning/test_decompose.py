@@ -235,17 +235,20 @@ def test_national_mode_by_groups_passes_the_checker(size: tuple[int, ...]) -> No
     checked(sc, plan)
 
 
-def test_budget_shadow_prices_are_explained_per_member_and_year() -> None:
+def test_plans_by_groups_measure_what_binds_only_when_asked() -> None:
     sc = generate_scenario(4, 14, 12, 6)
     plan = plan_scenario(sc, ALWAYS)
-    budgets = [b for b in plan.binding if b["kind"] == "budget"]
-    assert budgets
+    assert plan.binding == [] and "--explain always" in plan.extra["explanations"]
+    plan = plan_scenario(sc, dataclasses.replace(ALWAYS, explain="always"))
+    assert plan.binding
     members = {n.code for n in sc.members if n.annual_budget is not None}
-    for b in budgets:
-        member, _, year = b["name"].partition(" year ")
-        assert member in members and 1 <= int(year) <= 1
-        assert b["value"] > 0 and "budget" in b["message"]
-    assert plan.binding == sorted(plan.binding, key=lambda f: (-f["value"], f["name"]))
+    for b in plan.binding:
+        assert any(b["effect"][k] for k in ("on_time", "late", "unmet", "readiness",
+                                             "idle_system_months", "cost")), b
+        if b["kind"] == "budget":
+            assert b["name"] in members and b["change"]["file"] == "nations.csv"
+    changes = [b["objective_change"] for b in plan.binding]
+    assert changes == sorted(changes)
 
 
 def test_groups_start_largest_first_and_come_back_in_their_order() -> None:

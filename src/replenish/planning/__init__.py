@@ -67,7 +67,6 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> 
     if opts.decompose == "never":
         return None
     from replenish.planning.decompose import (
-        ONE_MODEL_MAX_COLUMNS,
         GroupsFailed,
         item_groups,
         order_columns,
@@ -81,7 +80,7 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> 
     try:
         return plan_by_groups(scenario, opts, report, parts)
     except GroupsFailed as exc:
-        if order_columns(scenario) < ONE_MODEL_MAX_COLUMNS:
+        if order_columns(scenario) < opts.one_model_max_columns:
             return None
         raise InfeasiblePlan([f"an item group could not be planned within its share of the "
                               f"budgets ({exc}), and the scenario is too large to plan as one "

@@ -68,8 +68,6 @@ from replenish.planning.solve import (
 Progress = Callable[[str, float], None]
 #: a model at least this large (order columns) is planned by groups when decompose="auto"
 AUTO_COLUMNS = 150_000
-#: the default of `PlanOptions.one_model_max_columns`, as planning/__init__.py reads it
-ONE_MODEL_MAX_COLUMNS = PlanOptions().one_model_max_columns
 #: moving budgets between groups may use this part of the time left after the bound, so
 #: that whole numbers have the rest
 SHARE_TIME = 0.5
