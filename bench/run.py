@@ -130,7 +130,7 @@ def _generate(name: str, folder: Path) -> float:
     nations, items, months = SIZES[name]
     t0 = time.perf_counter()
     subprocess.run([replenish_exe(), "generate", "--nations", str(nations), "--items", str(items),
-                    "--months", str(months), "--seed", str(SEED), str(folder)],
+                    "--months", str(months), "--seed", str(SEED), "--force", str(folder)],
                    check=True, capture_output=True, text=True)
     return round(time.perf_counter() - t0, 3)
 
