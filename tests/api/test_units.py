@@ -19,24 +19,29 @@ from replenish.api.settings import ServerSettings
 from .support import finished_plan_files
 
 
+def _order(producer: str, month: str, quantity: float) -> dict[str, object]:
+    return {"buyer": "AAA", "destination": "AAA", "producer": producer, "item": "X",
+            "production_month": month, "arrival_month": month, "quantity": quantity,
+            "unit_price": 1.0, "contract": None}
+
+
 def test_the_signal_sums_buyers_and_counts_expansion_from_its_month() -> None:
     files = {
-        "orders": [
-            {"producer": "L", "item": "X", "production_month": 2, "quantity": 4.0},
-            {"producer": "L", "item": "X", "production_month": 2, "quantity": 6.0},
-            {"producer": "L", "item": "X", "production_month": 10, "quantity": 1.0},
-            {"producer": "M", "item": "X", "production_month": 2, "quantity": 9.0},
-        ],
-        "expansions": [{"producer": "L", "item": "X", "added_capacity": 5.0,
-                        "available_from": 3}],
+        "orders.csv": [_order("L", "2027-03", 4.0), _order("L", "2027-03", 6.0),
+                       _order("L", "2027-11", 1.0), _order("M", "2027-03", 9.0)],
+        "expansions.csv": [{"producer": "L", "item": "X", "buyer": None, "added_capacity": 5.0,
+                            "available_from": "2027-04"}],
     }
     assert demand_signal(files, "L") == [
-        {"producer": "L", "item": "X", "month": "2", "offtake": 10.0, "expansion": 0.0},
-        {"producer": "L", "item": "X", "month": "3", "offtake": 0.0, "expansion": 5.0},
-        {"producer": "L", "item": "X", "month": "10", "offtake": 1.0, "expansion": 5.0},
+        {"producer": "L", "item": "X", "month": "2027-03", "offtake": 10.0, "expansion": 0.0},
+        {"producer": "L", "item": "X", "month": "2027-04", "offtake": 0.0, "expansion": 5.0},
+        {"producer": "L", "item": "X", "month": "2027-11", "offtake": 1.0, "expansion": 5.0},
     ]
     assert {row["producer"] for row in demand_signal(files, None)} == {"L", "M"}
     assert demand_signal({}, "L") == []
+    # with the job's summary, months count from the plan's start
+    summary = {"start": "2027-01", "horizon_months": 12}
+    assert demand_signal(files, "L", summary) == demand_signal(files, "L")
 
 
 def test_deliveries_leave_out_what_members_buy_for_themselves() -> None:

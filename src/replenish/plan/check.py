@@ -1,24 +1,29 @@
 """Independent checker of a written plan against the rules of DESIGN.md.
 
-It reads the plan files from disk and is written from DESIGN.md alone, not from the optimiser,
-so that a mistake in the model is unlikely to be repeated here. Every violation is one line
-`[rule] who what when: what is wrong`, naming the nation, item, line or pledge and the month.
+It reads the plan files through the plan reader (what cannot be read is a `[format]`
+violation) and is written from DESIGN.md, not from the optimiser, so that a mistake in the
+model is unlikely to be repeated here; only the commitment rule is shared, as the contract
+states it once (plan/rules.py). Every violation is one line `[rule] who what when: what is
+wrong`, naming the nation, item, line or pledge and the month.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from replenish.model.months import month_index
+from replenish.errors import Problem
 from replenish.model.records import Item, ProductionLine, Scenario, Stock
+from replenish.plan.reader import PLAN_FILES, read_summary, read_table
+from replenish.plan.rules import (
+    commitment_factor,
+    committed_output,
+    expansion_months,
+    needed_commitment,
+)
 
 #: Relative tolerance of every comparison (absolute below magnitude 1).
 REL_TOL = 1e-6
@@ -31,23 +36,9 @@ MONEY_TOL, MONEY_REL_TOL = 0.01, 1e-9
 Row = dict[str, Any]
 Sums = defaultdict[tuple[Any, ...], float]
 
-# Columns the checker reads, by file; kinds: code, opt (code or empty), num, optnum, month, bool.
-_COLUMNS: dict[str, dict[str, str]] = {
-    "donations.csv": {"donor": "code", "recipient": "code", "item": "code",
-                      "dispatch_month": "month", "arrival_month": "month",
-                      "quantity": "num", "pledge": "opt"},
-    "orders.csv": {"buyer": "code", "destination": "code", "producer": "code", "item": "code",
-                   "production_month": "month", "arrival_month": "month", "quantity": "num",
-                   "unit_price": "num", "contract": "opt"},
-    "production.csv": {"producer": "code", "item": "code", "month": "month", "quantity": "num",
-                       "capacity": "num"},
-    "expansions.csv": {"producer": "code", "item": "code", "buyer": "opt",
-                       "added_capacity": "num", "available_from": "month"},
-    "stocks.csv": {"nation": "code", "item": "code", "month": "month", "on_hand": "num",
-                   "floor": "optnum", "target": "optnum"},
-    "fulfilment.csv": {"requirement": "code", "item": "code", "arrival_month": "month",
-                       "quantity": "num", "late": "bool"},
-}
+#: the plan files every plan has (contracts.csv is read where a joint plan wrote it)
+_FILES = ("donations.csv", "orders.csv", "production.csv", "expansions.csv", "stocks.csv",
+          "fulfilment.csv")
 _QUANTITIES = {"donations.csv": "quantity", "orders.csv": "quantity",
                "production.csv": "quantity", "stocks.csv": "on_hand",
                "fulfilment.csv": "quantity"}
@@ -61,62 +52,6 @@ def _close(a: float, b: float) -> bool:
 
 def _le(a: float, b: float) -> bool:
     return a <= b + REL_TOL * max(1.0, abs(a), abs(b))
-
-
-@lru_cache(maxsize=4096)
-def _month(text: str, start: str) -> int:
-    return month_index(text, start)
-
-
-def _parse_cell(kind: str, text: str, start: str) -> Any:
-    """One cell of a plan file as a Python value; ValueError says what was expected."""
-    if kind == "opt":
-        return text or None
-    if not text:
-        if kind == "optnum":
-            return None
-        raise ValueError("empty cell")
-    if kind == "code":
-        return text
-    if kind in ("num", "optnum"):
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {text!r}")
-        return value
-    if kind == "month":
-        return _month(text, start)
-    if text in ("true", "false"):
-        return text == "true"
-    raise ValueError(f"expected true or false, got {text!r}")
-
-
-def _read_table(path: Path, columns: dict[str, str], start: str, out: list[str]) -> list[Row]:
-    """Rows of one plan file, typed; unreadable rows become `[format]` violations."""
-    if not path.is_file():
-        out.append(f"[format] {path.name}: file missing")
-        return []
-    rows: list[Row] = []
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
-            if missing:
-                out.append(f"[format] {path.name}: missing columns {', '.join(missing)}")
-                return []
-            for line, raw in enumerate(reader, start=2):
-                row: Row = {"_line": line}
-                for col, kind in columns.items():
-                    try:
-                        row[col] = _parse_cell(kind, (raw.get(col) or "").strip(), start)
-                    except ValueError as exc:
-                        out.append(f"[format] {path.name}:{line} column '{col}': {exc}")
-                        row = {}
-                        break
-                if row:
-                    rows.append(row)
-    except UnicodeDecodeError as exc:
-        out.append(f"[format] {path.name}: not UTF-8 ({exc})")
-    return rows
 
 
 def _sum(rows: Iterable[Row], keys: tuple[str, ...], into: Sums | None = None) -> Sums:
@@ -186,7 +121,7 @@ class _Ctx:
                    if t >= max(r["available_from"], line.expansion_lead_time))
 
     def expansion_months(self, line: ProductionLine) -> range:
-        return range(line.expansion_lead_time, self.sc.horizon)
+        return expansion_months(line, self.sc.horizon)
 
 
 def _check_orders(ctx: _Ctx) -> None:
@@ -267,9 +202,22 @@ def _check_member_stocks(ctx: _Ctx) -> None:
             prev = q
 
 
+def _usable(sc: Scenario) -> dict[tuple[str, str], set[str]]:
+    """Munitions each recipient platform with consumption rows fires: its rows' own and those
+    compatible with the platform."""
+    fits: dict[str, set[str]] = defaultdict(set)
+    for c in sc.compatibility:
+        fits[c.platform].add(c.munition)
+    usable: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for u in sc.consumption:
+        usable[(u.recipient, u.platform)] |= {u.munition} | fits[u.platform]
+    return dict(usable)
+
+
 def _check_recipient_stocks(ctx: _Ctx) -> None:
-    """A recipient holds what arrived, less what its fielded systems consumed."""
-    consumed = {(c.recipient, c.munition) for c in ctx.sc.consumption}
+    """A recipient holds one stock per item: what arrived, less what its systems fired. It never
+    rises by more than arrived, and only a munition its systems may fire ever falls."""
+    fired = {(r, m) for (r, _p), ms in _usable(ctx.sc).items() for m in ms}
     keys = {(k[0], k[1]) for k in ctx.arrivals if k[0] in ctx.recipients and k[2] < ctx.sc.horizon}
     keys |= {(k[0], k[1]) for k in ctx.stock_rows if k[0] in ctx.recipients}
     for n, i in sorted(keys):
@@ -283,7 +231,7 @@ def _check_recipient_stocks(ctx: _Ctx) -> None:
                 ctx.add("stocks", f"{where}: no row in stocks.csv")
                 continue
             q = row["on_hand"]
-            if (n, i) in consumed:
+            if (n, i) in fired:
                 ok = q >= -REL_TOL and _le(q, prev + arrived)
             else:
                 ok = _close(q, cum)
@@ -296,6 +244,124 @@ def _check_recipient_stocks(ctx: _Ctx) -> None:
             ctx.add("stocks", f"{n} {i} {ctx.m(t)}: {n} is not a nation of the scenario")
         elif not 0 <= t < ctx.sc.horizon:
             ctx.add("stocks", f"{n} {i} {ctx.m(t)}: month outside the horizon")
+
+
+def _sustainment_rows(ctx: _Ctx) -> dict[tuple[str, str, int], Row]:
+    """sustainment.csv by (recipient, platform, month), with a violation per duplicate."""
+    rows: dict[tuple[str, str, int], Row] = {}
+    for r in ctx.t.get("sustainment.csv", []):
+        key = (r["recipient"], r["platform"], r["month"])
+        if key in rows:
+            ctx.add("sustainment", f"{key[0]} {key[1]} {ctx.m(key[2])}: duplicate row")
+        rows[key] = r
+    return rows
+
+
+def _check_sustainment(ctx: _Ctx) -> None:
+    """sustainment.csv follows from the deliveries and the recipient's stock (DESIGN.md
+    "Sustainment"): operational systems and those idle for want of a crew make up the fleet
+    (fielded plus arrived), only a platform with a course waits for crews, no faster than its
+    seats train them; a system is idle for ammunition only when none of its usable munitions is
+    left that month, never without consumption rows; what the stock lost was fired."""
+    sc = ctx.sc
+    rows = _sustainment_rows(ctx)
+    usable = _usable(sc)
+    fielded = {(f.recipient, f.platform): f.quantity for f in sc.fielded}
+    rate: Sums = defaultdict(float)
+    for u in sc.consumption:
+        rate[(u.recipient, u.platform)] += u.per_platform_month
+    courses = {tr.platform: tr for tr in sc.training}
+    crewed: Sums = defaultdict(float)     # donated systems operational per platform and month
+    for rec, platform in sorted(set(fielded) | set(usable)):
+        fleet = fielded.get((rec, platform), 0.0)
+        for t in range(sc.horizon):
+            fleet += ctx.arrivals[(rec, platform, t)]
+            row = rows.get((rec, platform, t))
+            if row is None:
+                ctx.add("sustainment", f"{rec} {platform} {ctx.m(t)}: no row in sustainment.csv")
+                continue
+            crewed[(platform, t)] += max(0.0, row["operational"]
+                                         - fielded.get((rec, platform), 0.0))
+            _check_systems(ctx, row, fleet, platform in courses, rate[(rec, platform)] > 0)
+            _check_idle_for_ammunition(ctx, row, usable.get((rec, platform), set()))
+    for (platform, t), q in sorted(crewed.items()):
+        course = courses.get(platform)
+        trained = course.seats_per_month * max(0, t - course.course_months + 1) if course else 0
+        if course and not _le(q, trained):
+            ctx.add("training", f"{platform} {ctx.m(t)}: {q:g} donated systems operational, "
+                                f"but {trained:g} crews at most can have trained by then")
+    _check_firing(ctx, rows, usable, rate)
+
+
+def _check_systems(ctx: _Ctx, row: Row, fleet: float, trained: bool, fires: bool) -> None:
+    """One row of sustainment.csv against the fleet: operational plus idle for a crew."""
+    where = f"{row['recipient']} {row['platform']} {ctx.m(row['month'])}"
+    op, no_ammo, no_crew = row["operational"], row["idle_no_ammo"], row["idle_no_crew"]
+    if min(op, no_ammo, no_crew) < -REL_TOL or not _le(no_ammo, op):
+        ctx.add("sustainment", f"{where}: operational {op:g}, idle for ammunition {no_ammo:g}, "
+                               f"for a crew {no_crew:g}")
+    if not _close(op + no_crew, fleet):
+        ctx.add("sustainment", f"{where}: operational {op:g} and {no_crew:g} idle for a crew, "
+                               f"but the fleet is {fleet:g} (fielded and arrived)")
+    if not trained and no_crew > REL_TOL:
+        ctx.add("sustainment", f"{where}: {no_crew:g} idle for a crew, but training.csv has no "
+                               "course for it")
+    if not fires and no_ammo > REL_TOL:
+        ctx.add("sustainment", f"{where}: {no_ammo:g} idle for ammunition, but it has no "
+                               "consumption row")
+
+
+def _check_idle_for_ammunition(ctx: _Ctx, row: Row, usable: set[str]) -> None:
+    """Systems idle for ammunition only where none of their usable munitions is left."""
+    rec, t, no_ammo = row["recipient"], row["month"], row["idle_no_ammo"]
+    left = {m: q for m in sorted(usable) if (q := _on_hand(ctx, rec, m, t)) > REL_TOL}
+    if no_ammo > REL_TOL and left:
+        held = ", ".join(f"{q:g} {m}" for m, q in left.items())
+        ctx.add("sustainment", f"{rec} {row['platform']} {ctx.m(t)}: {no_ammo:g} idle for "
+                               f"ammunition while {rec} holds {held}")
+
+
+def _on_hand(ctx: _Ctx, nation: str, item: str, t: int) -> float:
+    row = ctx.stock_rows.get((nation, item, t))
+    return float(row["on_hand"]) if row is not None else 0.0
+
+
+def _check_firing(ctx: _Ctx, rows: dict[tuple[str, str, int], Row],
+                  usable: dict[tuple[str, str], set[str]], rate: Sums) -> None:
+    """Per group of platforms sharing munitions at a recipient, the rounds its stock lost so
+    far are those its active systems fired: rounds of a whole-number munition are fired whole,
+    up to one more each than the rate (rounded up)."""
+    for rec, platforms, munitions in _firing_groups(usable):
+        whole = sum(1 for m in munitions if ctx.items[m].integer)
+        arrived = used = lost = 0.0
+        for t in range(ctx.sc.horizon):
+            for p in platforms:
+                row = rows.get((rec, p, t))
+                if row is not None:
+                    used += (row["operational"] - row["idle_no_ammo"]) * rate[(rec, p)]
+            arrived += sum(ctx.arrivals[(rec, m, t)] for m in munitions)
+            lost = arrived - sum(_on_hand(ctx, rec, m, t) for m in munitions)
+            # each row's counts are written to 6 decimals
+            slack = 1e-6 * (t + 1) * sum(rate[(rec, p)] for p in platforms) + len(munitions) * 1e-6
+            if not (_le(used, lost + slack) and _le(lost, used + whole + slack)):
+                ctx.add("sustainment", f"{rec} {'/'.join(platforms)} {ctx.m(t)}: active systems "
+                                       f"fired {used:g} rounds so far, but the stock of "
+                                       f"{'/'.join(munitions)} lost {lost:g}")
+
+
+def _firing_groups(usable: dict[tuple[str, str], set[str]]
+                   ) -> list[tuple[str, list[str], list[str]]]:
+    """(recipient, platforms, munitions) of each group of platforms linked by munitions."""
+    groups: list[tuple[str, set[str], set[str]]] = []
+    for (rec, platform), ms in sorted(usable.items()):
+        linked = [g for g in groups if g[0] == rec and g[2] & ms]
+        merged = (rec, {platform}, set(ms))
+        for g in linked:
+            groups.remove(g)
+            merged[1].update(g[1])
+            merged[2].update(g[2])
+        groups.append(merged)
+    return [(rec, sorted(ps), sorted(ms)) for rec, ps, ms in groups]
 
 
 def _check_floors(ctx: _Ctx) -> None:
@@ -363,25 +429,27 @@ def _check_expansion_rows(ctx: _Ctx, line: ProductionLine, rows: list[Row]) -> N
 
 
 def _check_commitment(ctx: _Ctx, line: ProductionLine, rows: list[Row]) -> None:
-    """sum over A of (orders - capacity) >= E x min(commitment_months, |A|); per buyer too."""
-    months = ctx.expansion_months(line)
-    k = min(line.commitment_months, len(months))
+    """The demand-signal commitment (plan/rules.py), line-wide and per buyer in national mode."""
+    months, H = ctx.expansion_months(line), ctx.sc.horizon
     total = sum(r["added_capacity"] for r in rows)
-    if total <= 0 or k == 0:
+    if total <= 0 or commitment_factor(line, H) == 0:
         return
     span = f"{ctx.m(months[0])}..{ctx.m(months[-1])}"
-    excess = sum(ctx.line_orders[(*line.key, t)] - line.capacity for t in months)
-    if not _le(total * k, excess):
+    excess = committed_output(line, H, [ctx.line_orders[(*line.key, t)] for t in range(H)])
+    if not _le(needed_commitment(line, H, total), excess):
         ctx.add("commitment", f"line {line.producer} {line.item} {span}: orders exceed base "
-                              f"output by {excess:g}, expansion {total:g} needs {total * k:g}")
+                              f"output by {excess:g}, expansion {total:g} needs "
+                              f"{needed_commitment(line, H, total):g}")
     if ctx.sc.settings.procurement != "national":
         return
     for r in rows:
-        own = sum(ctx.buyer_orders[(r["buyer"], *line.key, t)] for t in months)
-        if not _le(r["added_capacity"] * k, own):
+        orders = [ctx.buyer_orders[(r["buyer"], *line.key, t)] for t in range(H)]
+        own = committed_output(line, H, orders, base=0.0)
+        need = needed_commitment(line, H, r["added_capacity"])
+        if not _le(need, own):
             ctx.add("commitment", f"line {line.producer} {line.item} {r['buyer']} {span}: own "
                                   f"orders {own:g}, expansion {r['added_capacity']:g} needs "
-                                  f"{r['added_capacity'] * k:g}")
+                                  f"{need:g}")
 
 
 def _check_expansions(ctx: _Ctx) -> None:
@@ -501,7 +569,7 @@ def _check_integrality(ctx: _Ctx) -> None:
         for row in ctx.t[name]:
             item, q = items.get(row["item"]), row[col]
             if item is not None and item.integer and abs(q - round(q)) > REL_TOL * max(1, abs(q)):
-                kinds = _COLUMNS[name]
+                kinds = PLAN_FILES[name].columns
                 who = " ".join(str(v) for k, v in row.items() if kinds.get(k) == "code")
                 when = " ".join(ctx.m(v) for k, v in row.items() if kinds.get(k) == "month")
                 ctx.add("integrality", f"{name}:{row['_line']} {who} {when}: {col} {q:g} "
@@ -532,51 +600,46 @@ def _check_summary(ctx: _Ctx, data: Any) -> None:
                 "requirements.late": (req.get("late"), late),
                 "requirements.unmet": (req.get("unmet"), quantity - on_time - late),
                 "readiness": (data["readiness"], readiness), "cost": (data["cost"], cost)}
+    if "idle_system_months" in data:
+        expected["idle_system_months"] = (data["idle_system_months"], sum(
+            r["idle_no_ammo"] + r["idle_no_crew"] for r in ctx.t.get("sustainment.csv", [])
+            if 0 <= r["month"] < ctx.sc.horizon))
     for key, (got, want) in expected.items():
         if not isinstance(got, int | float) or not _close(float(got), want):
             ctx.add("summary", f"{key} is {got!r}, the plan files give {want:g}")
 
 
+def _format(problems: Iterable[Problem], out: list[str]) -> None:
+    """Problems of reading the plan files as `[format]` violations, naming the file by name."""
+    for p in problems:
+        out.append(f"[format] {Problem(Path(p.file).name, p.line, p.column, p.message)}")
+
+
 def _load(scenario: Scenario, plan_dir: Path, out: list[str]) -> _Ctx:
-    tables = {name: _read_table(Path(plan_dir) / name, cols, scenario.settings.start, out)
-              for name, cols in _COLUMNS.items()}
-    return _Ctx(scenario, tables, out, contract_shares=_contract_shares(Path(plan_dir), out))
-
-
-def _contract_shares(plan_dir: Path, out: list[str]) -> dict[tuple[str, str], dict[str, float]]:
-    """Expansion cost shares per line and buyer as a joint plan's contracts.csv states them."""
-    path = plan_dir / "contracts.csv"
-    if not path.exists():
-        return {}
+    """The plan files read through the plan reader; what cannot be read is a violation."""
+    problems: list[Problem] = []
+    tables = {name: read_table(Path(plan_dir), name, scenario.settings.start, problems)
+              for name in (*_FILES, "sustainment.csv", "contracts.csv")}
+    _format(problems, out)
     shares: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    with open(path, newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                money = float(row["expansion_share_cost"] or 0)
-            except (KeyError, ValueError):
-                out.append(f"[contracts] contracts.csv:{line}: expansion_share_cost is not a "
-                           "number")
-                continue
-            key = (row["producer"], row["item"])
-            shares[key][row["buyer"]] = shares[key].get(row["buyer"], 0.0) + money
-    return dict(shares)
+    for row in tables.pop("contracts.csv"):
+        key = (row["producer"], row["item"])
+        shares[key][row["buyer"]] = shares[key].get(row["buyer"], 0.0) + \
+            row["expansion_share_cost"]
+    return _Ctx(scenario, tables, out, contract_shares=dict(shares))
 
 
 def _load_summary(plan_dir: Path, out: list[str]) -> Any:
-    path = Path(plan_dir) / "summary.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        out.append("[format] summary.json: file missing")
-    except (ValueError, UnicodeDecodeError) as exc:
-        out.append(f"[format] summary.json: not valid JSON ({exc})")
-    return None
+    problems: list[Problem] = []
+    summary = read_summary(Path(plan_dir), problems)
+    _format(problems, out)
+    return summary
 
 
 _CHECKS: tuple[Callable[[_Ctx], None], ...] = (
     _check_orders, _check_donations, _check_member_stocks, _check_recipient_stocks,
-    _check_floors, _check_production, _check_expansions, _check_fulfilment, _check_pledges,
-    _check_budgets, _check_integrality,
+    _check_sustainment, _check_floors, _check_production, _check_expansions, _check_fulfilment,
+    _check_pledges, _check_budgets, _check_integrality,
 )
 
 

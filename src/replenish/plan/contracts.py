@@ -22,6 +22,7 @@ from typing import Any
 
 from replenish.model.records import ProductionLine, Scenario
 from replenish.plan.records import Order, Plan
+from replenish.plan.rules import expansion_months
 from replenish.scenario.writer import format_number
 
 LineKey = tuple[str, str]
@@ -32,11 +33,6 @@ COLUMNS = ["contract", "producer", "item", "buyer", "quantity", "unit_price",
 
 CENT = Decimal("0.01")
 FRACTION = Decimal("0.000001")
-
-
-def expansion_months(line: ProductionLine, horizon: int) -> range:
-    """The months A in which a line's expansion is available: expansion_lead_time .. H-1."""
-    return range(line.expansion_lead_time, horizon)
 
 
 def expansion_split(plan: Plan, scenario: Scenario,

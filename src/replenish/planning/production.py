@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from replenish.model.records import ProductionLine
+from replenish.plan.rules import commitment_factor, expansion_months
 from replenish.planning.builder import Model
 from replenish.planning.index import PlanIndex
 from replenish.planning.options import Info, Vars
@@ -36,7 +38,7 @@ def expansion_pairs(ix: PlanIndex) -> list[tuple[int, str]]:
     pairs: dict[tuple[int, str], None] = {}
     for li, b in zip(ix.ord_line.tolist(), ix.ord_buyer, strict=True):
         line = ix.lines[li]
-        if line.max_expansion > 0 and line.expansion_lead_time < H:
+        if line.max_expansion > 0 and len(expansion_months(line, H)) > 0:
             pairs[(li, b)] = None
     return list(pairs)
 
@@ -95,14 +97,19 @@ def define_capacity(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
     rws = [rows]
     pairs = info["expansion_pairs"]
     for k, (li, _b) in enumerate(pairs):
-        elt = ix.lines[li].expansion_lead_time
-        avail = months[elt:]
+        avail = _months(ix.lines[li], H)
         rws.append(li * H + avail)
         cols.append(np.full(len(avail), v["e"][k]))
         vals.append(-np.ones(len(avail)))
     cap = np.repeat([ln.capacity for ln in ix.lines], H)
     m.add_rows("capacity", n_lines * H, np.concatenate(rws), np.concatenate(cols),
                np.concatenate(vals), upper=cap)
+
+
+def _months(line: ProductionLine, horizon: int) -> np.ndarray:
+    """The expansion months A of `line` (plan/rules.py) as an index array."""
+    months = expansion_months(line, horizon)
+    return np.arange(months.start, months.stop)
 
 
 def define_commitment(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
@@ -119,8 +126,8 @@ def define_commitment(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
     r_l, c_l, v_l = [], [], []
     for r, (li, ks) in enumerate(by_line.items()):
         line = ix.lines[li]
-        a = np.arange(line.expansion_lead_time, H)
-        k_a = min(line.commitment_months, len(a))
+        a = _months(line, H)
+        k_a = commitment_factor(line, H)
         chans = np.flatnonzero(ix.ord_line == li)
         xs = x[chans][:, a].ravel()
         r_l += [np.full(xs.size + len(ks) + 1, r)]
@@ -133,8 +140,8 @@ def define_commitment(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
     buyers = np.array(ix.ord_buyer)
     for k, (li, b) in enumerate(pairs):
         line = ix.lines[li]
-        a = np.arange(line.expansion_lead_time, H)
-        k_a = min(line.commitment_months, len(a))
+        a = _months(line, H)
+        k_a = commitment_factor(line, H)
         chans = np.flatnonzero((ix.ord_line == li) & (buyers == b))
         xs = x[chans][:, a].ravel()
         r_b += [np.full(xs.size + 1, k)]

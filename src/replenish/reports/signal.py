@@ -15,23 +15,25 @@ Definitions (also printed on the HTML page):
 - expansion: the capacity added by the plan that is available that month (expansions.csv).
 
 A line's committed orders justify an expansion E when, over its expansion months A,
-`sum(committed - base capacity) >= E x min(commitment_months, |A|)` (DESIGN.md).
+`sum(committed - base capacity) >= E x min(commitment_months, |A|)` (DESIGN.md; the rule is
+replenish.plan.rules). The API's signal is this signal, in the months where it changes.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from replenish.errors import Problem, ScenarioError
-from replenish.model.months import month_index
 from replenish.model.records import ProductionLine, Requirement, Scenario
+from replenish.plan.reader import plan_horizon, plan_month, read_plan
+from replenish.plan.records import Expansion, Order, Plan, Production
+from replenish.plan.rules import justified_expansion
 from replenish.scenario.writer import format_number
 
 Row = dict[str, Any]
@@ -39,15 +41,18 @@ LineKey = tuple[str, str]
 
 COLUMNS = ["producer", "item", "month", "committed", "announced", "capacity", "expansion"]
 
-# Columns read from the plan folder, by file; kinds: code, num, month.
-_PLAN_COLUMNS: dict[str, dict[str, str]] = {
-    "orders.csv": {"buyer": "code", "producer": "code", "item": "code",
-                   "production_month": "month", "quantity": "num"},
-    "production.csv": {"producer": "code", "item": "code", "month": "month", "capacity": "num"},
-    "expansions.csv": {"producer": "code", "item": "code", "added_capacity": "num",
-                       "available_from": "month"},
-    "fulfilment.csv": {"requirement": "code", "quantity": "num"},
-}
+#: the plan files the signal is made from
+SIGNAL_FILES = ("orders.csv", "production.csv", "expansions.csv", "fulfilment.csv")
+
+
+@dataclass
+class Offtake:
+    """What a plan alone says of a line: committed orders by production month, the capacity
+    added by each month, and who ordered."""
+
+    committed: list[float]
+    expansion: list[float]
+    buyers: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -63,16 +68,9 @@ class LineSignal:
 
     def justified(self, horizon: int, with_announced: bool = False) -> float:
         """Largest expansion (units/month) the committed (plus announced) offtake justifies."""
-        line = self.line
-        months = range(line.expansion_lead_time, horizon)
-        k = min(line.commitment_months, len(months))
-        if k == 0 or line.max_expansion <= 0:
-            return 0.0
         demand = [c + (a if with_announced else 0.0)
                   for c, a in zip(self.committed, self.announced, strict=True)]
-        excess = sum(demand[t] - line.capacity for t in months)
-        e = min(line.max_expansion, max(0.0, excess) / k)
-        return round(e, 6) if e >= line.min_expansion - 1e-9 and e > 0 else 0.0
+        return justified_expansion(self.line, horizon, demand)
 
 
 @dataclass
@@ -84,50 +82,26 @@ class Signal:
     lines: list[LineSignal]
 
 
-def _parse(kind: str, text: str, start: str) -> Any:
-    if not text:
-        raise ValueError("empty cell")
-    if kind == "num":
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {text!r}")
-        return value
-    if kind == "month":
-        return month_index(text, start)
-    return text
+def plan_offtake(plan: Plan, horizon: int) -> dict[LineKey, Offtake]:
+    """Per line in the plan: orders by production month and expansion available, months 0..H-1.
 
+    Orders count in their production month; an expansion from its `available_from` on.
+    """
+    out: dict[LineKey, Offtake] = {}
 
-def _read(path: Path, columns: dict[str, str], start: str, problems: list[Problem]) -> list[Row]:
-    """Typed rows of one plan file; what cannot be read becomes a Problem."""
-    if not path.is_file():
-        problems.append(Problem(str(path), None, None, "missing; expected a plan folder "
-                                                       "written by `replenish plan`"))
-        return []
-    rows: list[Row] = []
-    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            problems.append(Problem(str(path), 1, None,
-                                    f"missing columns {', '.join(missing)}"))
-            return []
-        for line, raw in enumerate(reader, start=2):
-            try:
-                rows.append({"_line": line} | {c: _parse(k, (raw.get(c) or "").strip(), start)
-                                               for c, k in columns.items()})
-            except ValueError as exc:
-                problems.append(Problem(str(path), line, None, str(exc)))
-    return rows
+    def line(key: LineKey) -> Offtake:
+        return out.setdefault(key, Offtake([0.0] * horizon, [0.0] * horizon))
 
-
-def _procurement(plan_dir: Path, scenario: Scenario) -> str:
-    """The plan's procurement mode from summary.json, else the scenario's."""
-    try:
-        data = json.loads((plan_dir / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return scenario.settings.procurement
-    mode = data.get("procurement") if isinstance(data, dict) else None
-    return mode if isinstance(mode, str) else scenario.settings.procurement
+    for o in plan.orders:
+        s = line((o.producer, o.item))
+        s.buyers.add(o.buyer)
+        if 0 <= o.production_month < horizon:
+            s.committed[o.production_month] += o.quantity
+    for e in plan.expansions:
+        s = line((e.producer, e.item))
+        for m in range(max(0, e.available_from), horizon):
+            s.expansion[m] += e.added_capacity
+    return out
 
 
 def _serving_lines(req: Requirement, scenario: Scenario) -> list[ProductionLine]:
@@ -156,43 +130,74 @@ def announced_offtake(scenario: Scenario, fulfilled: dict[str, float]
 def read_signal(plan_dir: Path, scenario: Scenario) -> Signal:
     """The demand signal of the plan in `plan_dir`, made from `scenario` (its source)."""
     plan_dir = Path(plan_dir)
-    problems: list[Problem] = []
-    start, H = scenario.settings.start, scenario.horizon
-    t = {name: _read(plan_dir / name, cols, start, problems)
-         for name, cols in _PLAN_COLUMNS.items()}
-    lines = {ln.key: ln for ln in scenario.lines}
-    for name in ("orders.csv", "production.csv", "expansions.csv"):
-        unknown: dict[LineKey, int] = {}
-        for r in t[name]:
-            unknown.setdefault((r["producer"], r["item"]), r["_line"])
-        for (producer, item), line in unknown.items():
+    plan = read_plan(plan_dir, scenario.settings.start, SIGNAL_FILES)
+    return build_signal(plan, scenario, plan_dir)
+
+
+def _foreign_lines(plan: Plan, scenario: Scenario, folder: Path | None) -> list[Problem]:
+    """A problem per line of the plan that the scenario does not have (first row naming it)."""
+    lines = {ln.key for ln in scenario.lines}
+    problems = []
+    files: list[tuple[str, Sequence[Order | Production | Expansion]]] = [
+        ("orders.csv", plan.orders), ("production.csv", plan.production),
+        ("expansions.csv", plan.expansions)]
+    for name, rows in files:
+        first: dict[LineKey, int] = {}
+        for k, r in enumerate(rows):
+            first.setdefault((r.producer, r.item), k + 2)
+        for (producer, item), line in first.items():
             if (producer, item) not in lines:
-                problems.append(Problem(str(plan_dir / name), line, "producer",
+                problems.append(Problem(str(folder / name) if folder else name, line, "producer",
                                         f"no production line of {producer!r} for {item!r} "
                                         "in the scenario; is it the scenario this plan was "
                                         "made from?"))
+    return problems
+
+
+def build_signal(plan: Plan, scenario: Scenario, folder: Path | None = None) -> Signal:
+    """The demand signal of `plan` (months counted from the scenario start) for its scenario."""
+    problems = _foreign_lines(plan, scenario, folder)
     if problems:
         raise ScenarioError(problems)
+    H = scenario.horizon
     fulfilled: dict[str, float] = defaultdict(float)
-    for r in t["fulfilment.csv"]:
-        fulfilled[r["requirement"]] += r["quantity"]
+    for f in plan.fulfilment:
+        fulfilled[f.requirement] += f.quantity
     announced = announced_offtake(scenario, fulfilled)
-    signals = {k: LineSignal(ln, [0.0] * H, announced.get(k, [0.0] * H),
-                             [ln.capacity] * H, [0.0] * H) for k, ln in lines.items()}
-    for r in t["orders.csv"]:
-        s = signals[(r["producer"], r["item"])]
-        s.buyers.add(r["buyer"])
-        if 0 <= r["production_month"] < H:
-            s.committed[r["production_month"]] += r["quantity"]
-    for r in t["expansions.csv"]:
-        s = signals[(r["producer"], r["item"])]
-        for m in range(max(0, r["available_from"]), H):
-            s.expansion[m] += r["added_capacity"]
-    for r in t["production.csv"]:
-        if 0 <= r["month"] < H:
-            signals[(r["producer"], r["item"])].capacity[r["month"]] = r["capacity"]
-    return Signal(_procurement(plan_dir, scenario), [scenario.settings.month(m)
-                                                     for m in range(H)], list(signals.values()))
+    offtake = plan_offtake(plan, H)
+    signals = {}
+    for key, ln in ((ln.key, ln) for ln in scenario.lines):
+        off = offtake.get(key) or Offtake([0.0] * H, [0.0] * H)
+        signals[key] = LineSignal(ln, off.committed, announced.get(key, [0.0] * H),
+                                  [ln.capacity] * H, off.expansion, off.buyers)
+    for p in plan.production:
+        if 0 <= p.month < H:
+            signals[(p.producer, p.item)].capacity[p.month] = p.capacity
+    return Signal(plan.procurement or scenario.settings.procurement,
+                  [scenario.settings.month(m) for m in range(H)], list(signals.values()))
+
+
+def offtake_rows(plan: Plan, producer: str | None = None) -> list[Row]:
+    """The signal as the API serves it: per line, the months in which its committed offtake
+    or its added capacity changes, with both (`offtake`, `expansion`); lines of `producer`.
+
+    Months count over the plan's horizon (from its summary), else up to the last month in
+    which an order is produced or an expansion becomes available.
+    """
+    horizon = plan_horizon(plan)
+    if horizon is None:
+        months = [o.production_month for o in plan.orders]
+        months += [e.available_from for e in plan.expansions]
+        horizon = max(months, default=-1) + 1
+    rows = []
+    for (prod, item), s in sorted(plan_offtake(plan, horizon).items()):
+        if producer is not None and prod != producer:
+            continue
+        for m in range(horizon):
+            if s.committed[m] or s.expansion[m] != (s.expansion[m - 1] if m else 0.0):
+                rows.append({"producer": prod, "item": item, "month": plan_month(plan, m),
+                             "offtake": s.committed[m], "expansion": s.expansion[m]})
+    return rows
 
 
 def signal_table(signal: Signal) -> list[Row]:

@@ -3,14 +3,15 @@ to support, read from a plan folder written by `replenish plan`."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from replenish.errors import Problem, ScenarioError
 from replenish.model import Scenario
+from replenish.plan.reader import plan_scenario_path, read_plan
+
+__all__ = ["PlatformIdle", "delivered_platforms", "idle_by_platform", "idle_headline",
+           "plan_scenario_path"]
 
 
 @dataclass(frozen=True)
@@ -23,63 +24,38 @@ class PlatformIdle:
     fleet_end: float
 
 
-def read_plan_csv(plan_dir: Path, name: str) -> list[dict[str, str]]:
-    """Rows of one plan file; a missing or unreadable file is a clear error."""
-    path = plan_dir / name
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            return list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), None, None,
-                                     "missing; expected a plan folder written by "
-                                     "`replenish plan`")]) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(str(path), None, None, f"not UTF-8 text: {exc}")]) from None
+def idle_by_platform(plan_dir: Path, start: str | None = None) -> list[PlatformIdle]:
+    """Idle system-months (no ammunition, no crew) per platform over the horizon.
 
-
-def plan_scenario_path(plan_dir: Path) -> Path:
-    """The scenario a plan was made from, as recorded in its summary.json."""
-    path = plan_dir / "summary.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Path(data["scenario"])
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), None, None, "missing; expected a plan folder "
-                                     "written by `replenish plan`")]) from None
-    except (KeyError, TypeError, ValueError, UnicodeDecodeError):
-        raise ScenarioError([Problem(str(path), None, "scenario",
-                                     "expected the scenario folder the plan was made from; "
-                                     "pass --scenario DIR")]) from None
-
-
-def idle_by_platform(plan_dir: Path) -> list[PlatformIdle]:
-    """Idle system-months (no ammunition, no crew) per platform over the horizon."""
-    rows = read_plan_csv(plan_dir, "sustainment.csv")
+    `start` is the scenario's start month, if known (default: the plan's own).
+    """
+    plan = read_plan(Path(plan_dir), start, files=("sustainment.csv",))
     ammo: dict[tuple[str, str], float] = defaultdict(float)
     crew: dict[tuple[str, str], float] = defaultdict(float)
-    last: dict[tuple[str, str], tuple[str, float, float]] = {}
-    for r in rows:
-        key = (r["recipient"], r["platform"])
-        op, na, nc = float(r["operational"]), float(r["idle_no_ammo"]), float(r["idle_no_crew"])
-        ammo[key] += na
-        crew[key] += nc
-        if key not in last or r["month"] >= last[key][0]:
-            last[key] = (r["month"], op, op + nc)
+    last: dict[tuple[str, str], tuple[int, float, float]] = {}
+    for r in plan.sustainment:
+        key = (r.recipient, r.platform)
+        ammo[key] += r.idle_no_ammo
+        crew[key] += r.idle_no_crew
+        if key not in last or r.month >= last[key][0]:
+            last[key] = (r.month, r.operational, r.operational + r.idle_no_crew)
     return [PlatformIdle(k[0], k[1], ammo[k], crew[k], last[k][1], last[k][2])
             for k in sorted(last)]
 
 
 def delivered_platforms(plan_dir: Path, scenario: Scenario) -> dict[str, float]:
     """Platforms the plan delivers to recipients within the horizon (donations and orders)."""
+    plan = read_plan(Path(plan_dir), scenario.settings.start, files=("donations.csv",
+                                                                     "orders.csv"))
     kinds = {i.code: i.kind for i in scenario.items}
     recipients = {n.code for n in scenario.recipients}
     out: dict[str, float] = defaultdict(float)
-    for r in read_plan_csv(plan_dir, "donations.csv"):
-        if kinds.get(r["item"]) == "platform":
-            out[r["item"]] += float(r["quantity"])
-    for r in read_plan_csv(plan_dir, "orders.csv"):
-        if r["destination"] in recipients and kinds.get(r["item"]) == "platform":
-            out[r["item"]] += float(r["quantity"])
+    for d in plan.donations:
+        if kinds.get(d.item) == "platform":
+            out[d.item] += d.quantity
+    for o in plan.orders:
+        if o.destination in recipients and kinds.get(o.item) == "platform":
+            out[o.item] += o.quantity
     return dict(out)
 
 
