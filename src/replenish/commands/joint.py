@@ -6,7 +6,6 @@ Heavy modules are imported when a command runs, keeping `--help` quick.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,8 +15,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
-from replenish.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
     from replenish.reports.compare import CompareResult
@@ -115,22 +112,10 @@ def compare_table(result: CompareResult) -> Table:
 
 
 def _scenario_path(plan_dir: Path, given: Path | None) -> Path:
-    """The scenario folder: --scenario, else summary.json's "scenario" key."""
-    if given is not None:
-        return given
-    path = plan_dir / "summary.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), None, None, "missing; expected a plan folder "
-                                     "written by `replenish plan`")]) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), None, None, f"not valid JSON: {exc}")]) from None
-    name = data.get("scenario") if isinstance(data, dict) else None
-    if not isinstance(name, str) or not name:
-        raise ScenarioError([Problem(str(path), None, "scenario",
-                                     "no scenario folder recorded; pass --scenario DIR")])
-    return Path(name)
+    """The scenario folder: --scenario, else the one summary.json records."""
+    from replenish.plan.reader import plan_scenario_path
+
+    return given if given is not None else plan_scenario_path(plan_dir)
 
 
 def signal(

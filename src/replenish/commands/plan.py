@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -141,16 +140,12 @@ def explain(
     plan_dir: Annotated[Path, typer.Argument(help="a folder written by `replenish plan`")],
 ) -> None:
     """Say what binds: the capacity, floor, budget or pledge that limits the plan most."""
-    path = plan_dir / "summary.json"
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), None, None,
-                                     "missing; expected a plan folder written by "
-                                     "`replenish plan`")]) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), getattr(exc, "lineno", None), None,
-                                     f"not valid JSON: {exc}")]) from None
+    from replenish.plan.reader import read_summary
+
+    problems: list[Problem] = []
+    summary = read_summary(plan_dir, problems)
+    if summary is None or problems:
+        raise ScenarioError(problems)
     binding = summary.get("binding") or []
     if not binding:
         out.print(summary.get("explanations") or

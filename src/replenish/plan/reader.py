@@ -52,7 +52,7 @@ SUMMARY = "summary.json"
 #: summary.json keys that summary_dict derives from the rows, so not kept in Plan.extra
 DERIVED_KEYS = frozenset({"objective_terms", "requirements", "readiness", "cost", "expansion",
                           "expansion_cost", "lines_expanded", "idle_system_months",
-                          "floor_breaches"})
+                          "floor_breaches", "spending", "start", "horizon_months"})
 
 
 @dataclass(frozen=True, slots=True)
