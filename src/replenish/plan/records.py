@@ -84,7 +84,8 @@ class SustainmentRow:
 
 @dataclass
 class Plan:
-    """A complete plan; `summary` holds the summary.json fields not derivable from the rows."""
+    """A complete plan; `extra` holds the summary.json fields not derivable from the rows
+    (the planner's `model` figures, the greedy comparison)."""
 
     method: str
     status: str

@@ -44,17 +44,20 @@ def idle_by_platform(plan_dir: Path, start: str | None = None) -> list[PlatformI
 
 
 def delivered_platforms(plan_dir: Path, scenario: Scenario) -> dict[str, float]:
-    """Platforms the plan delivers to recipients within the horizon (donations and orders)."""
+    """Platforms the plan delivers to recipients by the end of the horizon (donations and
+    orders arriving later are not counted: the fleet is the horizon's)."""
     plan = read_plan(Path(plan_dir), scenario.settings.start, files=("donations.csv",
                                                                      "orders.csv"))
     kinds = {i.code: i.kind for i in scenario.items}
     recipients = {n.code for n in scenario.recipients}
     out: dict[str, float] = defaultdict(float)
+    horizon = scenario.horizon
     for d in plan.donations:
-        if kinds.get(d.item) == "platform":
+        if kinds.get(d.item) == "platform" and d.arrival_month < horizon:
             out[d.item] += d.quantity
     for o in plan.orders:
-        if o.destination in recipients and kinds.get(o.item) == "platform":
+        if (o.destination in recipients and kinds.get(o.item) == "platform"
+                and o.arrival_month < horizon):
             out[o.item] += o.quantity
     return dict(out)
 
