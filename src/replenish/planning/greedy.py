@@ -27,9 +27,9 @@ from replenish.plan.records import (
     Plan,
     Production,
     StockLevel,
-    SustainmentRow,
 )
 from replenish.plan.score import score_plan
+from replenish.plan.sustain import plan_arrivals, simulate_sustainment, train_crews
 
 EPS = 1e-9
 
@@ -193,121 +193,19 @@ def _order_to_targets(st: _State) -> None:
                     _order(st, member.code, line, t)
 
 
-def _arrived(st: _State) -> dict[Position, np.ndarray]:
-    """Units arriving at each recipient per item and month (the greedy plan only donates)."""
-    H = st.sc.horizon
-    arrived: dict[Position, np.ndarray] = {}
-    for d in st.donations:
-        if d.arrival_month < H:
-            arrived.setdefault((d.recipient, d.item), np.zeros(H))[d.arrival_month] += d.quantity
-    return arrived
-
-
-def _crewed(st: _State, platform: str, fleet: np.ndarray, fielded: float,
-            seats: dict[tuple[str, int], float]) -> np.ndarray:
-    """Systems with a trained crew: donated ones wait for a course seat and the course."""
-    course = {tr.platform: tr for tr in st.sc.training}.get(platform)
-    if course is None:
-        return fleet.copy()
-    H = st.sc.horizon
-    starts, crewed = np.zeros(H), np.zeros(H)
-    for t in range(H):
-        done = float(starts[:max(0, t - course.course_months + 1)].sum())
-        crewed[t] = min(fleet[t], fielded + done)
-        free = course.seats_per_month - seats.get((platform, t), 0.0)
-        starts[t] = max(0.0, min(free, fleet[t] - fielded - float(starts.sum())))
-        seats[(platform, t)] = seats.get((platform, t), 0.0) + starts[t]
-    return crewed
-
-
-def _supplied(st: _State, pair: Position, crewed: float, stock: dict[Position, float],
-              used: dict[Position, float]) -> float:
-    """Systems of a pair kept active this month by the munitions at hand; uses them up."""
-    rows = [c for c in st.sc.consumption if (c.recipient, c.platform) == pair]
-    fits = {m.munition for m in st.sc.compatibility if m.platform == pair[1]}
-    subs = [sorted({c.munition} | fits) for c in rows]
-    active = crewed
-    for c, ms in zip(rows, subs, strict=True):
-        if c.per_platform_month > 0:
-            held = sum(stock.get((pair[0], m), 0.0) for m in ms)
-            active = min(active, held / c.per_platform_month)
-    for c, ms in zip(rows, subs, strict=True):
-        need = c.per_platform_month * active
-        for m in ms:
-            take = min(need, stock.get((pair[0], m), 0.0))
-            if take > 0:
-                stock[(pair[0], m)] -= take
-                used[(pair[0], m)] = used.get((pair[0], m), 0.0) + take
-                need -= take
-    return active
-
-
-def _cover(st: _State, pair: Position, ready: float, stock: dict[Position, float]) -> float:
-    """Months the munitions left at hand would keep the crewed systems firing (0 if none)."""
-    rows = [c for c in st.sc.consumption if (c.recipient, c.platform) == pair]
-    need = ready * sum(c.per_platform_month for c in rows)
-    fits = {m.munition for m in st.sc.compatibility if m.platform == pair[1]}
-    held = sum(stock.get((pair[0], m), 0.0) for m in fits | {c.munition for c in rows})
-    return float(held / need) if need > 0 else 0.0
-
-
-def _sustain(st: _State, arrived: dict[Position, np.ndarray],
-             used: dict[Position, np.ndarray]) -> list[SustainmentRow]:
-    """The consequence of the plan for the recipient's fleet, so idle system-months are
-    scored like the optimiser's; munitions given to requirements are not at hand. Fills
-    `used` with the munitions consumed per month."""
-    H, sc = st.sc.horizon, st.sc
-    fielded = {(f.recipient, f.platform): f.quantity for f in sc.fielded}
-    priority: dict[Position, int] = {}
-    for c in sc.consumption:
-        priority[(c.recipient, c.platform)] = min(priority.get((c.recipient, c.platform), 5),
-                                                  c.priority)
-    pairs = sorted(set(fielded) | set(priority), key=lambda p: (priority.get(p, 5), p))
-    seats: dict[tuple[str, int], float] = {}
-    crewed = {}
-    for pair in pairs:
-        fleet = fielded.get(pair, 0.0) + np.cumsum(arrived.get(pair, np.zeros(H)))
-        crewed[pair] = (fleet, _crewed(st, pair[1], fleet, fielded.get(pair, 0.0), seats))
-    stock: dict[Position, float] = defaultdict(float)
-    rows = []
-    for t in range(H):
-        for (r, i, when), q in st.pool.items():
-            if when == t:
-                stock[(r, i)] += q
-        now: dict[Position, float] = {}
-        for pair in pairs:
-            fleet, ready = crewed[pair][0][t], crewed[pair][1][t]
-            active = _supplied(st, pair, float(ready), stock, now)
-            rows.append(SustainmentRow(pair[0], pair[1], t, float(ready), float(ready - active),
-                                       float(fleet - ready), _cover(st, pair, ready, stock)))
-        for key, q in now.items():
-            used.setdefault(key, np.zeros(H))[t] += q
-    return rows
-
-
-def _recipient_stocks(st: _State, arrived: dict[Position, np.ndarray],
-                      used: dict[Position, np.ndarray]) -> list[StockLevel]:
-    """What each recipient has received so far, per item, less what its fleet used."""
-    order = {n.code: k for k, n in enumerate(st.sc.nations)}
-    items = {i.code: k for k, i in enumerate(st.sc.items)}
-    rows = []
-    for (r, i), q in sorted(arrived.items(), key=lambda kv: (order[kv[0][0]], items[kv[0][1]])):
-        held = np.cumsum(q - used.get((r, i), 0.0))
-        rows += [StockLevel(r, i, t, float(v), None, None) for t, v in enumerate(held)]
-    return rows
-
-
 def _rows(st: _State, plan: Plan) -> None:
-    """Fill the plan's production, stock and fulfilment rows from the final state."""
+    """Fill the plan's production, stock, sustainment and fulfilment rows from the final
+    state; the recipients' stocks and systems follow from the plan's deliveries by the one
+    sustainment rule (plan/sustain.py)."""
     H = st.sc.horizon
     plan.production = [Production(line.producer, line.item, t, float(st.used[line.key][t]),
                                   line.capacity) for line in st.sc.lines for t in range(H)]
     plan.stocks = [StockLevel(n, i, t, float(st.stock[(n, i)][t]), st.floor[(n, i)],
                               st.target[(n, i)]) for n, i in st.stock for t in range(H)]
-    arrived: dict[Position, np.ndarray] = _arrived(st)
-    used: dict[Position, np.ndarray] = {}
-    plan.sustainment = _sustain(st, arrived, used)
-    plan.stocks += _recipient_stocks(st, arrived, used)
+    arrivals = plan_arrivals(st.sc, plan)
+    crews = train_crews(st.sc, arrivals, ahead=False)    # by hand: once arrived
+    held, plan.sustainment = simulate_sustainment(st.sc, arrivals, crews)
+    plan.stocks += held
     late = {r.id: r.needed_by for r in st.sc.requirements}
     plan.fulfilment = [Fulfilment(rid, item, month, q, month > late[rid])
                        for (rid, item, month), q in sorted(st.fulfil.items()) if q > EPS]

@@ -1,83 +1,53 @@
-"""Read back what the recipient holds and how its systems fare: recipient stock rows
-(cumulative arrivals net of consumption) and sustainment rows (operational and idle systems)."""
+"""Read back what the recipient holds and how its systems fare: the sustainment rule of
+plan/sustain.py applied to what the solution delivers, so that the recipient's stock rows and
+sustainment rows follow from the plan's donations and orders."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from replenish.plan.records import Plan, StockLevel, SustainmentRow
+from replenish.plan.sustain import Pair, simulate_sustainment, train_crews
 from replenish.planning.build import BuiltModel
-from replenish.planning.sustainment import SustainmentIndex
 
-#: a recipient's holding of a whole-number item this close to a whole number is that number
-NOISE = 1e-4
+#: a delivered quantity below this is none, as the plan's donations and orders write it
+EPS = 1e-6
 
 
 def recipient_stocks(built: BuiltModel, plan: Plan, val: np.ndarray) -> list[StockLevel]:
-    """End-of-month holdings of each recipient item: arrivals so far minus munitions used."""
-    ix, H = built.index, built.index.H
-    arrived: dict[tuple[str, str], np.ndarray] = {}
-
-    def add(rec: str, item: str, month: int, q: float) -> None:
-        if month < H:
-            arrived.setdefault((rec, item), np.zeros(H))[month] += q
-
-    recipients = set(ix.recipients)
-    for d in plan.donations:
-        add(d.recipient, d.item, d.arrival_month, d.quantity)
-    for o in plan.orders:
-        if o.destination in recipients:
-            add(o.destination, o.item, o.arrival_month, o.quantity)
-    for (rec, item), used in _munition_use(built, val).items():
-        arrived.setdefault((rec, item), np.zeros(H))
-        arrived[(rec, item)] -= used
-    out = []
-    for (rec, item) in sorted(arrived):
-        level = np.round(np.cumsum(arrived[(rec, item)]), 6)
-        if ix.integer[ix.item_pos[item]]:
-            # munitions used are continuous: a whole item used up to solver tolerance
-            # (30.999995 of 31 arrived) leaves a whole stock, not 5e-06
-            whole = np.round(level)
-            level = np.where(np.abs(level - whole) < NOISE, whole, level)
-        # a continuous munition used up to solver tolerance leaves nothing, not -2e-06
-        level = np.where((level < 0) & (level > -NOISE), 0.0, level)
-        out += [StockLevel(rec, item, t, float(level[t]) + 0.0, None, None) for t in range(H)]
-    return out
-
-
-def _munition_use(built: BuiltModel, val: np.ndarray) -> dict[tuple[str, str], np.ndarray]:
-    si: SustainmentIndex | None = built.info.get("sustainment")
-    use = built.vars.get("use")
-    if si is None or use is None or use.size == 0:
-        return {}
-    per_mun = np.zeros((len(si.munition_pairs), built.index.H))
-    np.add.at(per_mun, built.info["use_mun"], val[use])
-    return {pair: np.round(per_mun[k], 6) for k, pair in enumerate(si.munition_pairs)}
+    """End-of-month holdings of each recipient item: what arrived less what was fired.
+    (`plan` holds the same deliveries as `val`; they are read from `val`, as the
+    sustainment rows are.)"""
+    return _sustained(built, val)[0]
 
 
 def sustainment_rows(built: BuiltModel, val: np.ndarray) -> list[SustainmentRow]:
     """Per recipient platform and month: operational systems, idle for want of ammunition
     or of a crew, and months of ammunition cover at the recipient."""
-    si: SustainmentIndex | None = built.info.get("sustainment")
-    if si is None or not si.pairs:
-        return []
-    v, H = built.vars, built.index.H
-    fleet, op, act = (np.round(val[v[k]], 6) for k in ("fleet", "operational", "active"))
-    inventory = np.round(val[v["inventory"]], 6) if v["inventory"].size else np.zeros((0, H))
-    mun_of = {p: k for k, p in enumerate(si.munition_pairs)}
-    rate = np.zeros(len(si.pairs))
-    held = np.zeros((len(si.pairs), H))
-    for (k, _m, rec, r), subs in zip(si.rows, si.subs, strict=True):
-        rate[k] += r
-        held[k] += sum(inventory[mun_of[(rec, mm)]] for mm in subs)
-    out = []
-    for k, (rec, platform) in enumerate(si.pairs):
-        for t in range(H):
-            need = rate[k] * op[k, t]
-            cover = held[k, t] / need if need > 1e-9 else 0.0
-            out.append(SustainmentRow(
-                rec, platform, t, float(op[k, t]) + 0.0,
-                max(0.0, float(np.round(op[k, t] - act[k, t], 6))) + 0.0,
-                max(0.0, float(np.round(fleet[k, t] - op[k, t], 6))) + 0.0,
-                float(np.round(cover, 2))))
-    return out
+    return _sustained(built, val)[1]
+
+
+def _sustained(built: BuiltModel, val: np.ndarray
+               ) -> tuple[list[StockLevel], list[SustainmentRow]]:
+    """The rule applied to the solution's deliveries, crews trained for them as soon as seats
+    allow (ahead of arrival, as the model may: its crews columns are no more than that)."""
+    sc = built.index.scenario
+    arrivals = solution_arrivals(built, val)
+    return simulate_sustainment(sc, arrivals, train_crews(sc, arrivals, ahead=True))
+
+
+def solution_arrivals(built: BuiltModel, val: np.ndarray) -> dict[Pair, np.ndarray]:
+    """Units arriving at each recipient per item and month, each delivery rounded as the plan's
+    donations and orders write it (whole for whole-number items, else to 6 decimals)."""
+    ix, H = built.index, built.index.H
+    rows, cols = built.info["arrival_rows"], built.info["arrival_cols"]
+    if len(rows) == 0:
+        return {}
+    pair = rows // H
+    q = val[cols]
+    q = np.where(ix.integer[ix.ri_item[pair]], np.round(q), np.round(q, 6))
+    q[np.abs(q) < EPS] = 0.0
+    per_pair = np.zeros((len(ix.ri_rec), H))
+    np.add.at(per_pair, (pair, rows % H), q)
+    return {(ix.recipients[ix.ri_rec[k]], ix.items[ix.ri_item[k]]): per_pair[k]
+            for k in np.flatnonzero(per_pair.any(axis=1)).tolist()}

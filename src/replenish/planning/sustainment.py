@@ -1,6 +1,13 @@
 """Sustainment: a system at the recipient is operational once a crew has trained for it, and
-active in a month only when its munitions (any compatible one) are supplied; the rest of the
-fleet is idle system-months, which the objective weighs by the platform's value."""
+active in a month only when its munitions (any usable one) are supplied from the recipient's
+stock; the rest of the fleet is idle system-months, which the objective weighs by the
+platform's value.
+
+The model is the optimiser's view of plan/sustain.py, the rule the written plan follows: the
+same platforms, rates, usable munitions and weights. It may hold rounds back where the rule
+fires them (a round kept for a more valuable system next month), so the plan files come from
+the rule applied to the solution's deliveries and crews, not from these columns.
+"""
 
 from __future__ import annotations
 
@@ -8,36 +15,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from replenish.plan.sustain import Platform, sustained_platforms
 from replenish.planning.builder import Model
 from replenish.planning.index import PlanIndex
 from replenish.planning.options import Info, Vars
-from replenish.planning.requirements import priority_weight
 
 
 @dataclass
 class SustainmentIndex:
+    platforms: list[Platform]                # one per (recipient, platform)
     pairs: list[tuple[str, str]]             # (recipient, platform)
     fielded: np.ndarray
-    rows: list[tuple[int, str, str, float]]  # (pair, listed munition, recipient, rate)
-    subs: list[list[str]]                    # munitions able to meet each consumption row
     munition_pairs: list[tuple[str, str]]    # (recipient, munition) held in inventory
 
 
 def sustainment_index(ix: PlanIndex) -> SustainmentIndex:
-    """Recipient platforms to sustain, consumption rows and their substitutable munitions."""
-    sc = ix.scenario
-    fielded = {(f.recipient, f.platform): f.quantity for f in sc.fielded}
-    pairs = sorted(set(fielded) | {(c.recipient, c.platform) for c in sc.consumption})
-    pair_of = {p: k for k, p in enumerate(pairs)}
-    fits: dict[str, list[str]] = {}
-    for c in sc.compatibility:
-        fits.setdefault(c.platform, []).append(c.munition)
-    rows = [(pair_of[(u.recipient, u.platform)], u.munition, u.recipient, u.per_platform_month)
-            for u in sc.consumption]
-    subs = [sorted({u.munition, *fits.get(u.platform, [])}) for u in sc.consumption]
-    mun = sorted({(r, m) for (_, _, r, _), ms in zip(rows, subs, strict=True) for m in ms})
-    return SustainmentIndex(pairs, np.array([fielded.get(p, 0.0) for p in pairs]), rows, subs,
-                            mun)
+    """Recipient platforms to sustain and the munitions they may fire."""
+    platforms = sustained_platforms(ix.scenario)
+    mun = sorted({(p.recipient, m) for p in platforms for m in p.usable})
+    return SustainmentIndex(platforms, [p.pair for p in platforms],
+                            np.array([p.fielded for p in platforms]), mun)
 
 
 def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
@@ -47,8 +44,6 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
     H, n = ix.H, len(si.pairs)
     if n == 0:
         return
-    sc = ix.scenario
-    t = np.arange(H)
     arrivals = _pair_arrivals(ix, info)
     rec_pos = {c: k for k, c in enumerate(ix.recipients)}
     # fleet[t] = fielded + arrivals up to t
@@ -68,15 +63,12 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
     rhs[:, 0] = si.fielded
     m.add_rows("fleet", n * H, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
                lower=rhs.ravel(), upper=rhs.ravel())
-    prio = np.full(n, 5)
-    for c, (k, *_rest) in zip(sc.consumption, si.rows, strict=True):
-        prio[k] = min(prio[k], c.priority)
-    value = np.array([ix.unit_cost[ix.item_pos[p]] for _, p in si.pairs]) / scale
-    w = sc.settings.weight("idle") * priority_weight(ix, prio) * value
-    # idle = fleet - active: charge the fleet, credit the active; a crewed system counts as
-    # operational even without ammunition, so idle time is blamed on what is really missing
-    v["operational"] = op = m.add_vars("operational", (n, H), 0.0, np.inf,
-                                       np.broadcast_to(-0.01 * w[:, None], (n, H)))
+    w = (ix.scenario.settings.weight("idle") / scale
+         * np.array([p.weight for p in si.platforms]))
+    # idle = fleet - active: charge the fleet, credit the active (the score's idle term,
+    # nothing more: which systems wait for a crew and which for ammunition is the written
+    # plan's, plan/sustain.py, with crews trained as soon as seats allow)
+    v["operational"] = op = m.add_vars("operational", (n, H))
     m.add_cost(flt.ravel(), np.repeat(w, H))
     m.add_rows("operational_fleet", n * H, np.tile(np.arange(n * H), 2),
                np.concatenate([op.ravel(), flt.ravel()]),
@@ -87,7 +79,7 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
     m.add_rows("active_operational", n * H, np.tile(np.arange(n * H), 2),
                np.concatenate([act.ravel(), op.ravel()]),
                np.concatenate([np.ones(n * H), -np.ones(n * H)]), upper=0.0)
-    _define_munitions(m, ix, v, info, si, act, t)
+    _define_munitions(m, ix, v, info, si, act)
     _prefer_fielded_types(m, ix, info, si, scale)
 
 
@@ -159,59 +151,44 @@ def _define_crews(m: Model, ix: PlanIndex, v: Vars, si: SustainmentIndex,
 
 
 def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: SustainmentIndex,
-                      act: np.ndarray, t: np.ndarray) -> None:
-    """Each consumption row is supplied from recipient inventory of any compatible munition."""
+                      act: np.ndarray) -> None:
+    """Each active system fires its rate from the recipient's inventory of any usable munition;
+    the inventory is what arrived less what was fired (meeting a requirement takes nothing)."""
     H = ix.H
-    if not si.rows:
+    t = np.arange(H)
+    firing = [(k, p) for k, p in enumerate(si.platforms) if p.rate > 0]
+    if not firing:
         v["use"] = v["inventory"] = np.empty((0, H), np.int64)
         return
     mun_of = {p: k for k, p in enumerate(si.munition_pairs)}
-    n_use = sum(len(s) for s in si.subs)
-    use_row, use_mun, whole = [], [], []
-    for j, ((_k, _m, r, _rate), subs) in enumerate(zip(si.rows, si.subs, strict=True)):
-        use_row += [j] * len(subs)
-        use_mun += [mun_of[(r, mm)] for mm in subs]
-        whole += [bool(ix.integer[ix.item_pos[mm]]) for mm in subs]
-    v["use"] = use = m.add_vars("use", (n_use, H))
-    # rounds of an integer munition are used up whole, so that the recipient's stock of it
-    # stays whole; declared integer they made branch and bound far slower (the demo in
-    # national mode: no plan in 10 minutes), so solve.py rounds them after it instead
-    info["whole_use"] = use[np.array(whole, bool)]
-    use_row_a, use_mun_a = np.array(use_row, np.int64), np.array(use_mun, np.int64)
-    info["use_row"], info["use_mun"] = use_row_a, use_mun_a
-    J = len(si.rows)
-    rate = np.array([row[3] for row in si.rows])
-    pair = np.array([row[0] for row in si.rows], np.int64)
+    use_row = np.array([j for j, (_k, p) in enumerate(firing) for _m in p.usable], np.int64)
+    use_mun = np.array([mun_of[(p.recipient, mm)] for _k, p in firing for mm in p.usable],
+                       np.int64)
+    v["use"] = use = m.add_vars("use", (len(use_row), H))
+    # sum of use over a platform's munitions >= rate x active systems
+    J = len(firing)
+    rate = np.array([p.rate for _k, p in firing])
+    pair = np.array([k for k, _p in firing], np.int64)
     m.add_rows("ammunition", J * H,
-               np.concatenate([(use_row_a[:, None] * H + t).ravel(), (np.arange(J)[:, None] * H
-                                                                     + t).ravel()]),
+               np.concatenate([(use_row[:, None] * H + t).ravel(),
+                               (np.arange(J)[:, None] * H + t).ravel()]),
                np.concatenate([use.ravel(), act[pair].ravel()]),
                np.concatenate([np.ones(use.size), -np.repeat(rate, H)]), lower=0.0)
-    # inventory[t] = inventory[t-1] + arrivals[t] - allocated to requirements[t] - used[t]
+    # inventory[t] = inventory[t-1] + arrivals[t] - used[t]
     nm = len(si.munition_pairs)
     v["inventory"] = inv = m.add_vars("inventory", (nm, H))
     rows = [np.arange(nm * H), np.arange(nm * H).reshape(nm, H)[:, 1:].ravel(),
-            (use_mun_a[:, None] * H + t).ravel()]
+            (use_mun[:, None] * H + t).ravel()]
     cols = [inv.ravel(), inv[:, :-1].ravel(), use.ravel()]
     vals = [np.ones(nm * H), -np.ones(nm * (H - 1)), np.ones(use.size)]
     rec_pos = {c: k for k, c in enumerate(ix.recipients)}
     arrivals = _pair_arrivals(ix, info)
-    pair_ri = np.array([ix.ri_of.get((rec_pos[r], ix.item_pos[mm]), -1)
-                        for r, mm in si.munition_pairs])
-    for k, ri in enumerate(pair_ri.tolist()):
-        if ri in arrivals:
+    for k, (r, mm) in enumerate(si.munition_pairs):
+        ri = ix.ri_of.get((rec_pos[r], ix.item_pos[mm]))
+        if ri is not None and ri in arrivals:
             arr_t, arr_c = arrivals[ri]
             rows.append(k * H + arr_t)
             cols.append(arr_c)
             vals.append(-np.ones(len(arr_c)))
-    if v.get("f") is not None and v["f"].size:
-        f_pair = info["received_pair"]
-        local = {ri: k for k, ri in enumerate(pair_ri.tolist()) if ri >= 0}
-        sel = np.array([p in local for p in f_pair.tolist()], bool)
-        if sel.any():
-            mk = np.array([local[p] for p in f_pair[sel].tolist()])
-            rows.append((mk[:, None] * H + t).ravel())
-            cols.append(v["f"][sel].ravel())
-            vals.append(np.ones(int(sel.sum()) * H))
     m.add_rows("inventory", nm * H, np.concatenate(rows), np.concatenate(cols),
                np.concatenate(vals), lower=0.0, upper=0.0)
