@@ -38,7 +38,6 @@ from replenish.planning.solve import (
     resolve_held,
     solve_guided,
     whole_as_is,
-    whole_rounds,
 )
 
 #: row groups that join the items of a group (see the module docstring)
@@ -100,28 +99,6 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
         if values is None:
             return None
         x[free] = values
-    return _settle_rounds(built, m, x, options)
-
-
-def _settle_rounds(built: BuiltModel, m: _Matrix, x: np.ndarray,
-                  options: PlanOptions) -> np.ndarray | None:
-    """Rounds of a whole-number munition used whole, as `solve.exactly_whole` makes them:
-    each month's use the rise of its running total rounded down, and the continuous columns
-    that share a row with them (the recipient's stock of it, how many systems are active)
-    settled by one LP."""
-    use = built.info.get("whole_use")
-    if use is None or not use.size:
-        return x
-    x = x.copy()
-    x[use] = whole_rounds(x[use])
-    rows = np.unique(m.a_csc[:, use.ravel()].indices)
-    near = np.unique(m.a[rows].indices)
-    near = near[~m.integer[near] & ~np.isin(near, use.ravel())]
-    if near.size:
-        values = m.solve(new_highs(options), near, x)
-        if values is None:
-            return None
-        x[near] = values
     return x
 
 

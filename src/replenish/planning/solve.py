@@ -56,23 +56,16 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
 def exactly_whole(h: highspy.Highs, built: BuiltModel, sol: Solution,
                   noise: float) -> Solution:
     """A MIP's plan made exactly whole. A MIP's rows hold only to HiGHS's tolerance (a line
-    expanding by 0.999999 where at least 1 is allowed, its yes at exactly 1), and rounds of
-    a whole-number munition are used at a continuous rate: each month's use becomes the rise of
-    its running total rounded down (never more than was used by then, so no stock goes below
-    what the plan had), so the recipient's stock of it stays whole. With the whole-number
-    columns held at their rounded values, the LP is solved once more, taking out of service
-    the systems that the rounding left without ammunition. Not solved again where rounding
-    moves no value by more than `noise` (`PlanOptions.whole_noise`), see `whole_as_is`."""
+    expanding by 0.999999 where at least 1 is allowed, its yes at exactly 1): with the
+    whole-number columns held at their rounded values, the LP is solved once more. Not solved
+    again where rounding moves no value by more than `noise` (`PlanOptions.whole_noise`), see
+    `whole_as_is`. (Rounds fired are made whole by the firing rule, plan.sustain.)"""
     if not sol.mip:
         return sol
     lower, upper, _cost, integer = built.model.column_arrays()
     held = np.flatnonzero(integer)
     lower, upper = lower.copy(), upper.copy()
     lower[held] = upper[held] = np.round(sol.x[held])
-    use = built.info.get("whole_use")
-    if use is not None and use.size:
-        lower[use.ravel()] = upper[use.ravel()] = whole_rounds(sol.x[use]).ravel()
-        held = np.union1d(held, use.ravel())
     as_is = whole_as_is(h, sol.x, held, lower[held], noise)
     if as_is is not None:
         return dataclasses.replace(sol, x=as_is)
@@ -110,12 +103,6 @@ def _within(values: np.ndarray, lo: np.ndarray, up: np.ndarray, noise: float) ->
                       np.abs(np.nan_to_num(up, posinf=0.0, neginf=0.0)))
     slack = noise * np.maximum(1.0, size)
     return bool(((values >= lo - slack) & (values <= up + slack)).all())
-
-
-def whole_rounds(use: np.ndarray) -> np.ndarray:
-    """Rounds used per month (rows of months), whole: each month's the rise of the running
-    total rounded down, so no more is used by any month than was before."""
-    return np.diff(np.floor(np.cumsum(use, axis=1) + 1e-6), axis=1, prepend=0.0)
 
 
 def resolve_held(h: highspy.Highs, lower: np.ndarray, upper: np.ndarray) -> bool:

@@ -3,6 +3,7 @@
 from replenish.api.routes import (
     audit,
     deliveries,
+    health,
     movements,
     plans,
     pledges,
@@ -14,4 +15,4 @@ from replenish.api.routes import (
 
 ROUTERS = tuple(module.router for module in (
     stocks, movements, requirements, pledges, plans, signal, deliveries, audit, users,
-))
+)) + (health.details,)
