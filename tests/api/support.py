@@ -37,6 +37,8 @@ from replenish.store.scenarios import load_scenario
 from replenish.store.server_tables import PlanJob
 
 PG_HOST = "127.0.0.1"
+#: The server key the tests' tokens are made with (any key but the development default).
+TOKEN_KEY = "test-token-key-0123456789abcdef0123456789abcdef"
 PG_PORT = 5432
 
 #: AAA's on hand, floor and target of S155, its on hand of H155, and the H155 total
@@ -117,14 +119,19 @@ class Server:
         return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-def prepare_store(url: str) -> tuple[dict[str, str], int]:
-    """Migrate, load `api_scenario`, add a user per role and a finished plan job."""
+def prepare_store(
+    url: str, scenario: Scenario | None = None,
+    users: dict[str, tuple[str, str, str | None, str | None]] | None = None,
+) -> tuple[dict[str, str], int]:
+    """Migrate, load `scenario` (`api_scenario`), add `users` (a user per role) and a finished
+    plan job."""
     upgrade(url)
     engine = make_engine(url)
     try:
         with Session(engine) as session, session.begin():
-            load_scenario(session, api_scenario(), author="test")
-            tokens = {role: create_user(session, *spec)[1] for role, spec in USERS.items()}
+            load_scenario(session, scenario or api_scenario(), author="test")
+            tokens = {role: create_user(session, *spec, key=TOKEN_KEY)[1]
+                      for role, spec in (users or USERS).items()}
             now = datetime.now(UTC)
             job = PlanJob(status="done", progress=1.0, stage="done", requested_by="coord",
                           created_at=now, started_at=now, finished_at=now,
@@ -136,11 +143,19 @@ def prepare_store(url: str) -> tuple[dict[str, str], int]:
         engine.dispose()
 
 
+def server_settings(url: str, **settings: Any) -> ServerSettings:
+    """Test settings on the store at `url`, with the tests' token key."""
+    return ServerSettings(database_url=url, environment="test", token_key=TOKEN_KEY, **settings)
+
+
 @contextmanager
-def open_server(url: str, **settings: Any) -> Iterator[Server]:
+def open_server(
+    url: str, scenario: Scenario | None = None,
+    users: dict[str, tuple[str, str, str | None, str | None]] | None = None, **settings: Any,
+) -> Iterator[Server]:
     """A prepared store at `url` served in-process (closing waits for a running plan)."""
-    tokens, plan_id = prepare_store(url)
-    app = create_app(ServerSettings(database_url=url, environment="test", **settings))
+    tokens, plan_id = prepare_store(url, scenario, users)
+    app = create_app(server_settings(url, **settings))
     with TestClient(app) as client:
         yield Server(url, app, client, tokens, plan_id)
 

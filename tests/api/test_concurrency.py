@@ -19,9 +19,8 @@ import pytest
 import uvicorn
 
 from replenish.api.app import create_app
-from replenish.api.settings import ServerSettings
 
-from .support import prepare_store
+from .support import prepare_store, server_settings
 
 CLIENTS = 50
 
@@ -30,7 +29,7 @@ CLIENTS = 50
 def live_server(url: str) -> Iterator[tuple[str, dict[str, str]]]:
     """The API on `url`'s prepared store under uvicorn: (base URL, token per role)."""
     tokens, _ = prepare_store(url)
-    app = create_app(ServerSettings(database_url=url, environment="test"))
+    app = create_app(server_settings(url))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))

@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 
 from replenish.api.app import create_app
 from replenish.api.identity import create_user
-from replenish.api.settings import ServerSettings
 from replenish.store import make_engine, upgrade
 
-from .support import Server, open_server
+from .support import TOKEN_KEY, Server, open_server, server_settings
 
 
 @pytest.fixture
@@ -71,9 +70,9 @@ def test_planning_an_empty_store_is_a_conflict(tmp_path: Path) -> None:
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
-        _, token = create_user(session, "coord", "coordinator")
+        _, token = create_user(session, "coord", "coordinator", key=TOKEN_KEY)
     engine.dispose()
-    with TestClient(create_app(ServerSettings(database_url=url))) as client:
+    with TestClient(create_app(server_settings(url))) as client:
         response = client.post("/api/v1/plans", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 409
     assert "no scenario" in response.json()["detail"]

@@ -107,8 +107,13 @@ def test_the_servers_address_leads_to_its_api_documentation(server: Server) -> N
     assert "/" not in server.client.get("/openapi.json").json()["paths"]
 
 
-def test_health_names_the_database_and_its_revision(server: Server) -> None:
-    health = server.client.get("/health").json()
-    assert health["status"] == "ok"
+def test_health_says_only_up_and_details_need_a_coordinator(server: Server) -> None:
+    assert server.client.get("/health").json() == {"status": "up"}
+    anonymous = server.client.get("/api/v1/health/details")
+    nation = server.client.get("/api/v1/health/details", headers=server.headers("nation"))
+    assert (anonymous.status_code, nation.status_code) == (401, 403)
+    health = server.client.get("/api/v1/health/details",
+                               headers=server.headers("coordinator")).json()
+    assert health["status"] == "up"
     assert health["revision"] == health["expected_revision"]
     assert health["database"] in ("sqlite", "postgresql")

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from argon2 import PasswordHasher
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from replenish.api import identity
 from replenish.api.demand import deliveries, demand_signal
-from replenish.api.identity import TokenVerifier, create_user, revoke_user
+from replenish.api.identity import TokenVerifier, create_user, revoke_user, rotate_token
+from replenish.api.limits import FailureLimiter
 from replenish.api.planner import jsonable
 from replenish.api.settings import ServerSettings
+from replenish.store.server_tables import User
 
 from .support import finished_plan_files
 
@@ -57,6 +60,7 @@ def test_plan_values_become_plain_json() -> None:
 
 def test_production_refuses_to_guess_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REPLENISH_DATABASE_URL", raising=False)
+    monkeypatch.setenv("REPLENISH_TOKEN_KEY", "k" * 40)
     with pytest.raises(ValidationError, match="REPLENISH_DATABASE_URL"):
         ServerSettings(environment="production")
     monkeypatch.setenv("REPLENISH_DATABASE_URL", "postgresql://db/replenish")
@@ -71,39 +75,73 @@ def store(sqlite_url: str, migrated: Callable[[str], Engine]) -> Engine:
     return migrated(sqlite_url)
 
 
-def test_remembering_a_token_never_lets_a_changed_one_through(store: Engine) -> None:
-    verifier = TokenVerifier(remember_seconds=60)
+KEY = "k" * 40
+
+
+def test_a_token_is_checked_by_hmac_and_a_changed_one_never_lets_through(store: Engine) -> None:
+    verifier = TokenVerifier(KEY)
     with Session(store) as session, session.begin():
-        user, token = create_user(session, "u", "coordinator")
+        user, token = create_user(session, "u", "coordinator", key=KEY)
+        stored = session.scalar(select(User.token_hash))
+        assert stored is not None and stored.startswith("hmac-sha256$")
+        assert token.partition(".")[2] not in stored
         assert verifier.verify(session, token) == user
-        assert verifier.verify(session, token) == user  # remembered
         assert verifier.verify(session, token[:-1] + "A" if token[-1] != "A"
                                else token[:-1] + "B") is None
         assert verifier.verify(session, "no-dot") is None
+        # the same token under another server key opens nothing
+        assert TokenVerifier("x" * 40).verify(session, token) is None
 
 
-def test_a_remembered_token_is_refused_as_soon_as_its_user_is_revoked(
-    store: Engine, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The revocation comes from another transaction, as from `replenish user revoke` in
-    # another process: the verifier's memory of the token must not outlive it.
-    checks: list[str] = []
-    argon2_matches = identity._argon2_matches
-
-    def counted(token_hash: str, secret: str) -> bool:
-        checks.append(secret)
-        return argon2_matches(token_hash, secret)
-
-    monkeypatch.setattr(identity, "_argon2_matches", counted)
-    verifier = TokenVerifier(remember_seconds=3600)
+def test_a_token_expires_and_a_rotated_one_replaces_it(store: Engine) -> None:
+    verifier = TokenVerifier(KEY)
+    past = datetime.now(UTC) - timedelta(seconds=1)
     with Session(store) as session, session.begin():
-        user, token = create_user(session, "u", "coordinator")
+        _, old = create_user(session, "u", "coordinator", key=KEY, expires_at=past)
+        assert verifier.verify(session, old) is None
+        user, new = rotate_token(session, "u", key=KEY,
+                                 expires_at=datetime.now(UTC) + timedelta(days=1))
+    with Session(store) as session, session.begin():
+        assert verifier.verify(session, new) == user
+        assert verifier.verify(session, old) is None
+
+
+def test_a_token_stored_before_hmac_still_opens_until_its_user_is_revoked(
+    store: Engine,
+) -> None:
+    # A row as revision 0003 made it: an argon2 hash of the secret.
+    verifier = TokenVerifier(KEY, remember_seconds=3600)
+    with Session(store) as session, session.begin():
+        user, token = create_user(session, "u", "coordinator", key=KEY)
+        row = session.scalars(select(User)).one()
+        row.token_hash = PasswordHasher(time_cost=2, memory_cost=19456,
+                                        parallelism=1).hash(token.partition(".")[2])
     for _ in range(3):
         with Session(store) as session, session.begin():
             assert verifier.verify(session, token) == user
-    assert len(checks) == 1  # remembered after the first argon2 check
     with Session(store) as session, session.begin():
+        assert verifier.verify(session, token + "x") is None
         revoke_user(session, "u")
     with Session(store) as session, session.begin():
         assert verifier.verify(session, token) is None
-    assert len(checks) == 1
+
+
+def test_the_development_token_key_is_refused_elsewhere() -> None:
+    with pytest.raises(ValidationError, match="REPLENISH_TOKEN_KEY"):
+        ServerSettings(database_url="sqlite://", environment="test")
+    with pytest.raises(ValidationError, match="at least 32"):
+        ServerSettings(database_url="sqlite://", token_key="short")
+    assert ServerSettings(database_url="sqlite://", environment="test", token_key=KEY)
+
+
+def test_failed_authentication_is_limited_per_token_and_per_address() -> None:
+    limiter = FailureLimiter(per_token=2, per_address=3, window_seconds=60)
+    assert limiter.retry_after("t1", "a") is None
+    limiter.fail("t1", "a")
+    limiter.fail("t1", "a")
+    wait = limiter.retry_after("t1", "b")  # the token id is blocked from any address
+    assert wait is not None and 1 <= wait <= 60
+    assert limiter.retry_after("t2", "a") is None
+    limiter.fail("t2", "a")
+    assert limiter.retry_after("t3", "a") is not None  # the address has failed 3 times
+    assert limiter.retry_after("t3", "c") is None

@@ -14,8 +14,11 @@ from replenish import __version__
 from replenish.api.database import make_engines
 from replenish.api.errors import install_error_handlers
 from replenish.api.identity import TokenVerifier
-from replenish.api.planner import PlanRunner
+from replenish.api.limits import FailureLimiter, RateLimiter
+from replenish.api.middleware import GuardMiddleware
+from replenish.api.planner import PlanRunner, fail_orphaned_jobs
 from replenish.api.routes import ROUTERS, health
+from replenish.api.schemas.common import EVERY_OPERATION, errors
 from replenish.api.settings import ServerSettings
 from replenish.store.engine import normalise_url, sqlite_path
 
@@ -40,6 +43,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        fail_orphaned_jobs(sessions)
         yield
         # A running plan holds a connection; disposing the pool under it would orphan it.
         runner.shutdown(wait=True)
@@ -53,11 +57,20 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.read_engine = reader
     app.state.sessions = sessions
     app.state.read_sessions = sessionmaker(reader, class_=Session, expire_on_commit=False)
-    app.state.verifier = TokenVerifier(settings.token_cache_seconds)
+    app.state.verifier = TokenVerifier(settings.token_key.get_secret_value(),
+                                       settings.token_cache_seconds)
+    limiter = FailureLimiter(settings.auth_failures_per_token,
+                             settings.auth_failures_per_address,
+                             settings.auth_failure_window_seconds)
+    app.state.auth_limiter = limiter
+    app.state.write_limiter = RateLimiter(settings.writes_per_user_per_minute, 60.0)
     app.state.runner = runner
     install_error_handlers(app)
+    app.add_middleware(GuardMiddleware, openapi=app.openapi,
+                       max_body_bytes=settings.max_body_bytes, limiter=limiter,
+                       held_off_delay=settings.auth_held_off_delay_seconds)
     app.include_router(health.router)
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=errors(*EVERY_OPERATION))
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)

@@ -10,7 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from replenish.api.identity import Identity
+from replenish.api.identity import PRIVILEGED_ROLES, Identity
 from replenish.store.server_tables import AuditEntry
 
 
@@ -29,3 +29,12 @@ def was_recorded(session: Session, action: str, target: str) -> bool:
     query = select(AuditEntry.id).where(AuditEntry.action == action,
                                         AuditEntry.target == target).limit(1)
     return session.scalar(query) is not None
+
+
+def record_user_created(session: Session, actor: Identity, user: Identity) -> None:
+    """Log a new user; a privileged one (coordinator, admin) under its own action, which
+    coordinators can list (GET /audit?action=user.create_privileged)."""
+    action = "user.create_privileged" if user.role in PRIVILEGED_ROLES else "user.create"
+    record_write(session, actor, action, f"user:{user.name}",
+                 {"name": user.name, "role": user.role, "nation": user.nation,
+                  "producer": user.producer})

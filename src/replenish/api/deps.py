@@ -20,6 +20,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from replenish.api.identity import Identity, TokenVerifier
+from replenish.api.limits import FailureLimiter, RateLimiter
+from replenish.api.middleware import caller
 from replenish.api.policy import PER_NATION_ROLES, POLICY, Rule, Target
 from replenish.api.settings import MAX_SESSIONS
 
@@ -94,7 +96,18 @@ async def current_user(
         # token is checked in a read session of its own, so no other writer waits on the check.
         identity = await run_in_threadpool(_verify_apart, request, verifier, token)
     if identity is None:
-        raise _unauthorized("the bearer token is unknown or revoked")
+        # Counted here, refused in GuardMiddleware once over the limit (before any route).
+        limiter: FailureLimiter = request.app.state.auth_limiter
+        token_id, address = caller(request.scope)
+        limiter.fail(token_id or "", address)
+        raise _unauthorized("the bearer token is unknown, revoked or expired")
+    if not _reads(request):
+        writes: RateLimiter = request.app.state.write_limiter
+        wait = writes.take(identity.id)
+        if wait is not None:
+            raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
+                                f"{identity.name} has made too many writes this minute",
+                                headers={"Retry-After": str(wait)})
     return identity
 
 
@@ -162,8 +175,10 @@ async def _named_codes(request: Request, session: Session, target: Target) -> li
         return [await run_in_threadpool(target.owner, session, key)]
     try:
         data = json.loads(await request.body())
-    except ValueError:
-        return []  # not JSON: validation refuses the body with 422, nothing is written
+    except (ValueError, RecursionError):
+        # Not JSON, not UTF-8, or nested too deep to parse: refused (400 or 422) before
+        # anything is written.
+        return []
     value = data.get(target.name) if isinstance(data, dict) else None
     return [value] if isinstance(value, str) else []
 

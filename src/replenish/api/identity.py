@@ -1,10 +1,13 @@
-"""API users and their tokens: create, revoke, list, and verify a bearer token.
+"""API users and their tokens: create, rotate, revoke, list, and verify a bearer token.
 
 A token is `ID.SECRET`: ID (72 random bits) finds the user row, SECRET (256 random bits) is
-checked against an argon2 hash, so a stolen copy of the database opens nothing. Argon2 costs
-about 40 ms and 19 MiB per check, so a successful check is remembered for a short while as a
-SHA-256 digest compared in constant time; the user row (role, revocation) is still read on every
-request, so revoking a token takes effect at once.
+checked against an HMAC-SHA-256 of it under the server's key (REPLENISH_TOKEN_KEY). A secret of
+that entropy needs no slow hash: a stolen copy of the database opens nothing without the key,
+and a check costs microseconds, so a flood of wrong secrets costs the server next to nothing.
+Tokens made before the key existed hold an argon2 hash; they are still accepted (checked
+off the event loop, remembered briefly, no global lock) until `replenish user token NAME`
+rotates them. The user row (role, revocation, expiry) is read on every request, so revoking
+a token takes effect at once.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,13 +35,17 @@ BINDINGS: dict[str, str | None] = {
     "admin": None,
 }
 NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,128}$")
-#: OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane): the secret is 256 random bits, so
-#: hashing cost only guards a leaked table, which no cost factor is needed to make unguessable.
+#: Roles that see every member's numbers or manage users: creating one is audited as such.
+PRIVILEGED_ROLES = frozenset({"coordinator", "admin"})
+#: Prefix of a token hash made with the server key (older rows hold argon2 hashes).
+HMAC_PREFIX = "hmac-sha256$"
+#: Checks tokens stored before HMAC (argon2id, the parameters they were made with).
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 #: Built once: every request runs it, and building a statement costs more than running it.
 #: Plain columns, not the mapped row: nothing of the user is changed, so nothing is tracked.
 _BY_TOKEN_ID = select(
     User.id, User.name, User.role, User.nation, User.producer, User.token_hash, User.revoked_at,
+    User.expires_at,
 ).where(User.token_id == bindparam("token_id"))
 
 
@@ -60,26 +66,59 @@ class Identity:
         return getattr(self, binding) if binding else None
 
 
-def new_token() -> tuple[str, str, str]:
-    """A fresh token with its lookup ID and argon2 hash: (token, token_id, token_hash)."""
+def token_hash(key: str, secret: str) -> str:
+    """The stored form of a token's secret: HMAC-SHA-256 under the server key."""
+    digest = hmac.new(key.encode(), secret.encode(), hashlib.sha256).hexdigest()
+    return HMAC_PREFIX + digest
+
+
+def new_token(key: str) -> tuple[str, str, str]:
+    """A fresh token with its lookup ID and keyed hash: (token, token_id, token_hash)."""
     token_id = secrets.token_urlsafe(9)
     secret = secrets.token_urlsafe(32)
-    return f"{token_id}.{secret}", token_id, _HASHER.hash(secret)
+    return f"{token_id}.{secret}", token_id, token_hash(key, secret)
+
+
+def server_key() -> str:
+    """The token key of the settings in the environment (REPLENISH_TOKEN_KEY)."""
+    from replenish.api.settings import ServerSettings
+
+    return ServerSettings().token_key.get_secret_value()
 
 
 def create_user(
     session: Session, name: str, role: str, nation: str | None = None,
-    producer: str | None = None,
+    producer: str | None = None, *, key: str | None = None, expires_at: datetime | None = None,
 ) -> tuple[Identity, str]:
-    """Add a user bound as its role requires; return it and its token (shown only once)."""
+    """Add a user bound as its role requires; return it and its token (shown only once).
+
+    `key` is the server's token key (default: REPLENISH_TOKEN_KEY's); `expires_at` ends the
+    token then (default: never).
+    """
     check_user(session, name, role, nation, producer)
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise ConflictError(f"a user named {name!r} already exists")
-    token, token_id, token_hash = new_token()
+    token, token_id, hashed = new_token(key or server_key())
     row = User(name=name, role=role, nation=nation, producer=producer, token_id=token_id,
-               token_hash=token_hash, created_at=datetime.now(UTC))
+               token_hash=hashed, created_at=datetime.now(UTC), expires_at=expires_at)
     session.add(row)
     session.flush()
+    return to_identity(row), token
+
+
+def rotate_token(
+    session: Session, name: str, *, key: str | None = None, expires_at: datetime | None = None,
+) -> tuple[Identity, str]:
+    """Give the user a new token (the old one stops working at once); return it, shown once.
+
+    A revoked user gets a token again: rotating is how a revocation is undone.
+    """
+    row = session.scalar(select(User).where(User.name == name).with_for_update())
+    if row is None:
+        raise StoreError(f"no user named {name!r}")
+    token, row.token_id, row.token_hash = new_token(key or server_key())
+    row.expires_at = expires_at
+    row.revoked_at = None
     return to_identity(row), token
 
 
@@ -97,6 +136,7 @@ def list_users(session: Session) -> list[tuple[Identity, datetime, datetime | No
     """Every user by name, with when it was created and revoked."""
     rows = session.scalars(select(User).order_by(User.name))
     return [(to_identity(r), r.created_at, r.revoked_at) for r in rows]
+
 
 
 def check_user(
@@ -147,48 +187,55 @@ def to_identity(row: User) -> Identity:
 
 
 class TokenVerifier:
-    """Checks bearer tokens against the users table, remembering recent successes briefly."""
+    """Checks bearer tokens against the users table with the server's key."""
 
-    def __init__(self, remember_seconds: float = 60.0) -> None:
+    def __init__(self, key: str, remember_seconds: float = 60.0) -> None:
+        self.key = key
         self.remember_seconds = remember_seconds
+        # Successful argon2 checks of tokens made before HMAC, as SHA-256 digests.
         self._remembered: dict[int, tuple[bytes, str, float]] = {}
-        # One argon2 check at a time: 100 clients arriving with one token must not each
-        # spend 19 MiB; they wait, then find the success remembered.
-        self._lock = threading.Lock()
 
     def verify(self, session: Session, token: str) -> Identity | None:
-        """The active user the token belongs to, or None (unknown, wrong, or revoked)."""
+        """The active user the token belongs to, or None (unknown, wrong, revoked, expired)."""
         token_id, dot, secret = token.partition(".")
         if not dot or not secret or len(token_id) > 32 or len(secret) > 128:
             return None
         row = session.execute(_BY_TOKEN_ID, {"token_id": token_id}).first()
-        if row is None or row.revoked_at is not None:
+        if row is None or row.revoked_at is not None or _expired(row.expires_at):
             return None
         identity = Identity(row.id, row.name, row.role, row.nation, row.producer)
+        if row.token_hash.startswith(HMAC_PREFIX):
+            matches = hmac.compare_digest(token_hash(self.key, secret), row.token_hash)
+            return identity if matches else None
+        return identity if self._legacy_matches(identity.id, row.token_hash, token) else None
+
+    def _legacy_matches(self, user_id: int, stored: str, token: str) -> bool:
+        """Whether `token` matches an argon2 hash of a token made before HMAC (remembered)."""
         digest = hashlib.sha256(token.encode()).digest()
-        if self._remembers(identity.id, row.token_hash, digest):
-            return identity
-        with self._lock:
-            if (not self._remembers(identity.id, row.token_hash, digest)
-                    and not _argon2_matches(row.token_hash, secret)):
-                return None
-            expires = time.monotonic() + self.remember_seconds
-            self._remembered[identity.id] = (digest, row.token_hash, expires)
-        return identity
-
-    def _remembers(self, user_id: int, token_hash: str, digest: bytes) -> bool:
-        """Whether this exact token was verified for this user, with this hash, recently."""
         known = self._remembered.get(user_id)
-        if known is None:
+        if known is not None:
+            known_digest, known_hash, expires = known
+            if (expires > time.monotonic() and known_hash == stored
+                    and hmac.compare_digest(known_digest, digest)):
+                return True
+        if not _argon2_matches(stored, token.partition(".")[2]):
             return False
-        known_digest, known_hash, expires = known
-        return (expires > time.monotonic() and known_hash == token_hash
-                and hmac.compare_digest(known_digest, digest))
+        self._remembered[user_id] = (digest, stored, time.monotonic() + self.remember_seconds)
+        return True
 
 
-def _argon2_matches(token_hash: str, secret: str) -> bool:
+def _expired(expires_at: datetime | None) -> bool:
+    """Whether a token expiring at `expires_at` has expired (naive times are UTC)."""
+    if expires_at is None:
+        return False
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    return expires_at <= datetime.now(UTC)
+
+
+def _argon2_matches(stored: str, secret: str) -> bool:
     """Whether `secret` is the one hashed (argon2 compares in constant time)."""
     try:
-        return _HASHER.verify(token_hash, secret)
+        return _HASHER.verify(stored, secret)
     except (VerificationError, InvalidHashError):
         return False

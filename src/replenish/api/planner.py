@@ -3,6 +3,11 @@
 The job row is the only channel between the request that queued the job and the worker: the
 worker records its stage and progress there, then the plan's summary and files, or the error.
 The planner itself never sees the database (it takes a Scenario and returns a Plan).
+
+A job names the server process that queued it (`worker`, HOST:PID); jobs only ever run in that
+process. A server starting up marks failed every queued or running job of a process on its
+host that no longer exists (`fail_orphaned_jobs`). A cancelled job is skipped if still queued,
+or stopped at its next progress report if running.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import logging
 import math
 import numbers
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -17,12 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from replenish.errors import InfeasiblePlan, NoPlanInTime, ScenarioError
+from replenish.errors import ConflictError, InfeasiblePlan, NoPlanInTime, ScenarioError
 from replenish.store.scenarios import export_scenario
-from replenish.store.server_tables import PlanJob
+from replenish.store.server_tables import PlanJob, User
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +37,83 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.5
 
 
-def new_job(session: Session, requested_by: str) -> PlanJob:
-    """Queue a planning job (flushed, so it has its id)."""
+#: Jobs that are not over yet.
+OPEN = ("queued", "running")
+
+
+class TooManyPlans(Exception):
+    """The user already has as many plan jobs queued or running as it may."""
+
+
+class JobCancelled(Exception):
+    """The job was cancelled while it ran."""
+
+
+def this_worker() -> str:
+    """This server process, as a job names it: HOST:PID."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def new_job(session: Session, requested_by: str, limit: int | None = None) -> PlanJob:
+    """Queue a planning job (flushed, so it has its id); TooManyPlans if the user already has
+    `limit` jobs queued or running."""
+    if limit is not None:
+        # The user's row is locked so that two requests cannot both take the last place.
+        session.execute(select(User.id).where(User.name == requested_by).with_for_update())
+        open_jobs = session.scalar(select(func.count()).select_from(PlanJob).where(
+            PlanJob.requested_by == requested_by, PlanJob.status.in_(OPEN)))
+        if (open_jobs or 0) >= limit:
+            raise TooManyPlans(f"{requested_by} already has {open_jobs} plans queued or "
+                               f"running (at most {limit}); wait for one or cancel it")
     job = PlanJob(status="queued", progress=0.0, stage="queued", requested_by=requested_by,
-                  created_at=datetime.now(UTC))
+                  created_at=datetime.now(UTC), worker=this_worker())
     session.add(job)
     session.flush()
     return job
+
+
+def cancel_job(session: Session, job: PlanJob) -> None:
+    """Cancel a queued or running job (a running one stops at its next progress report)."""
+    if job.status not in OPEN:
+        raise ConflictError(f"plan {job.id} is {job.status} and can no longer be cancelled")
+    job.status = "cancelled"
+    job.stage = "cancelled"
+    job.finished_at = datetime.now(UTC)
+
+
+def fail_orphaned_jobs(sessions: sessionmaker[Session]) -> list[int]:
+    """Mark failed, with the reason, every queued or running job whose server process is gone
+    (on this host; a job of another host is left to that host's servers). Returns their ids."""
+    host = socket.gethostname()
+    failed = []
+    with sessions.begin() as session:
+        for job in session.scalars(select(PlanJob).where(PlanJob.status.in_(OPEN))
+                                   .with_for_update()):
+            worker_host, _, pid = (job.worker or "").rpartition(":")
+            if job.worker is not None and (worker_host != host or _alive(pid)):
+                continue
+            job.status, job.stage = "failed", "failed"
+            job.error = (f"the server process running this plan ({job.worker or 'unknown'}) "
+                         f"stopped before it finished; plan again")
+            job.finished_at = datetime.now(UTC)
+            failed.append(job.id)
+    if failed:
+        log.warning("plan jobs %s were left by a stopped server; marked failed", failed)
+    return failed
+
+
+def _alive(pid: str) -> bool:
+    """Whether process `pid` of this host exists (this process's own jobs are never left
+    over at start-up: a match is a reused pid)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def latest_plan(session: Session) -> PlanJob | None:
@@ -74,13 +151,15 @@ class PlanRunner:
     def run(self, job_id: int) -> None:
         """Plan the stored state and record the outcome on the job row."""
         try:
-            self._update(job_id, status="running", stage="reading the store", progress=0.0,
-                         started_at=datetime.now(UTC))
+            if not self._start(job_id):
+                return  # cancelled while queued
             with self.sessions.begin() as session:
                 scenario = export_scenario(session)
             summary, files = plan_files(scenario, self._progress(job_id))
             self._update(job_id, status="done", stage="done", progress=1.0, summary=summary,
                          rows=files, finished_at=datetime.now(UTC))
+        except JobCancelled:
+            log.info("planning job %s cancelled", job_id)
         except (InfeasiblePlan, NoPlanInTime, ScenarioError) as exc:
             self._fail(job_id, f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # a worker thread has no one else to report to
@@ -98,18 +177,34 @@ class PlanRunner:
                 self._update(job_id, stage=stage[:200], progress=min(max(fraction, 0.0), 1.0))
         return report
 
+    def _start(self, job_id: int) -> bool:
+        """Mark a queued job running (by this process); False if it is no longer queued."""
+        with self.sessions.begin() as session:
+            started = session.execute(
+                update(PlanJob).where(PlanJob.id == job_id, PlanJob.status == "queued")
+                .values(status="running", stage="reading the store", progress=0.0,
+                        started_at=datetime.now(UTC), worker=this_worker()))
+            return bool(getattr(started, "rowcount", 0))
+
     def _fail(self, job_id: int, error: str) -> None:
         """Record that the job failed, and why."""
-        self._update(job_id, status="failed", stage="failed", error=error,
-                     finished_at=datetime.now(UTC))
+        try:
+            self._update(job_id, status="failed", stage="failed", error=error,
+                         finished_at=datetime.now(UTC))
+        except JobCancelled:
+            pass
 
     def _update(self, job_id: int, **values: Any) -> None:
-        """Set columns of the job row in a short transaction of its own."""
+        """Set columns of a running job's row in a short transaction of its own; JobCancelled
+        if it was cancelled meanwhile (its row is then left as the cancel made it)."""
         with self.sessions.begin() as session:
-            job = session.get(PlanJob, job_id)
-            if job is not None:
-                for name, value in values.items():
-                    setattr(job, name, value)
+            job = session.get(PlanJob, job_id, with_for_update=True)
+            if job is None:
+                return
+            if job.status != "running":
+                raise JobCancelled(job_id)
+            for name, value in values.items():
+                setattr(job, name, value)
 
 
 def plan_files(

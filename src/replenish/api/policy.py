@@ -77,6 +77,8 @@ POLICY: dict[str, Rule] = {
     "signal.read": Rule("read the demand signal", COORDINATOR,
                         {"industry": query("producer")}),
     "audit.read": Rule("read the audit log", COORDINATOR),
+    "announcements.read": Rule("read statements into proposals", COORDINATOR),
+    "health.details": Rule("read the server's details", COORDINATOR),
     "users.read": Rule("list users", frozenset({"admin"})),
     "users.write": Rule("manage users", frozenset({"admin"})),
 }

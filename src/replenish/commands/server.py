@@ -1,4 +1,4 @@
-"""Server commands: `serve` (the REST API under uvicorn) and `user create/revoke/list`.
+"""Server commands: `serve` (the REST API under uvicorn) and `user create/token/revoke/list`.
 
 The web stack and argon2 are imported when a command runs, keeping `--help` quick.
 """
@@ -6,6 +6,7 @@ The web stack and argon2 are imported when a command runs, keeping `--help` quic
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,6 +20,11 @@ from replenish.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
     from replenish.api.identity import Identity
+    from replenish.api.settings import ServerSettings
+
+DaysOption = Annotated[float | None, typer.Option(
+    "--days", min=0.001, max=36500, help="The token expires after this many days (default: "
+    "never).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +33,7 @@ def register(app: typer.Typer) -> None:
     user_app = typer.Typer(help="Manage the server's API users and tokens.",
                            no_args_is_help=True)
     user_app.command("create")(user_create)
+    user_app.command("token")(user_token)
     user_app.command("revoke")(user_revoke)
     user_app.command("list")(user_list)
     app.add_typer(user_app, name="user")
@@ -72,21 +79,46 @@ def user_create(
         "--producer", metavar="CODE", help="The producer (role industry) it reads for.",
     )] = None,
     db: DbOption = None,
+    days: DaysOption = None,
 ) -> None:
     """Create an API user; its token is printed once, on the last line, and stored hashed."""
     require_server_extra("user create")
-    from replenish.api.auditing import record_write
+    from replenish.api.auditing import record_user_created
     from replenish.api.identity import create_user
 
+    key = _token_key()  # bad settings are refused before the store is touched
     url = _migrated(db)
     with _session(url) as session:
-        user, token = create_user(session, name, role, nation, producer)
-        record_write(session, _operator(), "user.create", f"user:{name}",
-                     {"name": name, "role": role, "nation": nation, "producer": producer})
+        user, token = create_user(session, name, role, nation, producer, key=key,
+                                  expires_at=_expiry(days))
+        record_user_created(session, _operator(), user)
     bound = f" for {user.code}" if user.code else ""
     console = _console()
     console.print(f"created user {escape(user.name)} ({user.role}{escape(bound)}); "
                   "its token is shown only now, keep it secret:")
+    print(token)
+
+
+def user_token(
+    name: Annotated[str, typer.Argument(help="The user whose token to replace.")],
+    db: DbOption = None,
+    days: DaysOption = None,
+) -> None:
+    """Rotate a user's token: a new one is printed once, on the last line; the old one ends."""
+    require_server_extra("user token")
+    from replenish.api.auditing import record_write
+    from replenish.api.identity import rotate_token
+
+    key = _token_key()  # bad settings are refused before the store is touched
+    url = _migrated(db)
+    expires_at = _expiry(days)
+    with _session(url) as session:
+        user, token = rotate_token(session, name, key=key, expires_at=expires_at)
+        record_write(session, _operator(), "user.token", f"user:{name}",
+                     {"expires_at": expires_at})
+    until = f", valid until {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
+    _console().print(f"new token for {escape(user.name)}{until}; the old one no longer works. "
+                     "It is shown only now, keep it secret:")
     print(token)
 
 
@@ -121,6 +153,16 @@ def user_list(db: DbOption = None) -> None:
                       f"created {created:%Y-%m-%d %H:%M}  {state}", soft_wrap=True)
 
 
+def _token_key() -> str:
+    """The server's token key from the settings (refusing bad settings as invalid input)."""
+    return _check_settings().token_key.get_secret_value()
+
+
+def _expiry(days: float | None) -> datetime | None:
+    """When a token made now for `days` days expires (None: never)."""
+    return datetime.now(UTC) + timedelta(days=days) if days is not None else None
+
+
 def _operator() -> Identity:
     """Who runs the command, as the audit log names them (an administrator at the console)."""
     from replenish.api.identity import Identity
@@ -129,14 +171,14 @@ def _operator() -> Identity:
     return Identity(0, _author(), "admin", None, None)
 
 
-def _check_settings() -> None:
+def _check_settings() -> ServerSettings:
     """Build the settings once; a bad REPLENISH_* variable is invalid input, named."""
     from pydantic import ValidationError
 
     from replenish.api.settings import ServerSettings
 
     try:
-        ServerSettings()
+        return ServerSettings()
     except ValidationError as exc:
         raise ScenarioError([_setting_problem(e["loc"], e["msg"], e.get("input"))
                              for e in exc.errors()]) from None

@@ -15,14 +15,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from replenish.store.tables import CODE, Base, MovementId
 
 ROLES = ("coordinator", "nation", "recipient", "industry", "admin")
-PLAN_STATUSES = ("queued", "running", "done", "failed")
+PLAN_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
 
 class User(Base):
     """Someone (or some system) holding an API token, with the role and code it is bound to.
 
-    The token is `token_id.secret`: `token_id` is a public lookup key, `token_hash` an argon2
-    hash of the secret. `revoked_at` set means the token no longer opens anything.
+    The token is `token_id.secret`: `token_id` is a public lookup key, `token_hash` an
+    HMAC-SHA-256 of the secret under the server key ('hmac-sha256$HEX'; tokens made before
+    revision 0004 hold an argon2 hash). `revoked_at` set, or `expires_at` past, means the token
+    no longer opens anything.
     """
 
     __tablename__ = "users"
@@ -41,6 +43,7 @@ class User(Base):
     token_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):
@@ -59,12 +62,18 @@ class AuditEntry(Base):
 
 
 class PlanJob(Base):
-    """A planning run of the stored state, done in the background; rows are the plan files."""
+    """A planning run of the stored state, done in the background; rows are the plan files.
+
+    `worker` names the server process that queued and runs it ('HOST:PID'), so that a server
+    starting up can tell a job whose process died (failed at start-up) from a live one.
+    """
 
     __tablename__ = "plan_jobs"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed', 'cancelled')",
+                        name="status"),
         Index("ix_plan_jobs_status_finished_at", "status", "finished_at"),
+        Index("ix_plan_jobs_requested_by_status", "requested_by", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -78,3 +87,4 @@ class PlanJob(Base):
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rows: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str | None] = mapped_column(String(300))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, Path, Request, status
 from sqlalchemy import select
 
-from replenish.api.auditing import record_write
+from replenish.api.auditing import record_user_created, record_write
 from replenish.api.deps import Grant, SessionDep, permit
 from replenish.api.identity import Identity, create_user, list_users, revoke_user
 from replenish.api.schemas.common import errors
@@ -29,11 +29,15 @@ def read_users(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=errors(401, 403, 409))
 def create_api_user(
-    body: UserCreate, session: SessionDep, grant: Annotated[Grant, permit("users.write")],
+    request: Request, body: UserCreate, session: SessionDep,
+    grant: Annotated[Grant, permit("users.write")],
 ) -> UserCreated:
-    """Create a user; its token is in this response only."""
-    user, token = create_user(session, body.name, body.role, body.nation, body.producer)
-    record_write(session, grant.user, "user.create", f"user:{user.name}", body.model_dump())
+    """Create a user; its token is in this response only. Creating a coordinator or an admin
+    is audited as `user.create_privileged`, which coordinators see in GET /audit."""
+    key = request.app.state.settings.token_key.get_secret_value()
+    user, token = create_user(session, body.name, body.role, body.nation, body.producer,
+                              key=key)
+    record_user_created(session, grant.user, user)
     row = session.get_one(User, user.id)
     return UserCreated(**to_public(user, row.created_at, None).model_dump(), token=token)
 

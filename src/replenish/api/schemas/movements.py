@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from replenish.api.schemas.common import Code, Moment, Schema, Text
+from replenish.api.schemas.common import Code, Moment, Schema, SignedQuantity, Text
 from replenish.ledger import MovementRecord
 
 MovementKind = Literal["receipt", "dispatch", "adjustment"]
-#: Positive for receipts and dispatches; a signed, non-zero change for adjustments.
-SignedQuantity = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 
 
 class MovementBase(Schema):

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from replenish.api.schemas.common import Moment, Schema
 
-PlanStatus = Literal["queued", "running", "done", "failed"]
+PlanStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
 class PlanJobBase(Schema):

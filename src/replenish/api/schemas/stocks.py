@@ -35,10 +35,11 @@ class PositionPublic(PositionBase):
 
 
 class FamilyTotalPublic(Schema):
-    """Coalition-wide stock of one family; numbers withheld when too few nations hold it.
+    """Coalition-wide stock of one family (`nations`: members with a position in it).
 
-    With fewer than three holders a member could subtract its own holding from the total
-    and read another member's stock, so only coordinators see those totals.
+    Numbers are withheld (null, `withheld` true) unless the disclosure rule allows them: at
+    least three members hold a positive amount, two of them not the caller, and none holds
+    more than 80 % (see docs/server.md). Coordinators see every total.
     """
 
     family: str
