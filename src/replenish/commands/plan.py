@@ -89,10 +89,10 @@ def plan(
 def print_summary(s: dict[str, Any]) -> None:
     """A short readable summary of summary.json, in units, months and money."""
     model = s.get("model") or {}
-    proof = (f", at most {100 * model['gap']:.2g} % short of the best plan possible"
+    proof = (f", within {100 * model['gap']:.2g} % of the best possible plan"
              if model.get("gap") is not None else "")
-    out.print(f"[bold]{s['method']} plan[/] — {s['status']}{proof}, {s['procurement']} "
-              "procurement")
+    who = "optimised" if s["method"] == "optimal" else s["method"]
+    out.print(f"[bold]{who} plan[/] — {s['status']}{proof}, {s['procurement']} procurement")
     t = Table(title="the partner's requirements by priority (units)", title_justify="left")
     for col in ("priority", "asked", "on time", "late", "unmet"):
         t.add_column(col, justify="right")
@@ -131,7 +131,7 @@ def print_spending(s: dict[str, Any]) -> None:
         break
     for member, rows in spending.items():
         t.add_row(member, *(f"{money(r['spent'])} of {money(r['budget'])}"
-                            if r["budget"] is not None else f"{money(r['spent'])}"
+                            if r["budget"] is not None else f"{money(r['spent'])} (no limit)"
                             for r in rows))
     out.print(t)
 

@@ -145,10 +145,12 @@ def _more_fewer(x: float, what: str) -> str:
     return f"{_count(abs(x))} {'more' if x > 0 else 'fewer'} {what}"
 
 
-def effect_sentence(effect: dict[str, Any]) -> str:
-    """A sentence from an effect (see `totals_difference`), in units, months and money."""
+def effect_sentence(effect: dict[str, Any], by_priority: bool = True) -> str:
+    """A sentence from an effect (see `totals_difference`), in units, months and money;
+    requirement units by priority, or in all."""
     parts: list[str] = []
-    prio = effect.get("by_priority", {})
+    prio = effect.get("by_priority", {}) if by_priority else {
+        "all": {k: effect[k] for k in REQUIREMENT_KEYS}}
     for p, d in prio.items():
         bits = []
         if d["on_time"]:
@@ -158,7 +160,7 @@ def effect_sentence(effect: dict[str, Any]) -> str:
         if d["unmet"]:
             bits.append(_more_fewer(d["unmet"], "unmet"))
         if bits:
-            parts.append(f"{', '.join(bits)} at priority {p}")
+            parts.append(", ".join(bits) + (f" at priority {p}" if p != "all" else ""))
     if effect["readiness"]:
         parts.append(_more_fewer(effect["readiness"], "unit-months below floor"))
     if effect["idle_system_months"]:
@@ -166,10 +168,10 @@ def effect_sentence(effect: dict[str, Any]) -> str:
     members = effect.get("cost_by_member", {})
     if effect["cost"]:
         most = sorted(members.items(), key=lambda kv: -abs(kv[1]))[:3]
-        who = ", ".join(f"{m} {'+' if d > 0 else '-'}{money(abs(d))}" for m, d in most)
+        who = ", ".join(f"{m} {money(abs(d))} {'more' if d > 0 else 'less'}" for m, d in most)
         parts.append(f"costs {money(abs(effect['cost']))} "
-                     f"{'more' if effect['cost'] > 0 else 'less'}"
-                     + (f" (most: {who})" if who else ""))
+                     f"{'more' if effect['cost'] > 0 else 'less'} in all"
+                     + (f" ({who})" if who else ""))
     elif members:
         parts.append("the same cost, shared differently between members")
     return "; ".join(parts) if parts else "nothing a person reads changes"

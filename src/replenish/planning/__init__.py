@@ -134,7 +134,7 @@ def _compare_greedy(scenario: Scenario, plan: Plan,
     return {"status": "heuristic", "objective": round(theirs, 4),
             "improvement": round(better, 4),
             "improvement_pct": round(100.0 * better / abs(theirs), 3) if theirs else 0.0,
-            "gains": gains, "message": effect_sentence(gains)}
+            "gains": gains, "message": effect_sentence(gains, by_priority=False)}
 
 
 __all__ = ["PlanOptions", "Plan", "plan_scenario"]
