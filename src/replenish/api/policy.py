@@ -78,6 +78,7 @@ POLICY: dict[str, Rule] = {
                         {"industry": query("producer")}),
     "audit.read": Rule("read the audit log", COORDINATOR),
     "announcements.read": Rule("read statements into proposals", COORDINATOR),
+    "announcements.accept": Rule("accept reviewed announcements", COORDINATOR),
     "health.details": Rule("read the server's details", COORDINATOR),
     "users.read": Rule("list users", frozenset({"admin"})),
     "users.write": Rule("manage users", frozenset({"admin"})),

@@ -1,6 +1,7 @@
 """One router per resource; `ROUTERS` are mounted under /api/v1, `health` at the root."""
 
 from replenish.api.routes import (
+    announcements,
     audit,
     deliveries,
     health,
@@ -15,4 +16,5 @@ from replenish.api.routes import (
 
 ROUTERS = tuple(module.router for module in (
     stocks, movements, requirements, pledges, plans, signal, deliveries, audit, users,
+    announcements,
 )) + (health.details,)
