@@ -12,6 +12,7 @@ from rich.markup import escape
 from typer._click import exceptions as click_exceptions
 
 from replenish.commands import announce as announce_commands
+from replenish.commands import brief as brief_commands
 from replenish.commands import generate as generate_commands
 from replenish.commands import joint as joint_commands
 from replenish.commands import plan as plan_commands
@@ -36,7 +37,8 @@ app = typer.Typer(
 )
 
 for module in (scenario_commands, generate_commands, store_commands, plan_commands,
-               joint_commands, sustain_commands, server_commands, announce_commands):
+               joint_commands, sustain_commands, server_commands, announce_commands,
+               brief_commands):
     module.register(app)
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)

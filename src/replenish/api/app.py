@@ -21,6 +21,7 @@ from replenish.api.routes import ROUTERS, health
 from replenish.api.schemas.common import EVERY_OPERATION, errors
 from replenish.api.settings import ServerSettings
 from replenish.store.engine import normalise_url, sqlite_path
+from replenish.web.docs import install_docs
 
 DESCRIPTION = """\
 The coalition's shared store: members record stock movements and pledges, recipients their
@@ -51,7 +52,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         reader.dispose()
 
     app = FastAPI(title="replenish", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, telemetry=None if settings.telemetry else _NO_TELEMETRY)
+                  lifespan=lifespan, telemetry=None if settings.telemetry else _NO_TELEMETRY,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = reader
@@ -70,6 +72,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                        max_body_bytes=settings.max_body_bytes, limiter=limiter,
                        held_off_delay=settings.auth_held_off_delay_seconds)
     app.include_router(health.router)
+    install_docs(app)
     api = APIRouter(prefix="/api/v1", responses=errors(*EVERY_OPERATION))
     for router in ROUTERS:
         api.include_router(router)

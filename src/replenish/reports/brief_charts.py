@@ -1,0 +1,138 @@
+"""The brief's charts: Vega-Lite specifications built with Altair, rendered to SVG offline by
+vl-convert (no base URL allowed, so nothing is fetched), embedded as data URIs."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+
+from replenish.plan.totals import money
+from replenish.reports.brief import (
+    STATUSES,
+    Arrival,
+    Payer,
+    PriorityRow,
+    Readiness,
+    family_name,
+    month_name,
+)
+
+FONT = "DejaVu Sans"
+#: on time / late / unmet, and below floor / below target / at target
+OUTCOME_COLOURS = ("#2b6ca3", "#f0a202", "#c0392b")
+STATUS_COLOURS = ("#c0392b", "#f4c542", "#3a8d5c")
+PAY_COLOURS = ("#2b6ca3", "#7fb3d5", "#95a5a6")
+#: a YYYY-MM axis value as 'Jan 27'
+_MONTH_LABEL = "utcFormat(toDate(datum.value + '-01'), '%b %y')"
+#: whole units only on a count axis (no tick at half a launcher)
+_WHOLE = "datum.value % 1 ? '' : format(datum.value, ',')"
+
+
+def _data(rows: Sequence[dict[str, Any]]) -> alt.Data:
+    return alt.Data(values=list(rows))
+
+
+def _configure(chart: Any) -> Any:
+    return (chart.configure(font=FONT).configure_view(stroke=None)
+            .configure_axis(labelFontSize=9, titleFontSize=9, grid=False)
+            .configure_legend(labelFontSize=9, titleFontSize=9, orient="top"))
+
+
+def svg(chart: Any) -> str:
+    """The chart as SVG, rendered without any network access."""
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(_configure(chart).to_dict(), allowed_base_urls=[]))
+
+
+def data_uri(svg_text: str) -> str:
+    """An SVG as a data: URI, for an <img> that needs nothing but the page itself."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode()).decode("ascii")
+
+
+def priorities_chart(rows: Sequence[PriorityRow]) -> Any:
+    """Per priority, the share of the units asked that arrive on time, late or never."""
+    outcomes = ("on time", "late", "unmet")
+    data = [{"priority": f"priority {r.priority}" if r.priority != "all" else "all",
+             "outcome": o, "units": v, "label": f"{v:,.0f}"}
+            for r in rows for o, v in zip(outcomes, (r.on_time, r.late, r.unmet), strict=True)
+            if v > 0]
+    order = [f"priority {r.priority}" if r.priority != "all" else "all" for r in rows]
+    return alt.Chart(_data(data)).mark_bar().encode(
+        y=alt.Y("priority:N", sort=order, title=None),
+        x=alt.X("units:Q", stack="normalize", title="share of the units asked",
+                axis=alt.Axis(format="%")),
+        color=alt.Color("outcome:N", title=None,
+                        scale=alt.Scale(domain=list(outcomes), range=list(OUTCOME_COLOURS))),
+        order=alt.Order("index:Q"),
+        tooltip=["priority:N", "outcome:N", "label:N"],
+    ).transform_calculate(
+        index="indexof(['on time', 'late', 'unmet'], datum.outcome)",
+    ).properties(width=420, height=18 * len(order))
+
+
+def readiness_chart(cells: Sequence[Readiness]) -> Any:
+    """Members x item families, coloured by stock against floor and target, first and last
+    month side by side; each cell says the stock as a share of target."""
+    data = [{"member": c.member, "family": family_name(c.family),
+             "month": f"end of {month_name(c.month)}", "status": c.status,
+             "label": f"{min(c.of_target, 9.99):.0%}"} for c in cells]
+    base = alt.Chart().encode(
+        x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=130,
+                                                      labelFontSize=8.5)),
+        y=alt.Y("member:N", title=None))
+    tiles = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
+        color=alt.Color("status:N", title="stock against floor and target",
+                        scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLOURS))))
+    text = base.mark_text(fontSize=9, color="#111").encode(text="label:N")
+    months = list(dict.fromkeys(d["month"] for d in data))
+    return alt.layer(tiles, text, data=_data(data)).properties(
+        width=268, height=25 * len({c.member for c in cells})).facet(
+        column=alt.Column("month:N", title=None, sort=months,
+                          header=alt.Header(labelFontSize=10, labelFontWeight="bold")))
+
+
+def arrivals_chart(arrivals: Sequence[Arrival], months: Sequence[str]) -> Any:
+    """Units arriving at the partner by month, a small chart per family (own scale each)."""
+    families = sorted({a.family for a in arrivals})
+    totals = {f: sum(a.units for a in arrivals if a.family == f) for f in families}
+    data = [{"month": a.month, "units": a.units,
+             "family": f"{family_name(a.family)}: {totals[a.family]:,.0f} units"}
+            for a in arrivals]
+    return alt.Chart(_data(data)).mark_bar(color=OUTCOME_COLOURS[0]).encode(
+        x=alt.X("month:O", scale=alt.Scale(domain=list(months)), title=None,
+                axis=alt.Axis(labelExpr=_MONTH_LABEL, labelAngle=-90, labelFontSize=7,
+                              values=list(months[::3]))),
+        y=alt.Y("units:Q", title=None, axis=alt.Axis(tickCount=3, labelExpr=_WHOLE)),
+    ).properties(width=118, height=62).facet(
+        facet=alt.Facet("family:N", title=None, header=alt.Header(labelFontSize=8.5)),
+        columns=4,
+    ).resolve_scale(y="independent")
+
+
+def payers_chart(payers: Sequence[Payer]) -> Any:
+    """Each member's spending over the horizon by purpose, against its budget (a tick)."""
+    parts = ("for its own stocks", "for the partner", "share of expansion")
+    data = [{"member": p.name, "purpose": purpose, "money": value / 1e6,
+             "label": money(value)}
+            for p in payers
+            for purpose, value in zip(parts, (p.own, p.partner, p.expansion), strict=True)
+            if value > 0]
+    budgets = [{"member": p.name, "money": sum(b for _, _, b in p.years if b is not None) / 1e6}
+               for p in payers if all(b is not None for _, _, b in p.years)]
+    order = [p.name for p in sorted(payers, key=lambda p: -p.total)]
+    bars = alt.Chart(_data(data)).mark_bar().encode(
+        y=alt.Y("member:N", sort=order, title=None),
+        x=alt.X("money:Q", title="million, over the whole plan"),
+        color=alt.Color("purpose:N", title=None,
+                        scale=alt.Scale(domain=list(parts), range=list(PAY_COLOURS))),
+        order=alt.Order("index:Q"),
+    ).transform_calculate(
+        index="indexof(['for its own stocks', 'for the partner', 'share of expansion'], "
+              "datum.purpose)")
+    ticks = alt.Chart(_data(budgets)).mark_tick(color="#111", thickness=2, size=14).encode(
+        y=alt.Y("member:N", sort=order), x="money:Q")
+    return alt.layer(bars, ticks).properties(width=470, height=18 * len(order))

@@ -1,0 +1,110 @@
+"""The brief as HTML (a Jinja2 template, charts embedded) and as PDF (WeasyPrint), both made
+with nothing fetched from outside the page."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from replenish.model.months import format_month
+from replenish.plan.totals import money
+from replenish.reports import brief_charts as charts
+from replenish.reports.brief import Brief, Readiness, family_name, month_name
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: lines in the asks to industry; the rest are summed in one sentence
+ASKS_SHOWN = 10
+
+
+def units(value: float) -> str:
+    """A quantity as printed: 12,345 (whole units), 2.5 below 100 when not whole."""
+    if abs(value - round(value)) < 1e-6 or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def share(part: float, whole: float) -> str:
+    """part / whole as a percentage to a tenth, never rounded up to 100 % or down to 0 %."""
+    if whole <= 0:
+        return "–"
+    if part >= whole or part <= 0:
+        return f"{100 * part / whole:.0f} %"
+    return f"{min(99.9, max(0.1, 100 * part / whole)):.1f} %"
+
+
+def _back(month: str | None) -> str:
+    if month is None:
+        return "never below"
+    return month_name(month) if month else "after the plan"
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
+        ["html", "j2"]), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(units=units, money=money, share=share, family=family_name,
+                       month=lambda m: month_name(m) if m else "",
+                       back=_back, capitalize_first=lambda s: s[:1].upper() + s[1:])
+    return env
+
+
+def _quality(brief: Brief) -> str:
+    """The plan's status in words."""
+    if brief.method == "greedy":
+        return "allocated by the greedy rule, not optimised"
+    if brief.status == "optimal":
+        return "the best plan possible"
+    if brief.gap is not None and brief.status == "feasible":
+        return f"within {100 * brief.gap:.2g} % of the best plan possible"
+    return f"plan status {brief.status}" if brief.status else "plan status unknown"
+
+
+def _recovery(brief: Brief) -> list[tuple[Readiness, Readiness]]:
+    """First- and last-month cells of each member and family that is below floor in either
+    or dips below it during the plan."""
+    pairs: dict[tuple[str, str], list[Readiness]] = {}
+    for cell in brief.readiness:
+        pairs.setdefault((cell.member, cell.family), []).append(cell)
+    return [(cells[0], cells[-1]) for cells in pairs.values()
+            if cells[0].back_to_floor is not None]
+
+
+def chart_uris(brief: Brief) -> dict[str, str]:
+    """Each chart of the brief as an SVG data: URI."""
+    months = [format_month(m, brief.first_month) for m in range(brief.horizon)]
+    made = {"priorities": charts.priorities_chart(brief.priorities),
+            "readiness": charts.readiness_chart(brief.readiness),
+            "arrivals": charts.arrivals_chart(brief.arrivals, months),
+            "payers": charts.payers_chart(brief.payers)}
+    return {name: charts.data_uri(charts.svg(chart)) for name, chart in made.items()}
+
+
+def render_brief_html(brief: Brief) -> str:
+    """The brief as one self-contained HTML page (styles and charts inline)."""
+    env = _environment()
+    years = max((p.years for p in brief.payers), key=len, default=[])
+    context: dict[str, Any] = {
+        "b": brief, "title": f"Ministers' brief: {brief.scenario}",
+        "css": (TEMPLATES / "brief.css").read_text(encoding="utf-8"),
+        "quality": _quality(brief), "charts": chart_uris(brief), "years": years,
+        "recovery": _recovery(brief), "asks": brief.asks[:ASKS_SHOWN],
+        "more_asks": brief.asks[ASKS_SHOWN:]}
+    return env.get_template("brief.html.j2").render(context)
+
+
+def write_brief_pdf(html: str, path: Path) -> Path:
+    """Render the brief's HTML to a PDF at `path`."""
+    with warnings.catch_warnings():
+        # without HarfBuzz-Subset WeasyPrint warns (and embeds whole fonts): not the user's concern
+        warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # data: URIs only, and a failure stops the rendering: a brief reaches nothing outside it
+    fetcher = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
+    HTML(string=html, url_fetcher=fetcher).write_pdf(path)
+    return path

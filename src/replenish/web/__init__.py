@@ -1,0 +1,1 @@
+"""Pages and static assets served by the application itself: nothing comes from the internet."""
