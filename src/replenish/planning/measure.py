@@ -20,7 +20,13 @@ from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.model.records import Scenario
 from replenish.plan.records import Plan
 from replenish.plan.score import score_plan
-from replenish.plan.totals import changed, effect_sentence, plan_totals, totals_difference
+from replenish.plan.totals import (
+    changed,
+    effect_sentence,
+    money,
+    plan_totals,
+    totals_difference,
+)
 from replenish.planning.options import PlanOptions
 
 #: the scenario file of a change, its attribute on Scenario and the key columns of a row
@@ -58,8 +64,8 @@ def _words(change: dict[str, Any]) -> str:
                         f"instead of {change['from']}",
             "lead_time": f"line {m.get('producer')}/{m.get('item')} delivering in "
                          f"{change['to']} months instead of {change['from']}",
-            "annual_budget": f"{m.get('code')}'s budget at {change['to']} a year instead of "
-                             f"{change['from']}",
+            "annual_budget": f"{m.get('code')}'s budget at {money(float(change['to']))} a "
+                             f"year instead of {money(float(change['from']))}",
             "floor": f"{m.get('nation')}'s floor on {m.get('item')} at {change['to']} "
                      f"instead of {change['from']}",
             "status": f"pledge {m.get('id')} released (announced, not committed)"}
