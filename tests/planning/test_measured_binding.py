@@ -97,3 +97,17 @@ def test_no_explain_leaves_binding_empty_and_says_why(tmp_path: Path) -> None:
     summary = _summary(tmp_path)
     assert summary["binding"] == []
     assert "not measured" in summary["explanations"]
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"file": "nations.csv", "match": {"code": "AAA"}, "column": "annual_budget",
+      "from": "50000000", "to": "55000000"}, "AAA's budget at 55 M a year instead of 50 M"),
+    ({"file": "pledges.csv", "match": {"id": "P1"}, "column": "status", "from": "committed",
+      "to": "announced"}, "pledge P1 released"),
+    ({"file": "production_lines.csv", "match": {"producer": "X", "item": "gun"},
+      "column": "lead_time", "from": "3", "to": "2"}, "delivering in 2 months instead of 3"),
+])
+def test_each_change_is_said_in_words(change: dict[str, Any], words: str) -> None:
+    from replenish.planning.measure import change_words
+
+    assert words in change_words(change)

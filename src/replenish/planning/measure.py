@@ -58,18 +58,23 @@ def apply_change(scenario: Scenario, change: dict[str, Any]) -> Scenario:
     return dataclasses.replace(scenario, **edited)
 
 
-def _words(change: dict[str, Any]) -> str:
-    m = change["match"]
-    what = {"capacity": f"line {m.get('producer')}/{m.get('item')} at {change['to']} a month "
-                        f"instead of {change['from']}",
-            "lead_time": f"line {m.get('producer')}/{m.get('item')} delivering in "
-                         f"{change['to']} months instead of {change['from']}",
-            "annual_budget": f"{m.get('code')}'s budget at {money(float(change['to']))} a "
-                             f"year instead of {money(float(change['from']))}",
-            "floor": f"{m.get('nation')}'s floor on {m.get('item')} at {change['to']} "
-                     f"instead of {change['from']}",
-            "status": f"pledge {m.get('id')} released (announced, not committed)"}
-    return what.get(change["column"], f"{change['column']} {change['to']}")
+def change_words(change: dict[str, Any]) -> str:
+    """A change (see explain.change) in words: what the scenario says instead."""
+    m, column, before, after = (change["match"], change["column"], change["from"],
+                                change["to"])
+    if column == "capacity":
+        return (f"line {m['producer']}/{m['item']} at {after} a month instead of {before}")
+    if column == "lead_time":
+        return (f"line {m['producer']}/{m['item']} delivering in {after} months instead of "
+                f"{before}")
+    if column == "annual_budget":
+        return (f"{m['code']}'s budget at {money(float(after))} a year instead of "
+                f"{money(float(before))}")
+    if column == "floor":
+        return f"{m['nation']}'s floor on {m['item']} at {after} instead of {before}"
+    if column == "status":
+        return f"pledge {m['id']} released (announced, not committed)"
+    return f"{change['file']} {column} {after} instead of {before}"
 
 
 def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, Any]],
@@ -93,7 +98,7 @@ def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, A
             return None
         gain = base_score - score_plan(changed_scenario, other)
         return {"kind": c["kind"], "name": c["name"], "change": c["change"], "effect": effect,
-                "message": f"{_words(c['change'])}: {effect_sentence(effect)}",
+                "message": f"{change_words(c['change'])}: {effect_sentence(effect)}",
                 "shadow_price": round(c["shadow_price"], 6),
                 "objective_change": round(-gain, 4)}
 
