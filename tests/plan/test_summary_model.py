@@ -34,7 +34,8 @@ def _check(summary: dict[str, object]) -> None:
         assert gap <= 1e-3
 
 
-@pytest.mark.parametrize("name", ["opt_priority", "opt_budget", "plan_sustain", "opt_family"])
+@pytest.mark.parametrize("name", ["opt_priority", "opt_budget", "plan_sustain", "opt_family",
+                                  "joint_tiers", "joint_pool"])
 def test_small_plans_report_a_bound_below_their_objective(name: str, tmp_path: Path) -> None:
     scenario = read_scenario(ROOT / "tests" / "scenarios" / name)
     plan = plan_scenario(scenario, PlanOptions(compare_greedy=False, explain="never"))
@@ -48,6 +49,16 @@ def test_generated_plans_report_a_bound_below_their_objective(decompose: str) ->
     plan = plan_scenario(scenario, PlanOptions(compare_greedy=False, explain="never",
                                                decompose=decompose))
     _check(summary_dict(plan, scenario))
+
+
+@pytest.mark.parametrize("name", ["plan_priority", "joint_tiers"])
+def test_a_greedy_plan_has_the_relaxations_bound(name: str) -> None:
+    scenario = read_scenario(ROOT / "tests" / "scenarios" / name)
+    greedy = plan_scenario(scenario, PlanOptions(method="greedy"))
+    best = plan_scenario(scenario, PlanOptions(compare_greedy=False, explain="never"))
+    summary = summary_dict(greedy, scenario)
+    _check(summary)
+    assert summary["model"]["bound"] <= summary_dict(best, scenario)["objective"] * (1 + 1e-9)
 
 
 def test_a_plan_far_from_its_bound_is_not_called_optimal() -> None:

@@ -89,8 +89,10 @@ def plan(
 def print_summary(s: dict[str, Any]) -> None:
     """A short readable summary of summary.json, in units, months and money."""
     model = s.get("model") or {}
-    proof = (f", within {100 * model['gap']:.2g} % of the best possible plan"
-             if model.get("gap") is not None else "")
+    gap = model.get("gap")
+    proof = ("" if gap is None else
+             f", within {100 * gap:.2g} % of the best possible plan" if gap <= 0.1 else
+             f", far from the best possible plan (its bound is {100 * gap:.0f} % lower)")
     who = "optimised" if s["method"] == "optimal" else s["method"]
     out.print(f"[bold]{who} plan[/] — {s['status']}{proof}, {s['procurement']} procurement")
     t = Table(title="the partner's requirements by priority (units)", title_justify="left")

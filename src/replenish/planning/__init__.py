@@ -6,8 +6,11 @@ what binds, and (optionally) compare with the greedy by-hand allocation.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
+
+import highspy
 
 from replenish.errors import InfeasiblePlan
 from replenish.model import Scenario
@@ -30,16 +33,55 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         t0 = time.perf_counter()
         plan = plan_greedy(scenario)
         plan.timings["solve"] = time.perf_counter() - t0
+        plan.extra["model"] = {"bound": _relaxation_bound(scenario, opts)}
+        _bound_with_price_breaks(scenario, plan)
         report("done", 1.0)
         return plan
     plan = apply_price_breaks(_plan_by_groups(scenario, opts, report)
                               or _plan_as_one_model(scenario, opts, report), scenario)
+    _bound_with_price_breaks(scenario, plan)
     _explain(scenario, plan, opts, report)
     if opts.compare_greedy:
         report("greedy", 0.95)
         plan.extra["greedy"] = _compare_greedy(scenario, plan, plan_greedy)
     report("done", 1.0)
     return plan
+
+
+def _relaxation_bound(scenario: Scenario, opts: PlanOptions) -> float | None:
+    """The LP relaxation's optimum, a bound on any plan (the greedy one's too); None where the
+    scenario is planned by item groups, whose bound takes as long as a plan."""
+    from replenish.planning.build import build_model
+    from replenish.planning.decompose import item_groups, should_decompose
+    from replenish.planning.solve import new_highs, pass_model
+
+    if should_decompose(scenario, dataclasses.replace(opts, decompose="auto"),
+                        len(item_groups(scenario))):
+        return None
+    built = build_model(scenario, opts)
+    h = new_highs(opts)
+    pass_model(h, built, integrality=False)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(h.getInfo().objective_function_value) * built.scale
+
+
+def _bound_with_price_breaks(scenario: Scenario, plan: Plan) -> None:
+    """The model prices orders at list price; price breaks, applied after, can make a plan
+    cheaper than that. What any plan can save so is at most every line's full output, over
+    the horizon, at its lowest price: the bound less that saving holds for every plan."""
+    model = plan.extra.get("model")
+    if not scenario.price_breaks or not model or model.get("bound") is None:
+        return
+    lowest = {ln.key: ln.unit_price for ln in scenario.lines}
+    for b in scenario.price_breaks:
+        key = (b.producer, b.item)
+        if key in lowest:
+            lowest[key] = min(lowest[key], b.unit_price)
+    saving = sum((ln.unit_price - lowest[ln.key]) * (ln.capacity + ln.max_expansion)
+                 * scenario.horizon for ln in scenario.lines)
+    model["bound"] -= scenario.settings.weight("cost") * saving
 
 
 def _explain(scenario: Scenario, plan: Plan, opts: PlanOptions, report: Progress) -> None:
