@@ -144,11 +144,17 @@ def signal_table(sig: Signal, horizon: int) -> Table:
 
     t = Table(title=f"demand signal ({sig.procurement} procurement), units; base and added "
                     "capacity per month", title_justify="left", box=box.SIMPLE_HEAD)
-    for col in ("line", "base", "committed", "buyers", "added", "justified", "announced"):
-        t.add_column(col, justify="left" if col == "line" else "right", no_wrap=True,
-                     min_width=len(col))
-    for r in line_summary(sig, horizon):
-        t.add_row(f"{r['producer']} {r['item']}", f"{r['base_capacity']:,.6g}",
-                  f"{r['committed']:,.0f}", str(r["buyers"]), f"{r['expansion']:,.6g}",
-                  f"{r['justified']:,.6g}", f"{r['announced']:,.0f}")
+    rows = line_summary(sig, horizon)
+    cells = [[f"{r['producer']} {r['item']}", f"{r['base_capacity']:,.6g}",
+              f"{r['committed']:,.0f}", str(r["buyers"]), f"{r['expansion']:,.6g}",
+              f"{r['justified']:,.6g}", f"{r['announced']:,.0f}"] for r in rows]
+    names = ("line", "base", "committed", "buyers", "added", "justified", "announced")
+    for k, col in enumerate(names):
+        # numbers are never cut short: a narrow terminal folds the line's name instead
+        widest = max([len(col)] + [len(c[k]) for c in cells])
+        t.add_column(col, justify="left" if col == "line" else "right",
+                     no_wrap=col != "line", min_width=widest if col != "line" else 8,
+                     overflow="fold")
+    for c in cells:
+        t.add_row(*c)
     return t
