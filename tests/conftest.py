@@ -31,6 +31,7 @@ from replenish.model import (
     Stock,
     Training,
 )
+from replenish.plan.records import Plan
 from replenish.store import make_engine, upgrade
 
 PG_HOST = "127.0.0.1"
@@ -124,3 +125,18 @@ def small_scenario() -> Scenario:
         training=(Training("H155", 3, 2.5),),
         price_breaks=(PriceBreak("RHM", "S155", 10000, 3600.0),),
     )
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Plan, Path]:
+    """The demo scenario planned once and written as `replenish plan` writes it."""
+    from replenish.plan.writer import summary_dict, write_plan
+    from replenish.planning import PlanOptions, plan_scenario
+    from replenish.scenario.reader import read_scenario
+
+    demo_folder = Path(__file__).parents[1] / "examples" / "coalition"
+    sc = read_scenario(demo_folder)
+    plan = plan_scenario(sc, PlanOptions(compare_greedy=False))
+    folder = tmp_path_factory.mktemp("demo") / "plan"
+    write_plan(plan, sc, folder, {**summary_dict(plan, sc), "scenario": str(demo_folder)})
+    return sc, plan, folder

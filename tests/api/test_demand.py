@@ -11,22 +11,10 @@ from replenish.api.demand import deliveries, demand_signal
 from replenish.api.planner import jsonable
 from replenish.model.records import Scenario
 from replenish.plan.records import Plan
-from replenish.plan.writer import plan_tables, summary_dict, write_plan
-from replenish.planning import PlanOptions, plan_scenario
+from replenish.plan.writer import plan_tables, summary_dict
 from replenish.reports.signal import signal_rows
-from replenish.scenario.reader import read_scenario
 
 DEMO = Path(__file__).parent.parent.parent / "examples" / "coalition"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Plan, Path]:
-    """The demo scenario planned once and written as `replenish plan` writes it."""
-    sc = read_scenario(DEMO)
-    plan = plan_scenario(sc, PlanOptions(compare_greedy=False))
-    folder = tmp_path_factory.mktemp("demo") / "plan"
-    write_plan(plan, sc, folder, {**summary_dict(plan, sc), "scenario": str(DEMO)})
-    return sc, plan, folder
 
 
 def _changes(cli: list[dict[str, Any]]) -> list[dict[str, Any]]:

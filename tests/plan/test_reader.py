@@ -20,23 +20,11 @@ from replenish.plan.reader import (
     read_tables,
 )
 from replenish.plan.records import Plan
-from replenish.plan.writer import plan_tables, summary_dict, write_plan
-from replenish.planning import PlanOptions, plan_scenario
-from replenish.scenario.reader import read_scenario
+from replenish.plan.writer import plan_tables, summary_dict
 
 DEMO = Path(__file__).parent.parent.parent / "examples" / "coalition"
 TABLES = ("donations", "orders", "production", "expansions", "stocks", "fulfilment",
           "sustainment")
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, Plan, Path]:
-    """The demo scenario planned once and written as `replenish plan` writes it."""
-    sc = read_scenario(DEMO)
-    plan = plan_scenario(sc, PlanOptions(compare_greedy=False))
-    folder = tmp_path_factory.mktemp("demo") / "plan"
-    write_plan(plan, sc, folder, {**summary_dict(plan, sc), "scenario": str(DEMO)})
-    return sc, plan, folder
 
 
 def _copy(folder: Path, tmp_path: Path) -> Path:
