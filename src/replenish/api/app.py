@@ -40,7 +40,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     engine, reader = make_engines(settings.database_url, **_pool_options(settings))
     sessions = sessionmaker(engine, class_=Session, expire_on_commit=False)
-    runner = PlanRunner(sessions, settings.plan_workers)
+    runner = PlanRunner(sessions, settings.plan_workers, settings.dask_scheduler,
+                        settings.dask_connect_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -4,6 +4,11 @@ The job row is the only channel between the request that queued the job and the 
 worker records its stage and progress there, then the plan's summary and files, or the error.
 The planner itself never sees the database (it takes a Scenario and returns a Plan).
 
+With a Dask scheduler set (REPLENISH_DASK_SCHEDULER), the worker thread sends `plan_files` and the
+exported scenario there and waits: the job row then says queued, then running, on that
+scheduler (a progress callback does not cross processes), and cancelling the job cancels its
+task. The thread records the outcome either way.
+
 A job names the server process that queued it (`worker`, HOST:PID); jobs only ever run in that
 process. A server starting up marks failed every queued or running job of a process on its
 host that no longer exists (`fail_orphaned_jobs`). A cancelled job is skipped if still queued,
@@ -19,10 +24,11 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +36,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from replenish.errors import ConflictError, InfeasiblePlan, NoPlanInTime, ScenarioError
 from replenish.store.scenarios import export_scenario
 from replenish.store.server_tables import PlanJob, User
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +56,10 @@ class TooManyPlans(Exception):
 
 class JobCancelled(Exception):
     """The job was cancelled while it ran."""
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler could not be reached, or dropped the plan."""
 
 
 def this_worker() -> str:
@@ -124,11 +137,15 @@ def latest_plan(session: Session) -> PlanJob | None:
 
 
 class PlanRunner:
-    """Runs queued planning jobs on a small pool of threads (planning is CPU-bound)."""
+    """Runs queued planning jobs on a small pool of threads (planning is CPU-bound), each
+    planning in its thread or, given a Dask `scheduler` address, there."""
 
-    def __init__(self, sessions: sessionmaker[Session], workers: int = 1) -> None:
+    def __init__(self, sessions: sessionmaker[Session], workers: int = 1, scheduler: str = "",
+                 connect_timeout: float = 10.0) -> None:
         self.sessions = sessions
         self.workers = workers
+        self.scheduler = scheduler
+        self.connect_timeout = connect_timeout
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -155,16 +172,61 @@ class PlanRunner:
                 return  # cancelled while queued
             with self.sessions.begin() as session:
                 scenario = export_scenario(session)
-            summary, files = plan_files(scenario, self._progress(job_id))
+            if self.scheduler:
+                summary, files = self._plan_on_dask(job_id, scenario)
+            else:
+                summary, files = plan_files(scenario, self._progress(job_id))
             self._update(job_id, status="done", stage="done", progress=1.0, summary=summary,
                          rows=files, finished_at=datetime.now(UTC))
         except JobCancelled:
             log.info("planning job %s cancelled", job_id)
-        except (InfeasiblePlan, NoPlanInTime, ScenarioError) as exc:
+        except (InfeasiblePlan, NoPlanInTime, ScenarioError, SchedulerError) as exc:
             self._fail(job_id, f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # a worker thread has no one else to report to
             log.exception("planning job %s failed", job_id)
             self._fail(job_id, f"{type(exc).__name__}: {exc}")
+
+    def _plan_on_dask(self, job_id: int, scenario: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """`plan_files` of `scenario` on the Dask scheduler, through a client of this job's own
+        (closing it releases the task whatever happened)."""
+        from distributed import Client
+
+        try:
+            client = Client(self.scheduler, timeout=self.connect_timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerError(f"the Dask scheduler at {self.scheduler} could not be reached "
+                                 f"in {self.connect_timeout:g} s: {exc}") from exc
+        with client:
+            self._update(job_id, stage=f"queued on {self.scheduler}"[:200])
+            future = client.submit(plan_files, scenario, ignore_progress, pure=False,
+                                   key=f"replenish-plan-{job_id}-{uuid.uuid4().hex[:8]}")
+            try:
+                return self._wait(job_id, client, future)
+            except JobCancelled:
+                future.cancel()
+                raise
+            except CancelledError as exc:  # the scheduler cancelled it (lost, restarted)
+                raise SchedulerError(f"the Dask scheduler at {self.scheduler} dropped the plan: "
+                                     f"{exc or 'cancelled'}") from exc
+
+    def _wait(self, job_id: int, client: Client, future: Future,
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The result of `future`, checking every PROGRESS_INTERVAL that the job still runs and
+        saying so on its row once a Dask worker runs the task (JobCancelled if cancelled)."""
+        started = False
+        while True:
+            try:
+                summary, files = future.result(timeout=PROGRESS_INTERVAL)
+                return summary, files
+            except TimeoutError:
+                if future.done():  # the plan itself timed out
+                    raise
+            if not started and any(future.key in stacks
+                                   for stacks in client.call_stack(keys=[future.key]).values()):
+                started = True
+                self._update(job_id, stage=f"running on {self.scheduler}"[:200], progress=0.5)
+            else:
+                self._update(job_id)
 
     def _progress(self, job_id: int) -> Callable[[str, float], None]:
         """A progress callback that writes the job row at most every PROGRESS_INTERVAL."""
@@ -195,8 +257,9 @@ class PlanRunner:
             pass
 
     def _update(self, job_id: int, **values: Any) -> None:
-        """Set columns of a running job's row in a short transaction of its own; JobCancelled
-        if it was cancelled meanwhile (its row is then left as the cancel made it)."""
+        """Set columns of a running job's row in a short transaction of its own (none: only
+        check); JobCancelled if it was cancelled meanwhile (its row is left as the cancel made
+        it)."""
         with self.sessions.begin() as session:
             job = session.get(PlanJob, job_id, with_for_update=True)
             if job is None:
@@ -216,6 +279,10 @@ def plan_files(
 
     plan = plan_scenario(scenario, None, progress)
     return jsonable(summary_dict(plan, scenario)), jsonable(plan_tables(plan, scenario))
+
+
+def ignore_progress(stage: str, fraction: float) -> None:
+    """A progress callback that reports nowhere (planning in another process)."""
 
 
 def jsonable(value: Any) -> Any:

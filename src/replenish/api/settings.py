@@ -33,6 +33,11 @@ class ServerSettings(BaseSettings):
     max_overflow: int = Field(default=20, ge=0, le=200)
     token_cache_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
     plan_workers: int = Field(default=1, ge=1, le=8)
+    dask_scheduler: str = Field(default="", pattern=r"^(\w+://)?[^\s/]+:\d+$|^$", description=(
+        "Address of a Dask scheduler (tcp://HOST:8786) that plans run on; empty: they run in "
+        "the server's own threads (PLAN_WORKERS of them)."))
+    dask_connect_timeout_seconds: float = Field(default=10.0, gt=0.0, le=600.0, description=(
+        "How long a plan waits to reach the Dask scheduler before it fails."))
     telemetry: bool = Field(default=False, description=(
         "OpenTelemetry traces, metrics and logs through FastAPI to the global providers. Off "
         "by default: even with no provider set up, looking for one costs every request."))
