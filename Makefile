@@ -33,9 +33,11 @@ demo: $(STAMP)
 	$(BIN)/replenish user create demo-coordinator --role coordinator --db .demo/replenish.db
 	@echo "Serving the demo store at http://127.0.0.1:8000 (OpenAPI at /docs; Ctrl-C stops it)."
 	@echo "Try: curl -H 'Authorization: Bearer <the token above>' http://127.0.0.1:8000/api/v1/stocks/totals"
+	@echo "Pages at http://127.0.0.1:8000/pages: sign in with the token above."
 	$(BIN)/replenish serve --db .demo/replenish.db
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 from fastapi.testclient import TestClient
 
 from replenish.api.app import create_app
@@ -76,18 +76,24 @@ def test_a_plan_on_dask_is_the_plan_of_the_servers_threads(on_dask: Server) -> N
 def test_cancelling_a_queued_plan_cancels_it_on_dask_too(
         on_dask: Server, cluster: LocalCluster) -> None:
     headers = on_dask.headers("coordinator")
-    first, on_scheduler, in_server = (on_dask.client.post("/api/v1/plans", headers=headers)
-                                      .json()["id"] for _ in range(3))
-    # two threads: the first plan runs on the one Dask worker, the second waits on the
-    # scheduler, the third in the server
-    deadline = time.monotonic() + 20
-    waiting = wait_for(on_dask.client, headers, on_scheduler, {"running"})
-    while waiting["stage"] == "reading the store" and time.monotonic() < deadline:
+    with Client(cluster.scheduler_address) as dask:
+        # the one worker is kept busy, so that both plans the server sends wait on the
+        # scheduler however fast the machine (the server runs two plan threads; the third
+        # plan waits in the server)
+        busy = dask.submit(time.sleep, 4, pure=False)
+        first, on_scheduler, in_server = (on_dask.client.post("/api/v1/plans", headers=headers)
+                                          .json()["id"] for _ in range(3))
+        deadline = time.monotonic() + 20
         waiting = wait_for(on_dask.client, headers, on_scheduler, {"running"})
-    assert waiting["stage"] == f"queued on {cluster.scheduler_address}"
-    for job_id in (on_scheduler, in_server):
-        cancelled = on_dask.client.post(f"/api/v1/plans/{job_id}/cancel", headers=headers)
-        assert cancelled.json()["status"] == "cancelled"
+        while (not waiting["stage"].startswith("queued on")
+               and time.monotonic() < deadline):
+            time.sleep(0.05)
+            waiting = wait_for(on_dask.client, headers, on_scheduler, {"running"})
+        assert waiting["stage"] == f"queued on {cluster.scheduler_address}"
+        for job_id in (on_scheduler, in_server):
+            cancelled = on_dask.client.post(f"/api/v1/plans/{job_id}/cancel", headers=headers)
+            assert cancelled.json()["status"] == "cancelled"
+        busy.result()
     assert wait_for(on_dask.client, headers, first, {"done", "failed"})["status"] == "done"
     deadline = time.monotonic() + 10
     while any(str(key).startswith(f"replenish-plan-{on_scheduler}-")

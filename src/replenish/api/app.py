@@ -22,6 +22,7 @@ from replenish.api.schemas.common import EVERY_OPERATION, errors
 from replenish.api.settings import ServerSettings
 from replenish.store.engine import normalise_url, sqlite_path
 from replenish.web.docs import install_docs
+from replenish.web.pages import install_pages
 
 DESCRIPTION = """\
 The coalition's shared store: members record stock movements and pledges, recipients their
@@ -72,6 +73,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_middleware(GuardMiddleware, openapi=app.openapi,
                        max_body_bytes=settings.max_body_bytes, limiter=limiter,
                        held_off_delay=settings.auth_held_off_delay_seconds)
+    install_pages(app)  # before health: its / sends browsers to the pages
     app.include_router(health.router)
     install_docs(app)
     api = APIRouter(prefix="/api/v1", responses=errors(*EVERY_OPERATION))

@@ -1,0 +1,289 @@
+"""The coalition's pages: sign-in, readiness, the partner's needs, what binds, sustainment.
+
+Server-rendered from web/templates/; every script and style comes from web/static/. What a page
+shows is what the API would give its user: the same permission table (api/policy.py) and the
+same disclosure rule for coalition totals (api/disclosure.py, through the stocks route's
+`family_totals`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from replenish.api.auditing import record_write
+from replenish.api.deps import SessionDep
+from replenish.api.identity import Identity
+from replenish.api.limits import FailureLimiter
+from replenish.api.middleware import caller
+from replenish.api.planner import PlanRunner, TooManyPlans, new_job
+from replenish.reports.brief import month_name
+from replenish.store.scenarios import stored_scenario_name
+from replenish.store.server_tables import User
+from replenish.web import charts, views
+from replenish.web.access import PageForbidden, grant, require
+from replenish.web.sessions import (
+    COOKIE,
+    CSRF_FIELD,
+    BadCsrf,
+    PageSession,
+    SignInRequired,
+    decode_session,
+    fingerprint,
+    new_session,
+    read_form,
+    session_user,
+    set_cookie,
+)
+from replenish.web.settings import PageSettings
+
+HOME = "/pages"
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["signed"] = views.signed
+router = APIRouter(include_in_schema=False)
+
+#: The pages after the home, with the action their user must be allowed.
+PAGES = (
+    ("readiness", "Coalition readiness", "stocks.read"),
+    ("needs", "The partner's needs", "plans.read"),
+    ("binding", "What binds", "plans.read"),
+    ("sustainment", "Sustainment", "plans.read"),
+)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A signed-in user and its page session."""
+
+    user: Identity
+    session: PageSession
+
+
+def _key(request: Request) -> str:
+    return str(request.app.state.settings.token_key.get_secret_value())
+
+
+def _root(request: Request) -> str:
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
+def _cookie_session(request: Request) -> PageSession | None:
+    return decode_session(_key(request), request.cookies.get(COOKIE))
+
+
+def current_visit(request: Request, db: SessionDep) -> Visit:
+    """The signed-in user of the request's session; SignInRequired when there is none."""
+    session = _cookie_session(request)
+    user = session_user(db, _key(request), session) if session is not None else None
+    if user is None or session is None:
+        query = request.url.query
+        raise SignInRequired(request.url.path + (f"?{query}" if query else ""))
+    return Visit(user, session)
+
+
+VisitDep = Annotated[Visit, Depends(current_visit)]
+#: Who fills in the sign-in form: nobody yet (its page shows no user).
+_VISITOR = Identity(0, "", "visitor", None, None)
+
+
+def _render(request: Request, name: str, visit: Visit | None, status_code: int = 200,
+            **context: Any) -> HTMLResponse:
+    """A page; `visit` None for one shown without a signed-in user (its CSRF token empty)."""
+    user = visit.user if visit and visit.user is not _VISITOR else None
+    links = [(slug, title) for slug, title, action in PAGES
+             if user is not None and grant(user, action) is not None]
+    return templates.TemplateResponse(request, name, {
+        "root": _root(request), "home": HOME, "user": user, "links": links,
+        "csrf": visit.session.csrf if visit else "", "csrf_field": CSRF_FIELD, **context,
+    }, status_code=status_code)
+
+
+@router.get("/")
+def read_root(request: Request) -> RedirectResponse:
+    """Browsers go to the pages, other clients to the API documentation."""
+    wants_html = "text/html" in request.headers.get("accept", "")
+    return RedirectResponse(_root(request) + (HOME if wants_html else "/docs"))
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = HOME) -> HTMLResponse:
+    """The sign-in form (a visitor's session carries its CSRF token)."""
+    # A session already held is kept (signing in replaces it), so that a link from another
+    # site to /login cannot sign anyone out.
+    session = _cookie_session(request) or new_session()
+    response = _render(request, "login.html", Visit(_VISITOR, session), next=_safe(next),
+                       error=None)
+    set_cookie(response, request, _key(request), session, _secure(request))
+    return response
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    """Sign in with an API token: a new session (and CSRF token) for its user."""
+    session = _cookie_session(request)
+    fields = await read_form(request, session)
+    assert session is not None
+    token = fields.get("token", "").strip()
+    limiter: FailureLimiter = request.app.state.auth_limiter
+    token_id, address = token.partition(".")[0][:32], caller(request.scope)[1]
+    if limiter.retry_after(token_id, address) is not None:
+        return _render(request, "login.html", Visit(_VISITOR, session), 429,
+                       next=_safe(fields.get("next", HOME)),
+                       error="Too many failed sign-ins; try again in a minute.")
+    found = await run_in_threadpool(_check_token, request, token)
+    if found is None:
+        limiter.fail(token_id, address)
+        return _render(request, "login.html", Visit(_VISITOR, session), 401,
+                       next=_safe(fields.get("next", HOME)),
+                       error="That token is unknown, revoked or expired.")
+    user, stored_hash = found
+    response = RedirectResponse(_root(request) + _safe(fields.get("next", HOME)), 303)
+    signed_in = new_session(user.id, fingerprint(_key(request), stored_hash))
+    set_cookie(response, request, _key(request), signed_in, _secure(request))
+    return response
+
+
+def _check_token(request: Request, token: str) -> tuple[Identity, str] | None:
+    """The token's user and stored hash (for the session's fingerprint), or None."""
+    sessions: sessionmaker[Session] = request.app.state.read_sessions
+    with sessions() as db, db.begin():
+        user = request.app.state.verifier.verify(db, token)
+        if user is None:
+            return None
+        return user, str(db.scalar(select(User.token_hash).where(User.id == user.id)))
+
+
+@router.post("/logout")
+async def logout(request: Request) -> RedirectResponse:
+    """End the session: the browser keeps only a visitor's session."""
+    await read_form(request, _cookie_session(request))
+    response = RedirectResponse(_root(request) + "/login", 303)
+    set_cookie(response, request, _key(request), new_session(), _secure(request))
+    return response
+
+
+def _safe(target: str) -> str:
+    """A local page to go to after signing in (never another site)."""
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if local and "\n" not in target and "\r" not in target else HOME
+
+
+def _secure(request: Request) -> bool:
+    settings: PageSettings = request.app.state.page_settings
+    return settings.secure_cookies or request.app.state.settings.environment == "production"
+
+
+@router.get(HOME)
+def home(request: Request, visit: VisitDep) -> HTMLResponse:
+    """Links to the pages this user may open."""
+    return _render(request, "home.html", visit)
+
+
+@router.get(HOME + "/readiness")
+def readiness(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse:
+    """Members by item family, stock now against floor and target."""
+    stocks = require(visit.user, "stocks.read")
+    view = views.read_readiness(db, stocks, grant(visit.user, "stocks.totals"))
+    job = views.latest_plan(db) if grant(visit.user, "plans.read") else None
+    end = views.read_plan_end(db, job, [c for c, _ in view.members]) if job else None
+    grids = {"now": view.cells}
+    if end is not None:
+        grids[f"end of the plan ({month_name(end.month)})"] = end.cells
+    spec = charts.spec(charts.readiness_chart(grids)) if view.cells else None
+    return _render(request, "readiness.html", visit, view=view, end=end, spec=spec,
+                   month_name=month_name)
+
+
+@router.get(HOME + "/needs")
+def needs(request: Request, visit: VisitDep, db: SessionDep,
+          family: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
+    """The partner's requirements by priority and what the latest plan gives them."""
+    require(visit.user, "requirements.read")
+    job = _plan(visit, db)
+    if job is None:
+        return _no_plan(request, visit, db, "needs")
+    view = views.read_needs(db, job, family or None)
+    spec = charts.spec(charts.needs_chart(view.rows)) if view.rows else None
+    return _render(request, "needs.html", visit, view=view, job=job, spec=spec)
+
+
+@router.get(HOME + "/binding")
+def binding(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse:
+    """The measured explanations of the latest plan."""
+    job = _plan(visit, db)
+    if job is None:
+        return _no_plan(request, visit, db, "binding")
+    entries = views.read_binding(job)
+    spec = charts.spec(charts.binding_chart(entries)) if entries else None
+    return _render(request, "binding.html", visit, entries=entries, job=job, spec=spec,
+                   effects=views.EFFECTS)
+
+
+@router.get(HOME + "/sustainment")
+def sustainment(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse:
+    """Systems operational and idle by platform and month in the latest plan."""
+    job = _plan(visit, db)
+    if job is None:
+        return _no_plan(request, visit, db, "sustainment")
+    rows, platforms = views.read_sustainment(job)
+    spec = charts.spec(charts.sustainment_chart(rows)) if rows else None
+    return _render(request, "sustainment.html", visit, platforms=platforms, job=job,
+                   spec=spec)
+
+
+def _plan(visit: Visit, db: Session) -> Any:
+    require(visit.user, "plans.read")
+    return views.latest_plan(db)
+
+
+def _no_plan(request: Request, visit: Visit, db: Session, page: str) -> HTMLResponse:
+    """The page without a finished plan: say so, and offer to queue one."""
+    return _render(request, "no_plan.html", visit, page=page, running=views.open_plan(db),
+                   may_plan=grant(visit.user, "plans.create") is not None)
+
+
+@router.post(HOME + "/plans")
+async def queue_plan(request: Request, visit: VisitDep, db: SessionDep,
+                     background: BackgroundTasks) -> RedirectResponse:
+    """Queue a plan of the store as it is now, then go back to the page that asked."""
+    fields = await read_form(request, visit.session)
+    user = require(visit.user, "plans.create").user
+    back = _safe(fields.get("next", HOME))
+    if stored_scenario_name(db) is None:
+        raise PageForbidden("The store holds no scenario to plan.", user)
+    try:
+        job = new_job(db, user.name, request.app.state.settings.max_queued_plans)
+    except TooManyPlans as exc:
+        raise PageForbidden(str(exc), user) from None
+    record_write(db, user, "plan.create", f"plan:{job.id}", {"from": "pages"})
+    runner: PlanRunner = request.app.state.runner
+    background.add_task(runner.submit, job.id)
+    return RedirectResponse(_root(request) + back, 303)
+
+
+def install_pages(app: FastAPI, settings: PageSettings | None = None) -> None:
+    """Serve the pages (include before the health router, whose / this one answers first)."""
+    app.state.page_settings = settings or PageSettings()
+
+    async def sign_in(request: Request, exc: Exception) -> Response:
+        target = quote(str(exc) or HOME, safe="/")
+        return RedirectResponse(f"{_root(request)}/login?next={target}", 303)
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        user, session = getattr(exc, "user", None), _cookie_session(request)
+        visit = Visit(user, session) if user is not None and session is not None else None
+        return _render(request, "refused.html", visit, 403, message=str(exc))
+
+    app.add_exception_handler(SignInRequired, sign_in)
+    app.add_exception_handler(BadCsrf, refused)
+    app.add_exception_handler(PageForbidden, refused)
+    app.include_router(router)

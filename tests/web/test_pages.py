@@ -1,0 +1,253 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright, against `replenish serve`
+on the demo coalition. Screenshots of every page go to $REPLENISH_TEST_ARTEFACTS (default: the
+test's temporary folder)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPLENISH = Path(sys.executable).with_name("replenish")
+DEMO = Path(__file__).parents[2] / "examples/coalition"
+MEMBERS = ("ALD", "BRV", "CSM", "DRN", "ELV", "FRS", "GLT", "HVN")
+NATION = "ALD"
+PLAN_PAGES = ("needs", "binding", "sustainment")
+
+if not CHROMIUM.exists():
+    pytest.skip("no Chromium at /usr/bin/chromium (make test installs it: apt-get install "
+                "chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is in the test extra")
+
+
+@dataclass
+class Site:
+    """The served demo: its address, a token per role, and every address the browser asked."""
+
+    url: str
+    tokens: dict[str, str]
+    artefacts: Path
+    requests: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _replenish(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([str(REPLENISH), *args], env=env, capture_output=True, text=True,
+                          check=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """`replenish serve` on the demo store, with a coordinator and a nation user."""
+    folder = tmp_path_factory.mktemp("pages")
+    db = folder / "store.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPLENISH_")}
+    _replenish(env, "load", str(DEMO), "--db", str(db), "--replace")
+    tokens = {
+        "coordinator": _replenish(env, "user", "create", "desk", "--role", "coordinator",
+                                  "--db", str(db)).strip().splitlines()[-1],
+        "nation": _replenish(env, "user", "create", "aldoria", "--role", "nation", "--nation",
+                             NATION, "--db", str(db)).strip().splitlines()[-1],
+    }
+    port = _free_port()
+    server = subprocess.Popen([str(REPLENISH), "serve", "--db", str(db), "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url)
+        artefacts = Path(os.environ.get("REPLENISH_TEST_ARTEFACTS") or folder / "screenshots")
+        artefacts.mkdir(parents=True, exist_ok=True)
+        yield Site(url, tokens, artefacts)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_up(url: str) -> None:
+    for _ in range(200):
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"the server at {url} did not come up")
+
+
+@pytest.fixture(scope="module")
+def browser(site: Site) -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as playwright:
+        opened = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                            args=["--no-sandbox"])
+        yield opened
+        opened.close()
+
+
+def _new_page(browser: sync_api.Browser, site: Site) -> sync_api.Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.on("request", lambda request: site.requests.append(request.url))
+    return page
+
+
+def _sign_in(browser: sync_api.Browser, site: Site, role: str) -> sync_api.Page:
+    page = _new_page(browser, site)
+    page.goto(f"{site.url}/")
+    assert urlsplit(page.url).path == "/login"
+    page.fill("#token", site.tokens[role])
+    page.click("form.login button")
+    assert urlsplit(page.url).path == "/pages"
+    return page
+
+
+def _open(page: sync_api.Page, site: Site, path: str, shot: str | None = None) -> None:
+    """Open `path`, wait for its chart, and keep a screenshot named `shot` if given."""
+    page.goto(f"{site.url}{path}")
+    if page.locator(".chart").count():
+        page.wait_for_selector(".chart[data-drawn]", timeout=20_000)
+    if shot:
+        page.screenshot(path=site.artefacts / f"{shot}.png", full_page=True)
+
+
+def _chart_marks(page: sync_api.Page) -> int:
+    """Marks the drawn chart holds (vega-embed's svg: paths, rects, symbols, text)."""
+    assert page.get_attribute(".chart", "data-drawn") == "true"
+    return int(page.locator(".chart svg .role-mark > *").count())
+
+
+@pytest.fixture(scope="module")
+def coordinator(browser: sync_api.Browser, site: Site) -> Iterator[sync_api.Page]:
+    """A coordinator's page, after it queued the first plan from the pages and saw it done."""
+    page = _sign_in(browser, site, "coordinator")
+    _open(page, site, "/pages/needs", "needs-before-any-plan")
+    assert "no finished plan yet" in page.inner_text("main")
+    page.click("main form button")
+    for _ in range(300):
+        if page.locator("table.numbers").count():
+            break
+        time.sleep(0.2)
+        page.reload()
+    assert page.locator("table.numbers").count(), "the queued plan did not finish"
+    yield page
+    page.context.close()
+
+
+def test_a_page_without_a_session_goes_to_sign_in(browser: sync_api.Browser, site: Site,
+                                                  ) -> None:
+    page = _new_page(browser, site)
+    for path in ("/pages", "/pages/readiness", *(f"/pages/{p}" for p in PLAN_PAGES)):
+        page.goto(site.url + path)
+        assert urlsplit(page.url).path == "/login", path
+    _open(page, site, "/login", "login")
+    page.fill("#token", "not.a-token")
+    page.click("form.login button")
+    assert "unknown, revoked or expired" in page.inner_text(".error")
+    page.context.close()
+
+
+def test_a_coordinator_sees_every_member_and_every_page_draws(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    page = coordinator
+    _open(page, site, "/pages", "coordinator-home")
+    assert page.locator("header nav a").count() == 5
+    _open(page, site, "/pages/readiness", "coordinator-readiness")
+    rows = page.locator("table.readiness.now tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.member)")
+    assert sorted(rows) == sorted(MEMBERS)
+    assert "withheld" not in page.inner_text("table.readiness")
+    assert _chart_marks(page) >= 2 * len(MEMBERS)
+    for name in PLAN_PAGES:
+        _open(page, site, f"/pages/{name}", f"coordinator-{name}")
+        assert page.locator("table.numbers tbody tr").count() > 0, name
+        assert _chart_marks(page) > 0, name
+
+
+def test_the_needs_filter_by_family(coordinator: sync_api.Page, site: Site) -> None:
+    page = coordinator
+    _open(page, site, "/pages/needs", "needs-all")
+    everything = page.inner_text("table.numbers tr.all")
+    family = page.locator("#family option").nth(1).get_attribute("value")
+    assert family
+    page.select_option("#family", family)
+    page.wait_for_url(re.compile(f"family={family}"))
+    page.wait_for_selector(".chart[data-drawn]")
+    page.screenshot(path=site.artefacts / "needs-one-family.png", full_page=True)
+    assert page.inner_text("table.numbers tr.all") != everything
+
+
+def test_a_nation_sees_its_own_row_and_no_other_members_figures(
+    browser: sync_api.Browser, site: Site, coordinator: sync_api.Page,
+) -> None:
+    page = _sign_in(browser, site, "nation")
+    assert page.locator("header nav a").count() == 2  # readiness and the API docs
+    _open(page, site, "/pages/readiness", "nation-readiness")
+    rows = page.locator("table.readiness.now tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.member)")
+    assert rows == [NATION]
+    others = [m for m in MEMBERS if m != NATION]
+    shown = page.inner_text("main") + page.inner_html(".chart svg")
+    assert not [m for m in others if re.search(rf"\b{m}\b", shown)]
+    assert page.locator("table.readiness.now tfoot td").count() > 0
+    assert _chart_marks(page) > 0
+    for name in PLAN_PAGES:
+        response = page.goto(f"{site.url}/pages/{name}")
+        assert response is not None and response.status == 403, name
+        page.screenshot(path=site.artefacts / f"nation-{name}.png", full_page=True)
+        assert not re.search(r"\d", page.inner_text("main")), name
+    page.context.close()
+
+
+def test_a_form_without_its_csrf_token_is_refused(
+    browser: sync_api.Browser, site: Site,
+) -> None:
+    page = _sign_in(browser, site, "coordinator")
+    for path in ("/pages/plans", "/logout"):
+        response = page.request.post(f"{site.url}{path}", form={"next": "/pages"},
+                                     max_redirects=0)
+        assert response.status == 403, path
+    response = page.request.post(f"{site.url}/pages/plans",
+                                 form={"next": "/pages", "csrf": "forged"}, max_redirects=0)
+    assert response.status == 403
+    page.goto(f"{site.url}/pages")
+    assert urlsplit(page.url).path == "/pages"  # still signed in
+    page.click("header form.who button")
+    assert urlsplit(page.url).path == "/login"
+    page.goto(f"{site.url}/pages")
+    assert urlsplit(page.url).path == "/login"
+    page.context.close()
+
+
+def test_no_request_leaves_the_machine(
+    browser: sync_api.Browser, site: Site, coordinator: sync_api.Page,
+) -> None:
+    """Every page as each role, then every address the browser asked for in this module."""
+    nation = _sign_in(browser, site, "nation")
+    for page in (coordinator, nation):
+        for path in ("/pages", "/pages/readiness", *(f"/pages/{p}" for p in PLAN_PAGES)):
+            _open(page, site, path)
+    nation.context.close()
+    own = urlsplit(site.url).netloc
+    assert len(site.requests) > 20
+    assert [url for url in site.requests if urlsplit(url).netloc != own] == []
+
+
+def test_chromium_comes_from_debian() -> None:
+    assert shutil.which("chromium") == str(CHROMIUM)
