@@ -167,7 +167,7 @@ def test_a_coordinator_sees_every_member_and_every_page_draws(
 ) -> None:
     page = coordinator
     _open(page, site, "/pages", "coordinator-home")
-    assert page.locator("header nav a").count() == 5
+    assert page.locator("header nav a").count() == 8
     _open(page, site, "/pages/readiness", "coordinator-readiness")
     rows = page.locator("table.readiness.now tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.member)")
@@ -197,7 +197,7 @@ def test_a_nation_sees_its_own_row_and_no_other_members_figures(
     browser: sync_api.Browser, site: Site, coordinator: sync_api.Page,
 ) -> None:
     page = _sign_in(browser, site, "nation")
-    assert page.locator("header nav a").count() == 2  # readiness and the API docs
+    assert page.locator("header nav a").count() == 3  # readiness, explorer, the API docs
     _open(page, site, "/pages/readiness", "nation-readiness")
     rows = page.locator("table.readiness.now tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.member)")
@@ -207,7 +207,14 @@ def test_a_nation_sees_its_own_row_and_no_other_members_figures(
     assert not [m for m in others if re.search(rf"\b{m}\b", shown)]
     assert page.locator("table.readiness.now tfoot td").count() > 0
     assert _chart_marks(page) > 0
-    for name in PLAN_PAGES:
+    _open(page, site, "/pages/explorer", "nation-explorer")
+    assert page.get_attribute("table.explorer", "data-member") == NATION
+    shown = page.inner_text("main") + page.inner_html(".chart svg")
+    assert _chart_marks(page) > 0
+    assert not [m for m in others if re.search(rf"\b{m}\b", shown)]
+    response = page.goto(f"{site.url}/pages/explorer?nation={others[0]}&item=x")
+    assert response is not None and response.status == 403
+    for name in (*PLAN_PAGES, "what-if", "compare"):
         response = page.goto(f"{site.url}/pages/{name}")
         assert response is not None and response.status == 403, name
         page.screenshot(path=site.artefacts / f"nation-{name}.png", full_page=True)
@@ -235,6 +242,62 @@ def test_a_form_without_its_csrf_token_is_refused(
     page.context.close()
 
 
+def test_the_explorer_draws_a_member_s_stock_and_a_line(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    page = coordinator
+    _open(page, site, "/pages/explorer", "explorer-stock")
+    assert page.locator("table.explorer tbody tr").count() > 6
+    assert _chart_marks(page) > 0
+    line = page.locator("#line option").nth(1).get_attribute("value")
+    assert line
+    page.select_option("#line", line)
+    page.click("#pick-line button")
+    page.wait_for_selector(".chart[data-drawn]")
+    assert f"producer={line.partition('/')[0]}" in page.url
+    page.screenshot(path=site.artefacts / "explorer-line.png", full_page=True)
+    assert page.locator("table.explorer tbody tr").count() > 6
+    assert _chart_marks(page) > 0
+
+
+def test_a_coordinator_runs_a_what_if_and_sees_the_difference(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    page = coordinator
+    _open(page, site, "/pages/what-if", "what-if-form")
+    line = page.locator("#row option[value^='line:']").first.get_attribute("value")
+    assert line
+    page.select_option("#row", line)
+    page.fill("#value", "-3")
+    page.click("form.what-if button")
+    assert "0 or more" in page.inner_text("#what-if-error")
+    page.screenshot(path=site.artefacts / "what-if-refused.png", full_page=True)
+    page.select_option("#row", line)
+    page.fill("#value", "0")
+    page.click("form.what-if button")
+    assert re.search(r"job=\d+", page.url)
+    page.wait_for_selector("#what-if-job progress", state="attached")
+    page.screenshot(path=site.artefacts / "what-if-running.png", full_page=True)
+    page.wait_for_selector("#what-if-difference", timeout=120_000)  # the bar reloads the page
+    page.screenshot(path=site.artefacts / "what-if-done.png", full_page=True)
+    assert page.locator("#what-if-difference tbody tr").count() >= 6
+    assert page.inner_text("#what-if-sentence").startswith("Against plan")
+    assert page.locator(".what-ifs tbody tr").count() == 1
+
+
+def test_a_coordinator_compares_joint_and_national(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    page = coordinator
+    _open(page, site, "/pages/compare")
+    page.click("form.compare button")
+    page.wait_for_selector("#compare-headline", timeout=180_000)  # the bar reloads the page
+    page.wait_for_selector(".chart[data-drawn]")
+    page.screenshot(path=site.artefacts / "compare.png", full_page=True)
+    assert _chart_marks(page) > 0
+    assert page.locator("#compare-members tbody tr").count() == len(MEMBERS)
+
+
 def test_no_request_leaves_the_machine(
     browser: sync_api.Browser, site: Site, coordinator: sync_api.Page,
 ) -> None:
@@ -243,9 +306,13 @@ def test_no_request_leaves_the_machine(
     for page in (coordinator, nation):
         for path in ("/pages", "/pages/readiness", *(f"/pages/{p}" for p in PLAN_PAGES)):
             _open(page, site, path)
-    nation.context.close()
+    _open(coordinator, site, "/pages/what-if")
+    _open(coordinator, site, "/pages/explorer")
+    _open(coordinator, site, "/pages/compare")
+    _open(nation, site, "/pages/explorer")
     own = urlsplit(site.url).netloc
     assert len(site.requests) > 20
+    nation.context.close()
     assert [url for url in site.requests if urlsplit(url).netloc != own] == []
 
 

@@ -67,9 +67,11 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def new_job(session: Session, requested_by: str, limit: int | None = None) -> PlanJob:
+def new_job(session: Session, requested_by: str, limit: int | None = None,
+            change: dict[str, Any] | None = None) -> PlanJob:
     """Queue a planning job (flushed, so it has its id); TooManyPlans if the user already has
-    `limit` jobs queued or running."""
+    `limit` jobs queued or running. With `change`, a what-if: the stored state with that
+    scenario change (planning.measure.apply_change)."""
     if limit is not None:
         # The user's row is locked so that two requests cannot both take the last place.
         session.execute(select(User.id).where(User.name == requested_by).with_for_update())
@@ -79,7 +81,7 @@ def new_job(session: Session, requested_by: str, limit: int | None = None) -> Pl
             raise TooManyPlans(f"{requested_by} already has {open_jobs} plans queued or "
                                f"running (at most {limit}); wait for one or cancel it")
     job = PlanJob(status="queued", progress=0.0, stage="queued", requested_by=requested_by,
-                  created_at=datetime.now(UTC), worker=this_worker())
+                  created_at=datetime.now(UTC), worker=this_worker(), change=change)
     session.add(job)
     session.flush()
     return job
@@ -130,8 +132,8 @@ def _alive(pid: str) -> bool:
 
 
 def latest_plan(session: Session) -> PlanJob | None:
-    """The most recently finished successful plan, if any."""
-    query = (select(PlanJob).where(PlanJob.status == "done")
+    """The most recently finished successful plan of the store as it is (no what-if), if any."""
+    query = (select(PlanJob).where(PlanJob.status == "done", PlanJob.change.is_(None))
              .order_by(PlanJob.finished_at.desc(), PlanJob.id.desc()).limit(1))
     return session.scalar(query)
 
@@ -172,6 +174,9 @@ class PlanRunner:
                 return  # cancelled while queued
             with self.sessions.begin() as session:
                 scenario = export_scenario(session)
+                change = session.scalar(select(PlanJob.change).where(PlanJob.id == job_id))
+            if change:
+                scenario = changed_scenario(scenario, change)
             if self.scheduler:
                 summary, files = self._plan_on_dask(job_id, scenario)
             else:
@@ -268,6 +273,19 @@ class PlanRunner:
                 raise JobCancelled(job_id)
             for name, value in values.items():
                 setattr(job, name, value)
+
+
+def changed_scenario(scenario: Any, change: dict[str, Any]) -> Any:
+    """The scenario a job with `change` plans: in another procurement mode
+    ({"procurement": MODE}, the joint/national comparison), or with one cell changed (a
+    what-if: planning.measure.apply_change)."""
+    if "procurement" in change:
+        from replenish.reports.compare import with_procurement
+
+        return with_procurement(scenario, change["procurement"])
+    from replenish.planning.measure import apply_change
+
+    return apply_change(scenario, change)
 
 
 def plan_files(

@@ -87,4 +87,7 @@ class PlanJob(Base):
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rows: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    #: a what-if: the scenario change planned (see planning.measure.apply_change); null for a
+    #: plan of the store as it is
+    change: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     worker: Mapped[str | None] = mapped_column(String(300))

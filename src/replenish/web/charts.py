@@ -16,6 +16,8 @@ from replenish.web.views import Binding
 
 #: the page's own fonts: nothing is fetched
 FONT = "system-ui, sans-serif"
+#: money on an axis, as the pages write it: 1.5 bn
+BILLIONS = "format(datum.value / 1e9, '.1f') + ' bn'"
 
 
 def spec(chart: Any) -> str:
@@ -96,3 +98,78 @@ def sustainment_chart(rows: Sequence[Mapping[str, Any]]) -> Any:
     ).properties(width=260, height=110).facet(
         facet=alt.Facet("platform:N", title=None), columns=3,
     ).resolve_scale(y="independent")
+
+
+def stock_chart(months: Sequence[Any]) -> Any:
+    """A member's stock of one item by month against its floor and target (lines), with the
+    units it donates (below zero) and the units ordered for it (bars)."""
+    levels = [{"month": m.month, "series": series, "units": round(value, 1)}
+              for m in months
+              for series, value in (("on hand", m.on_hand), ("floor", m.floor),
+                                    ("target", m.target))]
+    flows = [{"month": m.month, "series": series, "units": round(value, 1)}
+             for m in months
+             for series, value in (("donated", -m.donated), ("ordered", m.ordered)) if value]
+    colours = alt.Scale(domain=["on hand", "floor", "target", "donated", "ordered"],
+                        range=["#1d2733", "#c0392b", "#3a8d5c", "#e08a3c", "#4a7fb5"])
+    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90))
+    bars = alt.Chart(alt.Data(values=flows)).mark_bar(opacity=0.8).encode(
+        x=x, y=alt.Y("units:Q", title="units"), color=alt.Color("series:N", title=None,
+                                                                 scale=colours),
+        tooltip=["month:O", "series:N", "units:Q"])
+    lines = alt.Chart(alt.Data(values=levels)).mark_line(point=True).encode(
+        x=x, y="units:Q", color=alt.Color("series:N", title=None, scale=colours),
+        strokeDash=alt.condition("datum.series == 'on hand'", alt.value([1, 0]),
+                                 alt.value([5, 3])),
+        tooltip=["month:O", "series:N", "units:Q"])
+    return alt.layer(bars, lines).properties(width=720, height=300)
+
+
+def line_chart(months: Sequence[Any]) -> Any:
+    """A production line by month: committed orders and announced demand (bars) against its
+    capacity and its base capacity (lines); the gap between the two lines is the expansion."""
+    bars_data = [{"month": m.month, "series": series, "units": round(value, 1)}
+                 for m in months
+                 for series, value in (("committed", m.committed), ("announced", m.announced))
+                 if value]
+    lines_data = [{"month": m.month, "series": series, "units": round(value, 1)}
+                  for m in months
+                  for series, value in (("capacity", m.capacity), ("base capacity", m.base))]
+    colours = alt.Scale(domain=["committed", "announced", "capacity", "base capacity"],
+                        range=["#4a7fb5", "#b8c9dc", "#1d2733", "#8796a5"])
+    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90))
+    bars = alt.Chart(alt.Data(values=bars_data)).mark_bar(opacity=0.75).encode(
+        x=x, y=alt.Y("units:Q", title="units a month", stack="zero"),
+        color=alt.Color("series:N", title=None, scale=colours),
+        tooltip=["month:O", "series:N", "units:Q"])
+    lines = alt.Chart(alt.Data(values=lines_data)).mark_line(interpolate="step",
+                                                              strokeWidth=2.5).encode(
+        x=x, y="units:Q", color=alt.Color("series:N", title=None, scale=colours),
+        tooltip=["month:O", "series:N", "units:Q"])
+    return alt.layer(bars, lines).properties(width=720, height=300)
+
+
+def compare_chart(recovery: Sequence[Mapping[str, Any]],
+                  payments: Sequence[Mapping[str, Any]]) -> Any:
+    """Joint against national: the value of stock below target month by month (recovery), and
+    what each member pays per year in each mode against its annual budget (ticks)."""
+    modes = alt.Scale(domain=["joint", "national"], range=["#4a7fb5", "#e08a3c"])
+    shortfall = alt.Chart(alt.Data(values=list(recovery)), title="Value below target").mark_line(
+        point=True).encode(
+        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90)),
+        y=alt.Y("shortfall:Q", title="value below target", axis=alt.Axis(labelExpr=BILLIONS)),
+        color=alt.Color("mode:N", title=None, scale=modes),
+        tooltip=["month:O", "mode:N", alt.Tooltip("shortfall:Q", format=",.0f")],
+    ).properties(width=720, height=220)
+    base = alt.Chart(alt.Data(values=list(payments))).encode(
+        x=alt.X("member:N", title=None))
+    bars = base.mark_bar().encode(
+        y=alt.Y("spent:Q", title="spent in the year", axis=alt.Axis(labelExpr=BILLIONS)),
+        xOffset="mode:N", color=alt.Color("mode:N", title=None, scale=modes),
+        tooltip=["member:N", "year:N", "mode:N", alt.Tooltip("spent:Q", format=",.0f"),
+                 alt.Tooltip("budget:Q", format=",.0f")])
+    budget = base.mark_tick(color="#c0392b", thickness=2, size=30).encode(
+        y="budget:Q").transform_filter("isValid(datum.budget)")
+    paid = alt.layer(bars, budget).properties(width=330, height=220).facet(
+        column=alt.Column("year:N", title="Who pays what, per year (red: the annual budget)"))
+    return alt.vconcat(shortfall, paid)

@@ -57,6 +57,9 @@ PAGES = (
     ("needs", "The partner's needs", "plans.read"),
     ("binding", "What binds", "plans.read"),
     ("sustainment", "Sustainment", "plans.read"),
+    ("explorer", "Plan explorer", "stocks.read"),
+    ("what-if", "What-if", "plans.create"),
+    ("compare", "Joint versus national", "plans.create"),
 )
 
 
@@ -287,3 +290,9 @@ def install_pages(app: FastAPI, settings: PageSettings | None = None) -> None:
     app.add_exception_handler(BadCsrf, refused)
     app.add_exception_handler(PageForbidden, refused)
     app.include_router(router)
+    # these pages build on this module's helpers
+    from replenish.web import compare_pages, explorer_pages, whatif_pages
+
+    app.include_router(compare_pages.router)
+    app.include_router(explorer_pages.router)
+    app.include_router(whatif_pages.router)

@@ -108,14 +108,16 @@ def _back(months: dict[str, list[float]], level: int) -> str | None:
 
 
 def latest_plan(session: Session) -> PlanJob | None:
-    """The newest finished plan job, or None."""
-    return session.scalars(select(PlanJob).where(PlanJob.status == "done")
+    """The newest finished plan job of the store as it is (no what-if), or None."""
+    return session.scalars(select(PlanJob).where(PlanJob.status == "done",
+                                                 PlanJob.change.is_(None))
                            .order_by(PlanJob.id.desc()).limit(1)).first()
 
 
 def open_plan(session: Session) -> PlanJob | None:
-    """The newest plan job still queued or running, or None."""
-    return session.scalars(select(PlanJob).where(PlanJob.status.in_(("queued", "running")))
+    """The newest plan job (no what-if) still queued or running, or None."""
+    return session.scalars(select(PlanJob).where(PlanJob.status.in_(("queued", "running")),
+                                                 PlanJob.change.is_(None))
                            .order_by(PlanJob.id.desc()).limit(1)).first()
 
 

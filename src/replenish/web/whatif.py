@@ -1,0 +1,169 @@
+"""What-if: one change to the stored scenario, re-planned in the background, and what it changes.
+
+A what-if is a plan job with a `change` (planning.measure.apply_change's edit as data, plus
+`base`, the id of the plan it is compared with). The runner plans the stored state with the
+change applied; the page compares the two plans' totals (plan.totals) read through the plan
+reader, each against its own scenario: the stored one, and the stored one with the change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from replenish.model.records import Scenario
+from replenish.plan.reader import read_plan
+from replenish.plan.totals import (
+    TOTAL_KEYS,
+    effect_sentence,
+    money,
+    plan_totals,
+    totals_difference,
+)
+from replenish.planning.measure import apply_change, change_words
+from replenish.store.server_tables import PlanJob
+
+#: What a what-if may change: the kind, its words, the scenario file and column.
+KINDS = (("pledge", "a pledge's status", "pledges.csv", "status"),
+         ("line", "a line's capacity (units a month)", "production_lines.csv", "capacity"),
+         ("budget", "a member's annual budget", "nations.csv", "annual_budget"),
+         ("floor", "a floor (units)", "stocks.csv", "floor"))
+PLEDGE_STATUSES = ("committed", "announced")
+#: The totals of the difference table, in words and whether they are money.
+TOTALS = {"on_time": ("units on time", False), "late": ("units late", False),
+          "unmet": ("units never delivered", False),
+          "readiness": ("unit-months below floor", False),
+          "idle_system_months": ("idle system-months", False), "cost": ("cost", True)}
+
+
+class WhatIfError(ValueError):
+    """The form asked for a change the stored scenario cannot take (said to its user)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A row of the stored scenario a what-if may change, with its value now."""
+
+    key: str
+    kind: str
+    label: str
+    file: str
+    match: dict[str, str]
+    column: str
+    now: str
+    target: float | None = None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_choices(scenario: Scenario) -> list[Choice]:
+    """Every row a what-if may change: pledges, lines, members' budgets and floors."""
+    out = [Choice(f"pledge:{p.id}", "pledge",
+                  f"pledge {p.id}: {p.donor} → {p.recipient}, {_text(p.quantity)} {p.item}",
+                  "pledges.csv", {"id": p.id}, "status", p.status)
+           for p in scenario.pledges]
+    out += [Choice(f"line:{ln.producer}/{ln.item}", "line", f"line {ln.producer}/{ln.item}",
+                   "production_lines.csv", {"producer": ln.producer, "item": ln.item},
+                   "capacity", _text(ln.capacity)) for ln in scenario.lines]
+    out += [Choice(f"budget:{n.code}", "budget", f"member {n.code} ({n.name})", "nations.csv",
+                   {"code": n.code}, "annual_budget", _text(n.annual_budget))
+            for n in scenario.nations if n.role == "member"]
+    out += [Choice(f"floor:{s.nation}/{s.item}", "floor", f"floor of {s.nation} on {s.item}",
+                   "stocks.csv", {"nation": s.nation, "item": s.item}, "floor",
+                   _text(s.floor), s.target) for s in scenario.stocks]
+    return out
+
+
+def parse_change(choices: Sequence[Choice], key: str, value: str) -> dict[str, Any]:
+    """The change a form asks for (apply_change's edit), or WhatIfError saying what is wrong."""
+    found = next((c for c in choices if c.key == key), None)
+    if found is None:
+        raise WhatIfError("Choose a row of the stored scenario: "
+                          f"{key.strip()[:80] or 'none was chosen'} is not one.")
+    text = value.strip()
+    if found.kind == "pledge":
+        if text not in PLEDGE_STATUSES:
+            raise WhatIfError(f"A pledge's status is {' or '.join(PLEDGE_STATUSES)}, "
+                              f"not {text[:40] or 'empty'}.")
+        to = text
+    else:
+        what = {"line": f"capacity of {found.label}",
+                "budget": f"annual budget of {found.label}"}.get(found.kind, found.label)
+        try:
+            number = float(text.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise WhatIfError(f"Enter a number for the {what}, not "
+                              f"{text[:40] or 'nothing'}.") from None
+        if not math.isfinite(number) or number < 0:
+            raise WhatIfError(f"The {what} must be a number of 0 or more.")
+        if found.kind == "floor" and found.target is not None and number > found.target:
+            raise WhatIfError(f"The {what} may not be above its target "
+                              f"({_text(found.target)}).")
+        to = _text(number)
+    return {"file": found.file, "match": dict(found.match), "column": found.column,
+            "from": found.now, "to": to}
+
+
+def describe(change: Mapping[str, Any]) -> str:
+    """A what-if's change in words."""
+    if "procurement" in change:
+        return f"the store planned with {change['procurement']} procurement"
+    try:
+        return change_words(dict(change))
+    except (KeyError, TypeError, ValueError):
+        return f"{change.get('file')} {change.get('column')} {change.get('to')}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished what-if changes against the plan it was compared with."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+    difference: dict[str, Any]
+    sentence: str
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """The table: each total in words, before, after and the difference, formatted."""
+        out = []
+        for key in TOTAL_KEYS:
+            words, is_money = TOTALS[key]
+            shown = money if is_money else _count
+            d = self.difference[key]
+            out.append((words, shown(self.before[key]), shown(self.after[key]),
+                        "0" if not d else ("+" if d > 0 else "−") + shown(abs(d))))
+        for member, d in (self.difference.get("cost_by_member") or {}).items():
+            out.append((f"cost to {member}", money(self.before["cost_by_member"].get(member, 0)),
+                        money(self.after["cost_by_member"].get(member, 0)),
+                        ("+" if d > 0 else "−") + money(abs(d))))
+        return out
+
+
+def _count(x: float) -> str:
+    return f"{x:,.0f}" if abs(x - round(x)) < 1e-4 or abs(x) >= 100 else f"{x:,.1f}"
+
+
+def job_plan(job: PlanJob) -> Any:
+    """A finished job's plan, read through the plan reader from its stored files."""
+    files: dict[str, Any] = dict(job.rows or {})
+    if job.summary is not None:
+        files["summary.json"] = job.summary
+    return read_plan(files)
+
+
+def read_outcome(scenario: Scenario, whatif: PlanJob, base: PlanJob) -> Outcome:
+    """The totals of `base` (on `scenario`) and of the finished `whatif` (on `scenario` with
+    its change), and their difference in units, months and money."""
+    assert whatif.change is not None
+    before = plan_totals(job_plan(base), scenario)
+    after = plan_totals(job_plan(whatif), apply_change(scenario, whatif.change))
+    difference = totals_difference(after, before)
+    return Outcome(before, after, difference, effect_sentence(difference))

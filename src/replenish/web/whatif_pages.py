@@ -1,0 +1,118 @@
+"""The what-if page (coordinators): change one row of the stored scenario, re-plan it in the
+background as a plan job, and show what the change does to the current plan."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from replenish.api.auditing import record_write
+from replenish.api.deps import SessionDep
+from replenish.api.planner import OPEN, PlanRunner, TooManyPlans, new_job
+from replenish.errors import ScenarioError
+from replenish.store.scenarios import export_scenario, stored_scenario_name
+from replenish.store.server_tables import PlanJob
+from replenish.web import views
+from replenish.web.access import require
+from replenish.web.pages import HOME, Visit, VisitDep, _render, _root
+from replenish.web.sessions import read_form
+from replenish.web.whatif import (
+    KINDS,
+    WhatIfError,
+    describe,
+    parse_change,
+    read_choices,
+    read_outcome,
+)
+
+router = APIRouter(include_in_schema=False)
+PAGE = HOME + "/what-if"
+JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _what_if(db: Session, job_id: int | None) -> PlanJob | None:
+    job = db.get(PlanJob, job_id) if job_id is not None else None
+    return job if job is not None and job.change is not None else None
+
+
+def _one_change(job: PlanJob) -> bool:
+    """Whether a job is a what-if (not one of the joint/national comparison's plans)."""
+    return job.change is not None and "procurement" not in job.change
+
+
+def _page(request: Request, visit: Visit, db: Session, job_id: int | None = None,
+          status_code: int = 200, error: str | None = None, row: str = "",
+          value: str = "") -> HTMLResponse:
+    """The form, the what-if `job_id` (its progress or outcome) and the recent what-ifs."""
+    scenario = export_scenario(db) if stored_scenario_name(db) is not None else None
+    choices = read_choices(scenario) if scenario is not None else []
+    shown = _what_if(db, job_id)
+    shown = shown if shown is not None and _one_change(shown) else None
+    outcome, problem = None, None
+    if shown is not None and shown.status == "done" and scenario is not None:
+        base = db.get(PlanJob, (shown.change or {}).get("base") or 0)
+        if base is not None and base.status == "done":
+            try:
+                outcome = read_outcome(scenario, shown, base)
+            except (ScenarioError, KeyError, ValueError, TypeError):
+                outcome = None
+        if outcome is None:
+            problem = ("The plan this what-if is compared with can no longer be read: "
+                       "plan the store again and ask again.")
+    recent = [job for job in db.scalars(select(PlanJob).where(PlanJob.change.is_not(None))
+                                        .order_by(PlanJob.id.desc()).limit(40))
+              if _one_change(job)][:10]
+    return _render(request, "what_if.html", visit, status_code, page="what-if",
+                   choices=choices, kinds=KINDS, base=views.latest_plan(db), shown=shown,
+                   outcome=outcome, problem=problem, recent=recent, describe=describe,
+                   error=error, row=row, value=value, open_statuses=OPEN)
+
+
+@router.get(PAGE)
+def what_if(request: Request, visit: VisitDep, db: SessionDep,
+            job: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> HTMLResponse:
+    """The what-if form, and the what-if `job` if one is asked for."""
+    require(visit.user, "plans.create")
+    return _page(request, visit, db, job)
+
+
+@router.post(PAGE, response_model=None)
+async def queue_what_if(request: Request, visit: VisitDep, db: SessionDep,
+                        background: BackgroundTasks) -> Response:
+    """Queue a re-plan of the stored scenario with the form's change, then show its progress."""
+    fields = await read_form(request, visit.session)
+    user = require(visit.user, "plans.create").user
+    row, value = fields.get("row", ""), fields.get("value", "")
+    base = views.latest_plan(db)
+    if base is None or stored_scenario_name(db) is None:
+        return _page(request, visit, db, None, 409, "There is no finished plan to compare "
+                     "with: plan the store as it is first.", row, value)
+    try:
+        change = parse_change(read_choices(export_scenario(db)), row, value)
+    except WhatIfError as exc:
+        return _page(request, visit, db, None, 422, str(exc), row, value)
+    try:
+        job = new_job(db, user.name, request.app.state.settings.max_queued_plans,
+                      {**change, "base": base.id})
+    except TooManyPlans as exc:
+        return _page(request, visit, db, None, 429, str(exc), row, value)
+    record_write(db, user, "plan.create", f"plan:{job.id}",
+                 {"from": "what-if", "change": describe(change), "base": base.id})
+    runner: PlanRunner = request.app.state.runner
+    background.add_task(runner.submit, job.id)
+    return RedirectResponse(f"{_root(request)}{PAGE}?job={job.id}", 303)
+
+
+@router.get(PAGE + "/{job_id}/progress")
+def what_if_progress(visit: VisitDep, db: SessionDep, job_id: JobId) -> JSONResponse:
+    """A what-if's (or a comparison plan's) status and progress, for a page's progress bar."""
+    require(visit.user, "plans.create")
+    job = _what_if(db, job_id)
+    if job is None:
+        return JSONResponse({"detail": f"no what-if {job_id}"}, 404)
+    return JSONResponse({"id": job.id, "status": job.status, "progress": job.progress,
+                         "stage": job.stage, "error": job.error})
