@@ -137,3 +137,23 @@ def test_missing_files_and_columns_are_all_reported(
         ("orders.csv", None, "file missing"),
         ("stocks.csv", 1, "missing columns floor, target"),
     ]
+
+
+def test_a_stored_plan_bills_members_as_the_written_one(
+        demo: tuple[Scenario, Plan, Path]) -> None:
+    """The API stores plan_tables: read back, each member's spending per year is what the
+    plan's summary says (its contracts' expansion shares, not the order-weighted rule)."""
+    from replenish.api.planner import jsonable
+    from replenish.plan.totals import spending_by_year
+
+    sc, plan, folder = demo
+    files: dict[str, object] = dict(jsonable(plan_tables(plan, sc)))
+    files["summary.json"] = jsonable(summary_dict(plan, sc))
+    stored = read_plan(files)
+    assert stored.contracts
+    want = {m: {r["year"] - 1: r["spent"] for r in rows}
+            for m, rows in summary_dict(plan, sc)["spending"].items()}
+    got = spending_by_year(stored, sc)
+    for member, years in want.items():
+        for year, spent in years.items():
+            assert got[member].get(year, 0.0) == pytest.approx(spent, abs=0.05), (member, year)

@@ -13,17 +13,14 @@ to the buyer with the largest share, so the rows add up exactly to the contract'
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
-from pathlib import Path
 from typing import Any
 
 from replenish.model.records import ProductionLine, Scenario
 from replenish.plan.records import Order, Plan
 from replenish.plan.rules import expansion_months
-from replenish.scenario.writer import format_number
 
 LineKey = tuple[str, str]
 Row = dict[str, Any]
@@ -163,22 +160,3 @@ def _contract(contract: str, orders: list[Order], split: Mapping[LineKey, Mappin
                          share_of_cost=float(fraction[b]), contract_cost=float(total),
                          delivery_months=month_runs((o.arrival_month for o in mine), scenario)))
     return rows
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return format_number(float(value))
-    return "" if value is None else str(value)
-
-
-def write_contracts(plan: Plan, scenario: Scenario, out: Path,
-                    shares: Mapping[tuple[str, str, str], float] | None = None) -> Path:
-    """Write `contracts.csv` into the plan folder `out`; return its path."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "contracts.csv"
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(COLUMNS)
-        for row in contract_rows(plan, scenario, shares):
-            w.writerow([_cell(row[c]) for c in COLUMNS])
-    return path

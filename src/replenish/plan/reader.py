@@ -20,7 +20,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal
@@ -28,6 +28,7 @@ from typing import Any, Literal
 from replenish.errors import Problem, ScenarioError
 from replenish.model.months import format_month, month_index, parse_month
 from replenish.plan.records import (
+    Contract,
     Donation,
     Expansion,
     Fulfilment,
@@ -53,23 +54,6 @@ SUMMARY = "summary.json"
 DERIVED_KEYS = frozenset({"objective_terms", "requirements", "readiness", "cost", "expansion",
                           "expansion_cost", "lines_expanded", "idle_system_months",
                           "floor_breaches", "spending", "start", "horizon_months"})
-
-
-@dataclass(frozen=True, slots=True)
-class Contract:
-    """One row of contracts.csv: a buyer's part of a joint contract."""
-
-    contract: str
-    producer: str
-    item: str
-    buyer: str
-    quantity: float
-    unit_price: float
-    expansion_share_cost: float
-    cost: float
-    share_of_cost: float
-    contract_cost: float
-    delivery_months: str = field(default="", metadata={"kind": "text"})
 
 
 @dataclass(frozen=True)
@@ -105,7 +89,7 @@ PLAN_FILES: dict[str, PlanFile] = {
     "stocks.csv": PlanFile(StockLevel, "stocks"),
     "fulfilment.csv": PlanFile(Fulfilment, "fulfilment"),
     "sustainment.csv": PlanFile(SustainmentRow, "sustainment", required=False),
-    "contracts.csv": PlanFile(Contract, None, required=False),
+    "contracts.csv": PlanFile(Contract, "contracts", required=False),
 }
 
 # the kind of a column from its field's annotation: every int of a plan record is a month

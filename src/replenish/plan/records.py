@@ -82,6 +82,24 @@ class SustainmentRow:
     ammo_cover_months: float
 
 
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """One row of contracts.csv: a buyer's part of a joint contract (read plans only: the
+    planner's own plans derive them from their orders and `expansion_shares`)."""
+
+    contract: str
+    producer: str
+    item: str
+    buyer: str
+    quantity: float
+    unit_price: float
+    expansion_share_cost: float
+    cost: float
+    share_of_cost: float
+    contract_cost: float
+    delivery_months: str = field(default="", metadata={"kind": "text"})
+
+
 @dataclass
 class Plan:
     """A complete plan; `extra` holds the summary.json fields not derivable from the rows
@@ -101,6 +119,8 @@ class Plan:
     floor_breaches: list[str] = field(default_factory=list)
     #: units/month of expansion each buyer underwrites, per (producer, item, buyer)
     expansion_shares: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    #: contracts.csv as read back (empty for a plan the planner just made)
+    contracts: list[Contract] = field(default_factory=list)
     binding: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)

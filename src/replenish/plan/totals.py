@@ -58,9 +58,14 @@ def spending_by_year(plan: Plan, scenario: Scenario) -> dict[str, dict[int, floa
     for o in plan.orders:
         spend.setdefault(o.buyer, defaultdict(float))[o.production_month // 12] += (
             o.quantity * o.unit_price)
-    for per_buyer in expansion_split(plan, scenario, plan.expansion_shares or None).values():
-        for buyer, money in per_buyer.items():
-            spend.setdefault(buyer, defaultdict(float))[0] += money
+    if plan.contracts:      # a plan read back: each buyer's share as contracts.csv states it
+        for c in plan.contracts:
+            spend.setdefault(c.buyer, defaultdict(float))[0] += c.expansion_share_cost
+    else:
+        split = expansion_split(plan, scenario, plan.expansion_shares or None)
+        for per_buyer in split.values():
+            for buyer, money in per_buyer.items():
+                spend.setdefault(buyer, defaultdict(float))[0] += money
     return {b: dict(years) for b, years in spend.items()}
 
 

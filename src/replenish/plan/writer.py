@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from replenish.model import Scenario
+from replenish.plan.contracts import COLUMNS as CONTRACT_COLUMNS
+from replenish.plan.contracts import contract_rows
 from replenish.plan.records import Plan
 from replenish.plan.score import objective_terms, plan_spending
 from replenish.plan.totals import (
@@ -36,7 +38,15 @@ COLUMNS: dict[str, list[str]] = {
 
 
 def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, list[Row]]:
-    """Each plan file's rows as dicts, months written YYYY-MM."""
+    """Each plan file's rows as dicts, months written YYYY-MM; contracts.csv for a joint
+    plan by the optimiser (each buyer paying the expansion share the plan gave it)."""
+    tables = _record_tables(plan, scenario)
+    if plan.procurement == "joint" and plan.method == "optimal":
+        tables["contracts.csv"] = contract_rows(plan, scenario, plan.expansion_shares)
+    return tables
+
+
+def _record_tables(plan: Plan, scenario: Scenario) -> dict[str, list[Row]]:
     m = scenario.settings.month
     return {
         "donations.csv": [dict(donor=d.donor, recipient=d.recipient, item=d.item,
@@ -154,17 +164,15 @@ def write_plan(plan: Plan, scenario: Scenario, out: Path,
                summary: dict[str, Any] | None = None) -> None:
     """Write summary.json and every plan CSV into `out` (created if needed)."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, rows in plan_tables(plan, scenario).items():
+    tables = plan_tables(plan, scenario)
+    for name, rows in tables.items():
+        columns = COLUMNS.get(name) or CONTRACT_COLUMNS
         with open(out / name, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh, lineterminator="\n")
-            w.writerow(COLUMNS[name])
+            w.writerow(columns)
             for row in rows:
-                w.writerow([_cell(row[c]) for c in COLUMNS[name]])
-    if plan.procurement == "joint" and plan.method == "optimal":
-        from replenish.plan.contracts import write_contracts
-
-        write_contracts(plan, scenario, out, plan.expansion_shares)
-    else:
+                w.writerow([_cell(row[c]) for c in columns])
+    if "contracts.csv" not in tables:
         # an earlier plan's contracts would not match this plan's orders
         (out / "contracts.csv").unlink(missing_ok=True)
     data = summary if summary is not None else summary_dict(plan, scenario)
