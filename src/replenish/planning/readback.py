@@ -16,7 +16,7 @@ from replenish.plan.records import (
 from replenish.planning.build import BuiltModel
 from replenish.planning.floors import stock_levels
 from replenish.planning.index import PlanIndex
-from replenish.planning.recipient import recipient_stocks, sustainment_rows
+from replenish.planning.recipient import sustained
 from replenish.planning.solve import Solution
 
 EPS = 1e-6
@@ -72,8 +72,8 @@ def assign_solution(built: BuiltModel, sol: Solution, method: str = "optimal") -
     plan.production = _production(ix, plan.orders, expansion)
     plan.stocks = _member_stocks(ix, v, val)
     plan.fulfilment = _fulfilment(ix, v, val)
-    plan.stocks += recipient_stocks(built, plan, val)
-    plan.sustainment = sustainment_rows(built, val)
+    recipient_stocks, plan.sustainment = sustained(built, val)
+    plan.stocks += recipient_stocks
     return plan
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from replenish.plan.records import Plan, StockLevel, SustainmentRow
+from replenish.plan.records import StockLevel, SustainmentRow
 from replenish.plan.sustain import Pair, simulate_sustainment, train_crews
 from replenish.planning.build import BuiltModel
 
@@ -14,23 +14,13 @@ from replenish.planning.build import BuiltModel
 EPS = 1e-6
 
 
-def recipient_stocks(built: BuiltModel, plan: Plan, val: np.ndarray) -> list[StockLevel]:
-    """End-of-month holdings of each recipient item: what arrived less what was fired.
-    (`plan` holds the same deliveries as `val`; they are read from `val`, as the
-    sustainment rows are.)"""
-    return _sustained(built, val)[0]
-
-
-def sustainment_rows(built: BuiltModel, val: np.ndarray) -> list[SustainmentRow]:
-    """Per recipient platform and month: operational systems, idle for want of ammunition
-    or of a crew, and months of ammunition cover at the recipient."""
-    return _sustained(built, val)[1]
-
-
-def _sustained(built: BuiltModel, val: np.ndarray
-               ) -> tuple[list[StockLevel], list[SustainmentRow]]:
-    """The rule applied to the solution's deliveries, crews trained for them as soon as seats
-    allow (ahead of arrival, as the model may: its crews columns are no more than that)."""
+def sustained(built: BuiltModel, val: np.ndarray
+              ) -> tuple[list[StockLevel], list[SustainmentRow]]:
+    """The recipients' end-of-month holdings (what arrived less what was fired) and their
+    sustainment rows (operational systems, idle for want of ammunition or of a crew, months
+    of ammunition cover): the rule applied to the solution's deliveries, crews trained for
+    them as soon as seats allow (ahead of arrival, as the model may: its crews columns are no
+    more than that)."""
     sc = built.index.scenario
     arrivals = solution_arrivals(built, val)
     return simulate_sustainment(sc, arrivals, train_crews(sc, arrivals, ahead=True))

@@ -44,21 +44,9 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
     H, n = ix.H, len(si.pairs)
     if n == 0:
         return
-    arrivals = _pair_arrivals(ix, info)
-    rec_pos = {c: k for k, c in enumerate(ix.recipients)}
     # fleet[t] = fielded + arrivals up to t
     v["fleet"] = flt = m.add_vars("fleet", (n, H))
-    rows, cols, vals = [np.arange(n * H)], [flt.ravel()], [np.ones(n * H)]
-    rows.append(np.arange(n * H).reshape(n, H)[:, 1:].ravel())
-    cols.append(flt[:, :-1].ravel())
-    vals.append(-np.ones(n * (H - 1)))
-    for k, (r, p) in enumerate(si.pairs):
-        ri = ix.ri_of.get((rec_pos[r], ix.item_pos[p]))
-        if ri is not None and ri in arrivals:
-            arr_t, arr_c = arrivals[ri]
-            rows.append(k * H + arr_t)
-            cols.append(arr_c)
-            vals.append(-np.ones(len(arr_c)))
+    rows, cols, vals = _running_balance(ix, info, si.pairs, flt)
     rhs = np.zeros((n, H))
     rhs[:, 0] = si.fielded
     m.add_rows("fleet", n * H, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
@@ -98,6 +86,27 @@ def _prefer_fielded_types(m: Model, ix: PlanIndex, info: Info, si: SustainmentIn
         if kinds[code] == "platform" and (ix.recipients[r], code) not in fielded \
                 and ri in arrivals:
             m.add_cost(arrivals[ri][1], w * ix.unit_cost[i] / scale)
+
+
+def _running_balance(ix: PlanIndex, info: Info, pairs: list[tuple[str, str]],
+                     level: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray],
+                                                 list[np.ndarray]]:
+    """Rows, columns and values of `level[k, t] - level[k, t-1] - arrivals[k, t]` for each
+    (recipient, item) pair k: a recipient's running total of what reached it."""
+    H, n = ix.H, len(pairs)
+    rows = [np.arange(n * H), np.arange(n * H).reshape(n, H)[:, 1:].ravel()]
+    cols = [level.ravel(), level[:, :-1].ravel()]
+    vals = [np.ones(n * H), -np.ones(n * (H - 1))]
+    arrivals = _pair_arrivals(ix, info)
+    rec_pos = {c: k for k, c in enumerate(ix.recipients)}
+    for k, (r, item) in enumerate(pairs):
+        ri = ix.ri_of.get((rec_pos[r], ix.item_pos[item]))
+        if ri is not None and ri in arrivals:
+            arr_t, arr_c = arrivals[ri]
+            rows.append(k * H + arr_t)
+            cols.append(arr_c)
+            vals.append(-np.ones(len(arr_c)))
+    return rows, cols, vals
 
 
 def _pair_arrivals(ix: PlanIndex, info: Info) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -177,18 +186,9 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
     # inventory[t] = inventory[t-1] + arrivals[t] - used[t]
     nm = len(si.munition_pairs)
     v["inventory"] = inv = m.add_vars("inventory", (nm, H))
-    rows = [np.arange(nm * H), np.arange(nm * H).reshape(nm, H)[:, 1:].ravel(),
-            (use_mun[:, None] * H + t).ravel()]
-    cols = [inv.ravel(), inv[:, :-1].ravel(), use.ravel()]
-    vals = [np.ones(nm * H), -np.ones(nm * (H - 1)), np.ones(use.size)]
-    rec_pos = {c: k for k, c in enumerate(ix.recipients)}
-    arrivals = _pair_arrivals(ix, info)
-    for k, (r, mm) in enumerate(si.munition_pairs):
-        ri = ix.ri_of.get((rec_pos[r], ix.item_pos[mm]))
-        if ri is not None and ri in arrivals:
-            arr_t, arr_c = arrivals[ri]
-            rows.append(k * H + arr_t)
-            cols.append(arr_c)
-            vals.append(-np.ones(len(arr_c)))
+    rows, cols, vals = _running_balance(ix, info, si.munition_pairs, inv)
+    rows.append((use_mun[:, None] * H + t).ravel())
+    cols.append(use.ravel())
+    vals.append(np.ones(use.size))
     m.add_rows("inventory", nm * H, np.concatenate(rows), np.concatenate(cols),
                np.concatenate(vals), lower=0.0, upper=0.0)
