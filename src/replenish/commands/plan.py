@@ -14,7 +14,7 @@ from rich.table import Table
 from replenish.commands.guards import refuse_scenario_folder
 from replenish.errors import InfeasiblePlan, Problem, ScenarioError
 from replenish.plan.totals import money
-from replenish.plan.writer import summary_dict, write_plan
+from replenish.plan.writer import summary_dict, write_plan_files, write_summary
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.scenario.reader import read_scenario
 
@@ -78,10 +78,10 @@ def plan(
             raise
     result.timings = {"read": read_s, **result.timings}
     t1 = time.perf_counter()
-    write_plan(result, sc, out_dir)
+    write_plan_files(result, sc, out_dir)
     result.timings["write"] = time.perf_counter() - t1
     summary = {**summary_dict(result, sc), "scenario": str(scenario.resolve())}
-    write_plan(result, sc, out_dir, summary)
+    write_summary(out_dir, summary)
     print_summary(summary)
     out.print(f"plan written to {out_dir}")
 

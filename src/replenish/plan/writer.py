@@ -163,6 +163,12 @@ def summary_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
 def write_plan(plan: Plan, scenario: Scenario, out: Path,
                summary: dict[str, Any] | None = None) -> None:
     """Write summary.json and every plan CSV into `out` (created if needed)."""
+    write_plan_files(plan, scenario, out)
+    write_summary(out, summary if summary is not None else summary_dict(plan, scenario))
+
+
+def write_plan_files(plan: Plan, scenario: Scenario, out: Path) -> None:
+    """Every plan CSV into `out` (created if needed); summary.json is `write_summary`'s."""
     out.mkdir(parents=True, exist_ok=True)
     tables = plan_tables(plan, scenario)
     for name, rows in tables.items():
@@ -175,6 +181,9 @@ def write_plan(plan: Plan, scenario: Scenario, out: Path,
     if "contracts.csv" not in tables:
         # an earlier plan's contracts would not match this plan's orders
         (out / "contracts.csv").unlink(missing_ok=True)
-    data = summary if summary is not None else summary_dict(plan, scenario)
-    (out / "summary.json").write_text(json.dumps(data, indent=2, sort_keys=False) + "\n",
+
+
+def write_summary(out: Path, summary: dict[str, Any]) -> None:
+    """summary.json into the plan folder `out`."""
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n",
                                       encoding="utf-8")
