@@ -15,10 +15,10 @@ from replenish.plan.contracts import (
     allocate,
     contract_rows,
     expansion_split,
-    member_spending,
     month_runs,
 )
 from replenish.plan.records import Expansion, Order, Plan
+from replenish.plan.totals import spending_by_year
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.pricing import apply_price_breaks
 from replenish.scenario.reader import read_scenario
@@ -55,7 +55,8 @@ def test_expansion_cost_split_by_orders_over_the_expansion_months(scenario: Scen
     assert rows["AA"]["cost"] == 2031 and rows["BB"]["cost"] == 3093
     assert rows["AA"]["expansion_share_cost"] == 31 and rows["AA"]["contract_cost"] == 5124
     assert rows["AA"]["delivery_months"] == "2027-02;2027-05"
-    assert member_spending(plan, sc) == {"AA": 2031.0, "BB": 3093.0, "CC": 0.0}
+    spent = {m: sum(years.values()) for m, years in spending_by_year(plan, sc).items()}
+    assert spent == {"AA": 2031.0, "BB": 3093.0, "CC": 0.0}
 
 
 def test_given_shares_replace_the_order_rule(scenario: Scenario) -> None:

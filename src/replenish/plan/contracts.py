@@ -87,17 +87,6 @@ def _order_weights(orders: Iterable[Order], line: ProductionLine, horizon: int
     return dict(weights)
 
 
-def member_spending(plan: Plan, scenario: Scenario) -> dict[str, float]:
-    """Each member's spending over the plan: its orders plus its share of expansion cost."""
-    spend: dict[str, float] = {n.code: 0.0 for n in scenario.members}
-    for o in plan.orders:
-        spend[o.buyer] = spend.get(o.buyer, 0.0) + o.quantity * o.unit_price
-    for per_buyer in expansion_split(plan, scenario).values():
-        for buyer, cost in per_buyer.items():
-            spend[buyer] = spend.get(buyer, 0.0) + cost
-    return spend
-
-
 def allocate(total: Decimal, parts: Mapping[str, float], step: Decimal) -> dict[str, Decimal]:
     """Round each part to `step`; the remainder against `total` goes to the largest part."""
     rounded = {k: Decimal(repr(v)).quantize(step, ROUND_HALF_EVEN) for k, v in parts.items()}

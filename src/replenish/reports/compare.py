@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from replenish.model.records import Scenario
 from replenish.plan.check import MONEY_REL_TOL, MONEY_TOL
-from replenish.plan.contracts import expansion_split
 from replenish.plan.records import Plan
+from replenish.plan.totals import spending_by_year as billed_by_year
 from replenish.plan.writer import requirement_totals, summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.pricing import apply_price_breaks
@@ -158,18 +158,11 @@ def capacity_added(plan: Plan) -> dict[str, float]:
 
 
 def spending_by_year(plan: Plan, scenario: Scenario) -> dict[str, list[float]]:
-    """Each member's spending per 12-month year: orders in their production month, its share
-    of expansion cost in month 0, split as the plan's files bill it (contracts.csv's shares in
-    joint mode, its own expansions.csv rows in national mode)."""
+    """Each member's spending per 12-month year, billed as the plan's files bill it
+    (plan.totals.spending_by_year), one entry for every year of the horizon."""
     years = budget_years(scenario.horizon)
-    spend = {n.code: [0.0] * years for n in scenario.members}
-    for o in plan.orders:
-        spend.setdefault(o.buyer, [0.0] * years)[o.production_month // 12] += (
-            o.quantity * o.unit_price)
-    for per_buyer in expansion_split(plan, scenario, plan.expansion_shares).values():
-        for buyer, cost in per_buyer.items():
-            spend.setdefault(buyer, [0.0] * years)[0] += cost
-    return spend
+    return {member: [per_year.get(y, 0.0) for y in range(years)]
+            for member, per_year in billed_by_year(plan, scenario).items()}
 
 
 def budget_years(horizon: int) -> int:
