@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from replenish import i18n
 from replenish.model.months import format_month
 from replenish.plan.totals import money
 from replenish.reports import brief_charts as charts
@@ -47,6 +48,7 @@ def _environment() -> Environment:
     env.filters.update(units=units, money=money, share=share, family=family_name,
                        month=lambda m: month_name(m) if m else "",
                        back=_back, capitalize_first=lambda s: s[:1].upper() + s[1:])
+    i18n.install(env)
     return env
 
 

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from replenish import i18n
 from replenish.api.auditing import record_write
 from replenish.api.deps import SessionDep
 from replenish.api.identity import Identity
@@ -49,6 +50,7 @@ from replenish.web.settings import PageSettings
 HOME = "/pages"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters["signed"] = views.signed
+i18n.install(templates.env)
 router = APIRouter(include_in_schema=False)
 
 #: The pages after the home, with the action their user must be allowed.
