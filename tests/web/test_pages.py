@@ -1,6 +1,6 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright, against `replenish serve`
-on the demo coalition. Screenshots of every page go to $REPLENISH_TEST_ARTEFACTS (default: the
-test's temporary folder)."""
+on the demo coalition. Screenshots of every page, for each role, go to $REPLENISH_TEST_ARTEFACTS
+(default: tests/artifacts/, which git ignores): look at them."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ DEMO = Path(__file__).parents[2] / "examples/coalition"
 MEMBERS = ("ALD", "BRV", "CSM", "DRN", "ELV", "FRS", "GLT", "HVN")
 NATION = "ALD"
 PLAN_PAGES = ("needs", "binding", "sustainment")
+ARTEFACTS = Path(__file__).parents[1] / "artifacts"
+#: the coordinator's password (set with `replenish user password --password-stdin`)
+PASSWORD = "correct horse battery staple"
 
 if not CHROMIUM.exists():
     pytest.skip("no Chromium at /usr/bin/chromium (make test installs it: apt-get install "
@@ -48,9 +51,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _replenish(env: dict[str, str], *args: str) -> str:
+def _replenish(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     done = subprocess.run([str(REPLENISH), *args], env=env, capture_output=True, text=True,
-                          check=True)
+                          check=True, input=stdin)
     return done.stdout
 
 
@@ -67,13 +70,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "nation": _replenish(env, "user", "create", "aldoria", "--role", "nation", "--nation",
                              NATION, "--db", str(db)).strip().splitlines()[-1],
     }
+    _replenish(env, "user", "password", "desk", "--password-stdin", "--db", str(db),
+               stdin=PASSWORD + "\n")
     port = _free_port()
     server = subprocess.Popen([str(REPLENISH), "serve", "--db", str(db), "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url)
-        artefacts = Path(os.environ.get("REPLENISH_TEST_ARTEFACTS") or folder / "screenshots")
+        artefacts = Path(os.environ.get("REPLENISH_TEST_ARTEFACTS") or ARTEFACTS)
         artefacts.mkdir(parents=True, exist_ok=True)
         yield Site(url, tokens, artefacts)
     finally:
@@ -112,7 +117,7 @@ def _sign_in(browser: sync_api.Browser, site: Site, role: str) -> sync_api.Page:
     page.goto(f"{site.url}/")
     assert urlsplit(page.url).path == "/login"
     page.fill("#token", site.tokens[role])
-    page.click("form.login button")
+    page.click("#token-form button")
     assert urlsplit(page.url).path == "/pages"
     return page
 
@@ -120,16 +125,21 @@ def _sign_in(browser: sync_api.Browser, site: Site, role: str) -> sync_api.Page:
 def _open(page: sync_api.Page, site: Site, path: str, shot: str | None = None) -> None:
     """Open `path`, wait for its chart, and keep a screenshot named `shot` if given."""
     page.goto(f"{site.url}{path}")
-    if page.locator(".chart").count():
-        page.wait_for_selector(".chart[data-drawn]", timeout=20_000)
+    for k in range(page.locator(".chart").count()):
+        page.locator(".chart").nth(k).and_(page.locator("[data-drawn]")).wait_for(
+            timeout=20_000)
     if shot:
         page.screenshot(path=site.artefacts / f"{shot}.png", full_page=True)
 
 
-def _chart_marks(page: sync_api.Page) -> int:
-    """Marks the drawn chart holds (vega-embed's svg: paths, rects, symbols, text)."""
-    assert page.get_attribute(".chart", "data-drawn") == "true"
-    return int(page.locator(".chart svg .role-mark > *").count())
+def _chart_marks(page: sync_api.Page, chart: str = ".chart") -> int:
+    """Marks the drawn charts hold (vega-embed's svg: paths, rects, symbols, text); each
+    chart must have drawn."""
+    charts = page.locator(chart)
+    assert charts.count() > 0, chart
+    drawn = charts.evaluate_all("cs => cs.map(c => c.dataset.drawn)")
+    assert drawn == ["true"] * len(drawn), drawn
+    return int(page.locator(f"{chart} svg .role-mark > *").count())
 
 
 @pytest.fixture(scope="module")
@@ -157,8 +167,9 @@ def test_a_page_without_a_session_goes_to_sign_in(browser: sync_api.Browser, sit
         assert urlsplit(page.url).path == "/login", path
     _open(page, site, "/login", "login")
     page.fill("#token", "not.a-token")
-    page.click("form.login button")
-    assert "unknown, revoked or expired" in page.inner_text(".error")
+    page.click("#token-form button")
+    assert "wrong, revoked or expired" in page.inner_text(".error")
+    page.screenshot(path=site.artefacts / "login-refused.png", full_page=True)
     page.context.close()
 
 
@@ -167,7 +178,7 @@ def test_a_coordinator_sees_every_member_and_every_page_draws(
 ) -> None:
     page = coordinator
     _open(page, site, "/pages", "coordinator-home")
-    assert page.locator("header nav a").count() == 8
+    assert page.locator("header nav:not(.languages) a").count() == 8
     _open(page, site, "/pages/readiness", "coordinator-readiness")
     rows = page.locator("table.readiness.now tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.member)")
@@ -178,6 +189,18 @@ def test_a_coordinator_sees_every_member_and_every_page_draws(
         _open(page, site, f"/pages/{name}", f"coordinator-{name}")
         assert page.locator("table.numbers tbody tr").count() > 0, name
         assert _chart_marks(page) > 0, name
+
+
+def test_the_sustainment_page_draws_cover_crews_and_fragmentation(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    page = coordinator
+    _open(page, site, "/pages/sustainment")
+    for chart in ("#chart", "#cover-chart", "#queue-chart", "#fragmentation-chart"):
+        assert _chart_marks(page, chart) > 0, chart
+    assert page.locator("table.cover tbody tr[data-platform]").count() > 0
+    assert page.locator("table.crews tbody tr[data-platform]").count() > 0
+    assert page.locator("table.fragmentation tbody tr[data-family]").count() > 0
 
 
 def test_the_needs_filter_by_family(coordinator: sync_api.Page, site: Site) -> None:
@@ -193,11 +216,47 @@ def test_the_needs_filter_by_family(coordinator: sync_api.Page, site: Site) -> N
     assert page.inner_text("table.numbers tr.all") != everything
 
 
+def test_the_needs_filter_by_month_counts_what_is_due_by_then(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    page = coordinator
+    _open(page, site, "/pages/needs")
+    whole = _asked(page)
+    page.select_option("#month", "2027-06")
+    page.wait_for_url(re.compile("month=2027-06"))
+    page.wait_for_selector(".chart[data-drawn]")
+    page.screenshot(path=site.artefacts / "needs-by-june-2027.png", full_page=True)
+    assert 0 < _asked(page) < whole
+    assert "by the end of Jun 2027" in page.inner_text("table.numbers thead")
+
+
+def _asked(page: sync_api.Page) -> float:
+    """The units asked in the needs table's 'all' row."""
+    return float(page.inner_text("table.numbers tr.all td >> nth=0").replace(",", ""))
+
+
+def test_a_coordinator_signs_in_with_a_password(browser: sync_api.Browser, site: Site) -> None:
+    page = _new_page(browser, site)
+    page.goto(f"{site.url}/pages/needs")
+    page.fill("#name", "desk")
+    page.fill("#password", "not the password")
+    page.click("#password-form button")
+    assert "wrong, revoked or expired" in page.inner_text(".error")
+    assert page.input_value("#name") == "desk" and page.input_value("#password") == ""
+    page.fill("#password", PASSWORD)
+    page.click("#password-form button")
+    assert urlsplit(page.url).path == "/pages/needs"
+    assert "desk · coordinator" in page.inner_text("header")
+    page.context.close()
+
+
 def test_a_nation_sees_its_own_row_and_no_other_members_figures(
     browser: sync_api.Browser, site: Site, coordinator: sync_api.Page,
 ) -> None:
     page = _sign_in(browser, site, "nation")
-    assert page.locator("header nav a").count() == 3  # readiness, explorer, the API docs
+    _open(page, site, "/pages", "nation-home")
+    # readiness, needs, explorer, the API docs
+    assert page.locator("header nav:not(.languages) a").count() == 4
     _open(page, site, "/pages/readiness", "nation-readiness")
     rows = page.locator("table.readiness.now tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.member)")
@@ -214,7 +273,14 @@ def test_a_nation_sees_its_own_row_and_no_other_members_figures(
     assert not [m for m in others if re.search(rf"\b{m}\b", shown)]
     response = page.goto(f"{site.url}/pages/explorer?nation={others[0]}&item=x")
     assert response is not None and response.status == 403
-    for name in (*PLAN_PAGES, "what-if", "compare"):
+    _open(page, site, "/pages/needs", "nation-needs")
+    shown = page.inner_text("main") + page.inner_html(".chart svg")
+    assert not [m for m in others if re.search(rf"\b{m}\b", shown)]
+    assert f"Only {NATION}'s own pledges are counted" in shown
+    rows = page.locator("table.numbers tbody tr").count()
+    assert rows > 1 and page.locator("table.numbers td.withheld").count() == 4 * rows
+    assert _chart_marks(page) > 0
+    for name in ("binding", "sustainment", "what-if", "compare"):
         response = page.goto(f"{site.url}/pages/{name}")
         assert response is not None and response.status == 403, name
         page.screenshot(path=site.artefacts / f"nation-{name}.png", full_page=True)

@@ -22,10 +22,10 @@ PAGES = ("/pages", "/pages/readiness", "/pages/needs", "/pages/binding", "/pages
 #: The pages each role may open (the others answer 403), as the API's policy has it.
 ALLOWED = {
     "coordinator": set(PAGES),
-    "nation": {"/pages", "/pages/readiness"},
-    "other_nation": {"/pages", "/pages/readiness"},
-    "spare": {"/pages", "/pages/readiness"},
-    "recipient": {"/pages"},
+    "nation": {"/pages", "/pages/readiness", "/pages/needs"},
+    "other_nation": {"/pages", "/pages/readiness", "/pages/needs"},
+    "spare": {"/pages", "/pages/readiness", "/pages/needs"},
+    "recipient": {"/pages", "/pages/needs"},
     "industry": {"/pages"},
     "admin": {"/pages"},
 }

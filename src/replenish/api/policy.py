@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from replenish.i18n import N_
 from replenish.store.tables import PledgeRow
 
 #: Roles that see per-nation stock numbers of every member.
@@ -58,28 +59,28 @@ def body(name: str) -> Target:
 COORDINATOR = frozenset({"coordinator"})
 
 POLICY: dict[str, Rule] = {
-    "stocks.read": Rule("read stocks", COORDINATOR, {"nation": query("nation")}),
-    "stocks.totals": Rule("read coalition totals", frozenset({"coordinator", "nation"})),
-    "movements.read": Rule("read movements", COORDINATOR, {"nation": query("nation")}),
-    "movements.create": Rule("record movements", own={"nation": body("nation")}),
-    "requirements.read": Rule("read requirements", frozenset({"coordinator", "nation"}),
+    "stocks.read": Rule(N_("read stocks"), COORDINATOR, {"nation": query("nation")}),
+    "stocks.totals": Rule(N_("read coalition totals"), frozenset({"coordinator", "nation"})),
+    "movements.read": Rule(N_("read movements"), COORDINATOR, {"nation": query("nation")}),
+    "movements.create": Rule(N_("record movements"), own={"nation": body("nation")}),
+    "requirements.read": Rule(N_("read requirements"), frozenset({"coordinator", "nation"}),
                               {"recipient": query("recipient")}),
-    "requirements.create": Rule("state requirements", own={"recipient": body("recipient")}),
-    "pledges.read": Rule("read pledges", COORDINATOR,
+    "requirements.create": Rule(N_("state requirements"), own={"recipient": body("recipient")}),
+    "pledges.read": Rule(N_("read pledges"), COORDINATOR,
                          {"nation": query("donor"), "recipient": query("recipient")}),
-    "pledges.create": Rule("make pledges", own={"nation": body("donor")}),
-    "pledges.update": Rule("change pledges", own={
+    "pledges.create": Rule(N_("make pledges"), own={"nation": body("donor")}),
+    "pledges.update": Rule(N_("change pledges"), own={
         "nation": Target("path", "pledge_id", "donor", pledge_donor)}),
-    "deliveries.read": Rule("read deliveries", COORDINATOR,
+    "deliveries.read": Rule(N_("read deliveries"), COORDINATOR,
                             {"recipient": query("recipient")}),
-    "plans.create": Rule("plan", COORDINATOR),
-    "plans.read": Rule("read plans", COORDINATOR),
-    "signal.read": Rule("read the demand signal", COORDINATOR,
+    "plans.create": Rule(N_("plan"), COORDINATOR),
+    "plans.read": Rule(N_("read plans"), COORDINATOR),
+    "signal.read": Rule(N_("read the demand signal"), COORDINATOR,
                         {"industry": query("producer")}),
-    "audit.read": Rule("read the audit log", COORDINATOR),
-    "announcements.read": Rule("read statements into proposals", COORDINATOR),
-    "announcements.accept": Rule("accept reviewed announcements", COORDINATOR),
-    "health.details": Rule("read the server's details", COORDINATOR),
-    "users.read": Rule("list users", frozenset({"admin"})),
-    "users.write": Rule("manage users", frozenset({"admin"})),
+    "audit.read": Rule(N_("read the audit log"), COORDINATOR),
+    "announcements.read": Rule(N_("read statements into proposals"), COORDINATOR),
+    "announcements.accept": Rule(N_("accept reviewed announcements"), COORDINATOR),
+    "health.details": Rule(N_("read the server's details"), COORDINATOR),
+    "users.read": Rule(N_("list users"), frozenset({"admin"})),
+    "users.write": Rule(N_("manage users"), frozenset({"admin"})),
 }

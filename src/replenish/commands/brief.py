@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from replenish import i18n
+from replenish.commands.language import LangOption, command_language
 from replenish.errors import Problem, ScenarioError
 
 out = Console(highlight=False, soft_wrap=True)
@@ -43,10 +45,12 @@ def brief(
     scenario_dir: Annotated[Path | None, typer.Option(
         "--scenario", metavar="DIR", help="scenario of the plan (default: from summary.json)")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Write the ministers' brief (the plan in units, months and money, on two to four pages)
     and the plan as a workbook."""
     files = _outputs({"--pdf": pdf, "--html": html, "--xlsx": xlsx})
+    language = command_language(lang)
     if "--xlsx" in files:
         from replenish.reports.workbook import write_workbook
 
@@ -57,7 +61,8 @@ def brief(
     from replenish.reports.brief import read_brief
     from replenish.reports.brief_render import render_brief_html, write_brief_pdf
 
-    text = render_brief_html(read_brief(plan_dir, scenario_dir))
+    with i18n.speaking(language):
+        text = render_brief_html(read_brief(plan_dir, scenario_dir))
     if "--html" in files:
         files["--html"].parent.mkdir(parents=True, exist_ok=True)
         files["--html"].write_text(text, encoding="utf-8")

@@ -11,14 +11,21 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from replenish import i18n
 from replenish.commands.guards import refuse_scenario_folder
+from replenish.commands.language import LangOption, command_language
 from replenish.errors import InfeasiblePlan, Problem, ScenarioError
-from replenish.plan.totals import money
+from replenish.i18n import N_, _, number, significant
+from replenish.plan.totals import effect_sentence, money
 from replenish.plan.writer import summary_dict, write_plan_files, write_summary
 from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.measure import binding_message
 from replenish.scenario.reader import read_scenario
 
 out = Console(highlight=False)
+#: plan states and modes the summary shows as words (listed for the catalogue)
+SHOWN_WORDS = (N_("optimal"), N_("feasible"), N_("heuristic"), N_("greedy"), N_("joint"),
+               N_("national"))
 
 
 def plan(
@@ -40,6 +47,7 @@ def plan(
              "planned by item groups), always or never")] = "auto",
     no_explain: Annotated[bool, typer.Option("--no-explain",
                                              help="skip measuring what binds")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Plan donations, orders and expansion month by month; write the plan files."""
     if method not in ("optimal", "greedy"):
@@ -57,6 +65,7 @@ def plan(
     if threads < 0:
         raise ScenarioError([Problem("--threads", None, None,
                                      f"expected 0 (every core) or more, got {threads}")])
+    language = command_language(lang)
     refuse_scenario_folder(out_dir, "the plan files")
     t0 = time.perf_counter()
     sc = read_scenario(scenario)
@@ -82,58 +91,75 @@ def plan(
     result.timings["write"] = time.perf_counter() - t1
     summary = {**summary_dict(result, sc), "scenario": str(scenario.resolve())}
     write_summary(out_dir, summary)
-    print_summary(summary)
-    out.print(f"plan written to {out_dir}")
+    with i18n.speaking(language):
+        print_summary(summary)
+        out.print(_("plan written to %(folder)s") % {"folder": out_dir})
 
 
 def print_summary(s: dict[str, Any]) -> None:
-    """A short readable summary of summary.json, in units, months and money."""
+    """A short readable summary of summary.json, in units, months and money, in the current
+    language."""
     model = s.get("model") or {}
     gap = model.get("gap")
     proof = ("" if gap is None else
-             f", within {100 * gap:.2g} % of the best possible plan" if gap <= 0.1 else
-             f", far from the best possible plan (its bound is {100 * gap:.0f} % lower)")
-    who = "optimised" if s["method"] == "optimal" else s["method"]
-    out.print(f"[bold]{who} plan[/] — {s['status']}{proof}, {s['procurement']} procurement")
-    t = Table(title="the partner's requirements by priority (units)", title_justify="left")
-    for col in ("priority", "asked", "on time", "late", "unmet"):
+             _(", within %(gap)s %% of the best possible plan") % {
+                 "gap": significant(100 * gap, 2)} if gap <= 0.1 else
+             _(", far from the best possible plan (its bound is %(gap)s %% lower)") % {
+                 "gap": number(100 * gap)})
+    who = _("optimised plan") if s["method"] == "optimal" else _("%(method)s plan") % {
+        "method": _(s["method"])}
+    out.print(f"[bold]{who}[/] — {_(s['status'])}{proof}, "
+              + _("%(mode)s procurement") % {"mode": _(s["procurement"])})
+    t = Table(title=_("the partner's requirements by priority (units)"), title_justify="left")
+    for col in (_("priority"), _("asked"), _("on time"), _("late"), _("unmet")):
         t.add_column(col, justify="right")
     for p, row in s["requirements"]["by_priority"].items():
-        t.add_row(p, *(f"{row[k]:,.0f}" for k in ("quantity", "on_time", "late", "unmet")))
+        t.add_row(p, *(number(row[k]) for k in ("quantity", "on_time", "late", "unmet")))
     r = s["requirements"]
-    t.add_row("all", *(f"{r[k]:,.0f}" for k in ("quantity", "on_time", "late", "unmet")),
+    t.add_row(_("all"), *(number(r[k]) for k in ("quantity", "on_time", "late", "unmet")),
               style="bold")
     out.print(t)
-    out.print(f"members' stock below floor: {s['readiness']:,.0f} unit-months   "
-              f"floor breaches by committed pledges: {len(s['floor_breaches'])}")
-    out.print(f"the partner's systems idle: {s['idle_system_months']:,.0f} system-months   "
-              f"lines expanded: {s['lines_expanded']} (+{s['expansion']:,.0f} units/month)")
+    out.print(_("members' stock below floor: %(n)s unit-months") % {"n": number(s["readiness"])}
+              + "   " + _("floor breaches by committed pledges: %(n)s") % {
+                  "n": len(s["floor_breaches"])})
+    out.print(_("the partner's systems idle: %(n)s system-months") % {
+                  "n": number(s["idle_system_months"])}
+              + "   " + _("lines expanded: %(n)s (+%(units)s units/month)") % {
+                  "n": s["lines_expanded"], "units": number(s["expansion"])})
     print_spending(s)
     g = s.get("greedy")
     if g and g.get("status") == "heuristic":
-        out.print(f"against a greedy by-hand allocation this plan gives: {g['message']}")
+        out.print(_("against a greedy by-hand allocation this plan gives: %(effect)s") % {
+            "effect": effect_sentence(g["gains"], by_priority=False) if "gains" in g
+            else g["message"]})
     if s.get("binding"):
-        out.print(f"what binds most: {s['binding'][0]['message']}")
+        out.print(_("what binds most: %(message)s") % {
+            "message": binding_message(s["binding"][0])})
     elif s.get("explanations"):
-        out.print(f"what binds: {s['explanations']}")
+        out.print(_("what binds: %(explanations)s") % {"explanations": s["explanations"]})
 
 
 def print_spending(s: dict[str, Any]) -> None:
     """Each member's spending per year against its budget."""
     spending = s.get("spending") or {}
     if not spending:
-        out.print("spending: none")
+        out.print(_("spending: none"))
         return
     years = max(len(rows) for rows in spending.values())
-    t = Table(title=f"spending against budget, {money(s['cost'])} in all", title_justify="left")
-    t.add_column("member")
+    t = Table(title=_("spending against budget, %(money)s in all") % {"money": money(s["cost"])},
+              title_justify="left")
+    t.add_column(_("member"))
     for rows in spending.values():
         for row in rows[:years]:
-            t.add_column(f"year {row['year']} from {row['from']}", justify="right")
+            t.add_column(_("year %(year)s from %(month)s") % {"year": row["year"],
+                                                               "month": row["from"]},
+                         justify="right")
         break
     for member, rows in spending.items():
-        t.add_row(member, *(f"{money(r['spent'])} of {money(r['budget'])}"
-                            if r["budget"] is not None else f"{money(r['spent'])} (no limit)"
+        t.add_row(member, *(_("%(spent)s of %(budget)s") % {"spent": money(r["spent"]),
+                                                             "budget": money(r["budget"])}
+                            if r["budget"] is not None else
+                            _("%(spent)s (no limit)") % {"spent": money(r["spent"])}
                             for r in rows))
     out.print(t)
 

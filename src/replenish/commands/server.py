@@ -1,4 +1,5 @@
-"""Server commands: `serve` (the REST API under uvicorn) and `user create/token/revoke/list`.
+"""Server commands: `serve` (the REST API under uvicorn) and `user
+create/token/password/revoke/list`.
 
 The web stack and argon2 are imported when a command runs, keeping `--help` quick.
 """
@@ -34,6 +35,7 @@ def register(app: typer.Typer) -> None:
                            no_args_is_help=True)
     user_app.command("create")(user_create)
     user_app.command("token")(user_token)
+    user_app.command("password")(user_password)
     user_app.command("revoke")(user_revoke)
     user_app.command("list")(user_list)
     app.add_typer(user_app, name="user")
@@ -47,6 +49,9 @@ def serve(
         "--workers", min=1, max=64, help="Server processes (each with its own pools).")] = 1,
     access_log: Annotated[bool, typer.Option(
         "--access-log/--no-access-log", help="Log every request (costs time under load).")] = True,
+    plan: Annotated[bool, typer.Option(
+        "--plan", help="Plan the store as it is before serving, so that the pages and the "
+        "API open on a finished plan.")] = False,
 ) -> None:
     """Run the coalition REST API (OpenAPI at /openapi.json) on the store, migrating it first."""
     require_server_extra("serve")
@@ -62,10 +67,32 @@ def serve(
     _check_settings()
     with _store_errors(url):
         upgrade(url)
+    if plan:
+        _console().print(f"planned the store as it is: plan {_plan_store(url)}")
     _console().print(f"serving the store at {escape(describe_url(url))} on "
                      f"http://{host}:{port} (API under /api/v1, docs at /docs)")
     uvicorn.run("replenish.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=access_log)
+
+
+def _plan_store(url: str) -> int:
+    """Plan the stored scenario and keep the plan as a finished plan job; return its id."""
+    from replenish.api.planner import ignore_progress, plan_files
+    from replenish.commands.store import _author
+    from replenish.store.scenarios import export_scenario
+    from replenish.store.server_tables import PlanJob
+
+    with _session(url) as session:
+        scenario = export_scenario(session)
+    started = datetime.now(UTC)
+    summary, rows = plan_files(scenario, ignore_progress)
+    with _session(url) as session:
+        job = PlanJob(status="done", progress=1.0, stage="done", requested_by=_author(),
+                      created_at=started, started_at=started, finished_at=datetime.now(UTC),
+                      summary=summary, rows=rows)
+        session.add(job)
+        session.flush()
+        return job.id
 
 
 def user_create(
@@ -120,6 +147,42 @@ def user_token(
     _console().print(f"new token for {escape(user.name)}{until}; the old one no longer works. "
                      "It is shown only now, keep it secret:")
     print(token)
+
+
+def user_password(
+    name: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    db: DbOption = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of standard input "
+        "instead of asking twice.")] = False,
+    remove: Annotated[bool, typer.Option(
+        "--remove", help="Remove the password: the user signs in with its token only.")]
+    = False,
+) -> None:
+    """Set the password a user signs in to the pages with (its token still works too)."""
+    require_server_extra("user password")
+    from replenish.api.auditing import record_write
+    from replenish.api.passwords import check_password_text, set_password
+
+    password = None
+    if not remove:
+        password = _read_password(password_stdin)
+        check_password_text(password)  # refused before the store is touched
+    with _session(_migrated(db)) as session:
+        user = set_password(session, name, password)
+        record_write(session, _operator(), "user.password", f"user:{name}",
+                     {"removed": remove})
+    done = "removed the password of" if remove else "set the password of"
+    _console().print(f"{done} {escape(user.name)}; its sessions in the pages have ended")
+
+
+def _read_password(from_stdin: bool) -> str:
+    """A password from standard input's first line, or typed twice at a hidden prompt."""
+    if from_stdin:
+        import sys
+
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 def user_revoke(

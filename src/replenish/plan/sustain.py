@@ -101,12 +101,13 @@ def fleet_sizes(platform: Platform, arrivals: Mapping[Pair, np.ndarray],
     return platform.fielded + np.cumsum(arrivals.get(platform.pair, np.zeros(horizon)))
 
 
-def train_crews(scenario: Scenario, arrivals: Mapping[Pair, np.ndarray],
+def crew_starts(scenario: Scenario, arrivals: Mapping[Pair, np.ndarray],
                 ahead: bool) -> dict[Pair, np.ndarray]:
-    """Crews trained by each month for donated systems, every course seat taken as soon as a
-    system waits for a crew: `ahead`, every system the plan delivers within the horizon (a
-    crew trains while its system is on the way, as the optimiser's model allows), else only
-    those arrived (by hand). Recipients of one platform share its seats by priority."""
+    """Crews starting their course each month for donated systems, every course seat taken as
+    soon as a system waits for a crew: `ahead`, every system the plan delivers within the
+    horizon (a crew trains while its system is on the way, as the optimiser's model allows),
+    else only those arrived (by hand). Recipients of one platform share its seats by
+    priority."""
     H = scenario.horizon
     courses = {tr.platform: tr for tr in scenario.training}
     seats: dict[tuple[str, int], float] = {}
@@ -121,8 +122,32 @@ def train_crews(scenario: Scenario, arrivals: Mapping[Pair, np.ndarray],
             free = course.seats_per_month - seats.get((p.platform, t), 0.0)
             starts[t] = max(0.0, min(free, float(waiting[t] - starts.sum())))
             seats[(p.platform, t)] = seats.get((p.platform, t), 0.0) + starts[t]
-        wait = min(H, course.course_months)
-        out[p.pair] = np.concatenate([np.zeros(wait), np.cumsum(starts)[:H - wait]])
+        out[p.pair] = starts
+    return out
+
+
+def train_crews(scenario: Scenario, arrivals: Mapping[Pair, np.ndarray],
+                ahead: bool) -> dict[Pair, np.ndarray]:
+    """Crews trained by each month for donated systems, from `crew_starts` (same readings)."""
+    H = scenario.horizon
+    courses = {tr.platform: tr.course_months for tr in scenario.training}
+    out: dict[Pair, np.ndarray] = {}
+    for pair, starts in crew_starts(scenario, arrivals, ahead).items():
+        wait = min(H, courses[pair[1]])
+        out[pair] = np.concatenate([np.zeros(wait), np.cumsum(starts)[:H - wait]])
+    return out
+
+
+def crews_in_training(scenario: Scenario, arrivals: Mapping[Pair, np.ndarray],
+                      ahead: bool) -> dict[Pair, np.ndarray]:
+    """Crews on their course at each month (started, not yet finished), from `crew_starts`."""
+    courses = {tr.platform: tr.course_months for tr in scenario.training}
+    out: dict[Pair, np.ndarray] = {}
+    for pair, starts in crew_starts(scenario, arrivals, ahead).items():
+        started = np.cumsum(starts)
+        course = courses[pair[1]]
+        finished = np.concatenate([np.zeros(course), started])[:len(started)]
+        out[pair] = started - finished
     return out
 
 

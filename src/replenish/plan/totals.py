@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from replenish.i18n import N_, gettext, number, significant
 from replenish.model.records import Scenario
 from replenish.plan.contracts import expansion_split
 from replenish.plan.records import Plan
@@ -130,24 +131,50 @@ def changed(effect: dict[str, Any]) -> bool:
     return any(effect[k] for k in TOTAL_KEYS)
 
 
+#: money's units, largest first (translated where shown: "mia.", "mio." and "t." in Danish)
+MONEY_UNITS = ((1e9, N_("bn")), (1e6, N_("M")), (1e3, N_("k")))
+
+
 def money(x: float) -> str:
-    """An amount as people read it: 38.2 M, 1.55 bn, 940 k."""
+    """An amount as people read it: 38.2 M, 1.55 bn, 940 k (in Danish 38,2 mio.)."""
     a = abs(x)
-    for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+    for size, unit in MONEY_UNITS:
         if a >= size:
-            return f"{x / size:,.3g} {unit}" if a < 100 * size else f"{x / size:,.0f} {unit}"
-    return f"{x:,.0f}"
+            shown = significant(x / size) if a < 100 * size else number(x / size)
+            return f"{shown} {gettext(unit)}"
+    return number(x)
 
 
 def _count(x: float) -> str:
-    return f"{x:,.0f}" if abs(x - round(x)) < 1e-4 or abs(x) >= 100 else f"{x:,.1f}"
+    return number(x, 0 if abs(x - round(x)) < 1e-4 or abs(x) >= 100 else 1)
 
 
-def _more_fewer(x: float, what: str) -> str:
-    if _count(abs(x)) == "1":
-        what = what.replace("units arrive", "unit arrives").replace("unit-months", "unit-month")
-        what = what.replace("system-months", "system-month")
-    return f"{_count(abs(x))} {'more' if x > 0 else 'fewer'} {what}"
+#: a change of each total in words: (more: singular, plural), (fewer: singular, plural); each
+#: its own message, chosen by the number as English counts ("1" singular)
+_CHANGES = {
+    "on_time": ((N_("%(n)s more unit arrives on time"), N_("%(n)s more units arrive on time")),
+                (N_("%(n)s fewer unit arrives on time"),
+                 N_("%(n)s fewer units arrive on time"))),
+    "late": ((N_("%(n)s more late"), N_("%(n)s more late")),
+             (N_("%(n)s fewer late"), N_("%(n)s fewer late"))),
+    "unmet": ((N_("%(n)s more unmet"), N_("%(n)s more unmet")),
+              (N_("%(n)s fewer unmet"), N_("%(n)s fewer unmet"))),
+    "readiness": ((N_("%(n)s more unit-month below floor"),
+                   N_("%(n)s more unit-months below floor")),
+                  (N_("%(n)s fewer unit-month below floor"),
+                   N_("%(n)s fewer unit-months below floor"))),
+    "idle_system_months": ((N_("%(n)s more idle system-month"),
+                            N_("%(n)s more idle system-months")),
+                           (N_("%(n)s fewer idle system-month"),
+                            N_("%(n)s fewer idle system-months"))),
+}
+
+
+def _more_fewer(x: float, total: str) -> str:
+    """A change of `total` (a key of _CHANGES) by `x` in words: '3 more units arrive on time'."""
+    n = _count(abs(x))
+    one, many = _CHANGES[total][0 if x > 0 else 1]
+    return gettext(one if n == "1" else many) % {"n": n}
 
 
 def effect_sentence(effect: dict[str, Any], by_priority: bool = True) -> str:
@@ -158,25 +185,22 @@ def effect_sentence(effect: dict[str, Any], by_priority: bool = True) -> str:
         "all": {k: effect[k] for k in REQUIREMENT_KEYS}}
     for p, d in prio.items():
         bits = []
-        if d["on_time"]:
-            bits.append(_more_fewer(d["on_time"], "units arrive on time"))
-        if d["late"]:
-            bits.append(_more_fewer(d["late"], "late"))
-        if d["unmet"]:
-            bits.append(_more_fewer(d["unmet"], "unmet"))
+        bits = [_more_fewer(d[k], k) for k in REQUIREMENT_KEYS if d[k]]
         if bits:
-            parts.append(", ".join(bits) + (f" at priority {p}" if p != "all" else ""))
-    if effect["readiness"]:
-        parts.append(_more_fewer(effect["readiness"], "unit-months below floor"))
-    if effect["idle_system_months"]:
-        parts.append(_more_fewer(effect["idle_system_months"], "idle system-months"))
+            parts.append(", ".join(bits) + (gettext(" at priority %(priority)s")
+                                            % {"priority": p} if p != "all" else ""))
+    for total in ("readiness", "idle_system_months"):
+        if effect[total]:
+            parts.append(_more_fewer(effect[total], total))
     members = effect.get("cost_by_member", {})
     if effect["cost"]:
         most = sorted(members.items(), key=lambda kv: -abs(kv[1]))[:3]
-        who = ", ".join(f"{m} {money(abs(d))} {'more' if d > 0 else 'less'}" for m, d in most)
-        parts.append(f"costs {money(abs(effect['cost']))} "
-                     f"{'more' if effect['cost'] > 0 else 'less'} in all"
-                     + (f" ({who})" if who else ""))
+        who = ", ".join((gettext("%(member)s %(money)s more") if d > 0 else
+                         gettext("%(member)s %(money)s less"))
+                        % {"member": m, "money": money(abs(d))} for m, d in most)
+        cost = (gettext("costs %(money)s more in all") if effect["cost"] > 0 else
+                gettext("costs %(money)s less in all")) % {"money": money(abs(effect["cost"]))}
+        parts.append(cost + (f" ({who})" if who else ""))
     elif members:
-        parts.append("the same cost, shared differently between members")
-    return "; ".join(parts) if parts else "nothing a person reads changes"
+        parts.append(gettext("the same cost, shared differently between members"))
+    return "; ".join(parts) if parts else gettext("nothing a person reads changes")

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from replenish.errors import InfeasiblePlan, NoPlanInTime
+from replenish.i18n import _
 from replenish.model.records import Scenario
 from replenish.plan.records import Plan
 from replenish.plan.score import score_plan
@@ -63,18 +64,31 @@ def change_words(change: dict[str, Any]) -> str:
     m, column, before, after = (change["match"], change["column"], change["from"],
                                 change["to"])
     if column == "capacity":
-        return (f"line {m['producer']}/{m['item']} at {after} a month instead of {before}")
+        return _("line %(line)s at %(after)s a month instead of %(before)s") % {
+            "line": f"{m['producer']}/{m['item']}", "after": after, "before": before}
     if column == "lead_time":
-        return (f"line {m['producer']}/{m['item']} delivering in {after} months instead of "
-                f"{before}")
+        return _("line %(line)s delivering in %(after)s months instead of %(before)s") % {
+            "line": f"{m['producer']}/{m['item']}", "after": after, "before": before}
     if column == "annual_budget":
-        return (f"{m['code']}'s budget at {money(float(after))} a year instead of "
-                f"{money(float(before))}")
+        return _("%(member)s's budget at %(after)s a year instead of %(before)s") % {
+            "member": m["code"], "after": money(float(after)), "before": money(float(before))}
     if column == "floor":
-        return f"{m['nation']}'s floor on {m['item']} at {after} instead of {before}"
+        return _("%(member)s's floor on %(item)s at %(after)s instead of %(before)s") % {
+            "member": m["nation"], "item": m["item"], "after": after, "before": before}
     if column == "status":
-        return f"pledge {m['id']} released (announced, not committed)"
-    return f"{change['file']} {column} {after} instead of {before}"
+        return _("pledge %(id)s released (announced, not committed)") % {"id": m["id"]}
+    return _("%(file)s %(column)s %(after)s instead of %(before)s") % {
+        "file": change["file"], "column": column, "after": after, "before": before}
+
+
+def binding_message(entry: dict[str, Any]) -> str:
+    """A measured explanation (an entry of summary.json's `binding`) in words, in the current
+    language: made again from its change and effect; its stored English message if it cannot
+    be (an older or hand-written summary)."""
+    try:
+        return f"{change_words(entry['change'])}: {effect_sentence(entry['effect'])}"
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return str(entry.get("message", ""))
 
 
 def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, Any]],
@@ -98,7 +112,7 @@ def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, A
             return None
         gain = base_score - score_plan(changed_scenario, other)
         return {"kind": c["kind"], "name": c["name"], "change": c["change"], "effect": effect,
-                "message": f"{change_words(c['change'])}: {effect_sentence(effect)}",
+                "message": binding_message({"change": c["change"], "effect": effect}),
                 "shadow_price": round(c["shadow_price"], 6),
                 "objective_change": round(-gain, 4)}
 

@@ -13,22 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from replenish.errors import Problem, ScenarioError
+from replenish.i18n import N_, gettext, month_label
 from replenish.model.months import format_month, parse_month
 from replenish.model.records import Scenario
 from replenish.plan.reader import plan_scenario_path, read_plan, read_summary
 from replenish.plan.records import Plan, StockLevel
+from replenish.planning.measure import binding_message
 from replenish.reports.signal import build_signal, line_summary
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                "Dec")
-#: stock against floor and target, worst first
-STATUSES = ("below floor", "below target", "at target")
+#: stock against floor and target, worst first (data; translated where shown)
+STATUSES = (N_("below floor"), N_("below target"), N_("at target"))
 
 
 def month_name(month: str) -> str:
-    """'2027-03' as people read it: 'Mar 2027'."""
+    """'2027-03' as people read it: 'Mar 2027' (in Danish 'mar. 2027')."""
     year, m = parse_month(month)
-    return f"{_MONTH_NAMES[m - 1]} {year}"
+    return month_label(f"{year:04d}-{m:02d}")
 
 
 def family_name(family: str) -> str:
@@ -210,8 +210,8 @@ def _brief(summary: dict[str, Any], plan: Plan, scenario: Scenario, plan_dir: Pa
 
 def _explanation(binding: dict[str, Any]) -> Explanation:
     """A binding entry as the limit relaxed and its effect, from its message."""
-    what, _, effect = str(binding["message"]).partition(": ")
-    return Explanation(str(binding["kind"]), what, effect or "no change")
+    what, _sep, effect = binding_message(binding).partition(": ")
+    return Explanation(str(binding["kind"]), what, effect or gettext("no change"))
 
 
 def _back_from(levels: list[tuple[float, float]], start: str) -> str | None:

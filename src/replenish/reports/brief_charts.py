@@ -4,11 +4,14 @@ vl-convert (no base URL allowed, so nothing is fetched), embedded as data URIs."
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
 
+from replenish import i18n
+from replenish.i18n import _
 from replenish.plan.totals import money
 from replenish.reports.brief import (
     STATUSES,
@@ -31,14 +34,25 @@ _MONTH_LABEL = "utcFormat(toDate(datum.value + '-01'), '%b %y')"
 _WHOLE = "datum.value % 1 ? '' : format(datum.value, ',')"
 
 
+def _budgets(payer: Payer) -> list[float | None]:
+    return [budget for _label, _spent, budget in payer.years]
+
+
+def _index_of(field: str, labels: Sequence[str]) -> str:
+    """A Vega expression: the place of datum[field] in `labels` (the order of a stack)."""
+    return f"indexof({json.dumps(list(labels))}, datum[{json.dumps(field)}])"
+
+
 def _data(rows: Sequence[dict[str, Any]]) -> alt.Data:
     return alt.Data(values=list(rows))
 
 
 def _configure(chart: Any) -> Any:
-    return (chart.configure(font=FONT).configure_view(stroke=None)
-            .configure_axis(labelFontSize=9, titleFontSize=9, grid=False)
-            .configure_legend(labelFontSize=9, titleFontSize=9, orient="top"))
+    configured = (chart.configure(font=FONT).configure_view(stroke=None)
+                  .configure_axis(labelFontSize=9, titleFontSize=9, grid=False)
+                  .configure_legend(labelFontSize=9, titleFontSize=9, orient="top"))
+    locale = i18n.chart_locale()
+    return configured if locale is None else configured.configure(locale=locale)
 
 
 def svg(chart: Any) -> str:
@@ -55,38 +69,46 @@ def data_uri(svg_text: str) -> str:
 
 def priorities_chart(rows: Sequence[PriorityRow]) -> Any:
     """Per priority, the share of the units asked that arrive on time, late or never."""
-    outcomes = ("on time", "late", "unmet")
-    data = [{"priority": f"priority {r.priority}" if r.priority != "all" else "all",
-             "outcome": o, "units": v, "label": f"{v:,.0f}"}
+    outcomes = (_("on time"), _("late"), _("unmet"))
+    data = [{"priority": _priority(r.priority), "outcome": o, "units": v,
+             "label": i18n.number(v)}
             for r in rows for o, v in zip(outcomes, (r.on_time, r.late, r.unmet), strict=True)
             if v > 0]
-    order = [f"priority {r.priority}" if r.priority != "all" else "all" for r in rows]
+    order = [_priority(r.priority) for r in rows]
     return alt.Chart(_data(data)).mark_bar().encode(
         y=alt.Y("priority:N", sort=order, title=None),
-        x=alt.X("units:Q", stack="normalize", title="share of the units asked",
+        x=alt.X("units:Q", stack="normalize", title=_("share of the units asked"),
                 axis=alt.Axis(format="%")),
         color=alt.Color("outcome:N", title=None,
                         scale=alt.Scale(domain=list(outcomes), range=list(OUTCOME_COLOURS))),
         order=alt.Order("index:Q"),
-        tooltip=["priority:N", "outcome:N", "label:N"],
-    ).transform_calculate(
-        index="indexof(['on time', 'late', 'unmet'], datum.outcome)",
-    ).properties(width=420, height=18 * len(order))
+        tooltip=[alt.Tooltip("priority:N", title=_("priority")),
+                 alt.Tooltip("outcome:N", title=_("outcome")),
+                 alt.Tooltip("label:N", title=_("units"))],
+    ).transform_calculate(index=_index_of("outcome", outcomes),
+                          ).properties(width=420, height=18 * len(order))
+
+
+def _priority(priority: str) -> str:
+    """A priority as a chart's row names it: 'priority 1', or 'all'."""
+    return _("all") if priority == "all" else _("priority %(n)s") % {"n": priority}
 
 
 def readiness_chart(cells: Sequence[Readiness]) -> Any:
     """Members x item families, coloured by stock against floor and target, first and last
     month side by side; each cell says the stock as a share of target."""
     data = [{"member": c.member, "family": family_name(c.family),
-             "month": f"end of {month_name(c.month)}", "status": c.status,
-             "label": f"{min(c.of_target, 9.99):.0%}"} for c in cells]
+             "month": _("end of %(month)s") % {"month": month_name(c.month)},
+             "status": _(c.status), "label": i18n.number(100 * min(c.of_target, 9.99)) + "%"}
+            for c in cells]
     base = alt.Chart().encode(
         x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=130,
                                                       labelFontSize=8.5)),
         y=alt.Y("member:N", title=None))
     tiles = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
-        color=alt.Color("status:N", title="stock against floor and target",
-                        scale=alt.Scale(domain=list(STATUSES), range=list(STATUS_COLOURS))))
+        color=alt.Color("status:N", title=_("stock against floor and target"),
+                        scale=alt.Scale(domain=[_(s) for s in STATUSES],
+                                        range=list(STATUS_COLOURS))))
     text = base.mark_text(fontSize=9, color="#111").encode(text="label:N")
     months = list(dict.fromkeys(d["month"] for d in data))
     return alt.layer(tiles, text, data=_data(data)).properties(
@@ -100,7 +122,8 @@ def arrivals_chart(arrivals: Sequence[Arrival], months: Sequence[str]) -> Any:
     families = sorted({a.family for a in arrivals})
     totals = {f: sum(a.units for a in arrivals if a.family == f) for f in families}
     data = [{"month": a.month, "units": a.units,
-             "family": f"{family_name(a.family)}: {totals[a.family]:,.0f} units"}
+             "family": _("%(family)s: %(units)s units") % {
+                 "family": family_name(a.family), "units": i18n.number(totals[a.family])}}
             for a in arrivals]
     return alt.Chart(_data(data)).mark_bar(color=OUTCOME_COLOURS[0]).encode(
         x=alt.X("month:O", scale=alt.Scale(domain=list(months)), title=None,
@@ -115,24 +138,22 @@ def arrivals_chart(arrivals: Sequence[Arrival], months: Sequence[str]) -> Any:
 
 def payers_chart(payers: Sequence[Payer]) -> Any:
     """Each member's spending over the horizon by purpose, against its budget (a tick)."""
-    parts = ("for its own stocks", "for the partner", "share of expansion")
+    parts = (_("for its own stocks"), _("for the partner"), _("share of expansion"))
     data = [{"member": p.name, "purpose": purpose, "money": value / 1e6,
              "label": money(value)}
             for p in payers
             for purpose, value in zip(parts, (p.own, p.partner, p.expansion), strict=True)
             if value > 0]
-    budgets = [{"member": p.name, "money": sum(b for _, _, b in p.years if b is not None) / 1e6}
-               for p in payers if all(b is not None for _, _, b in p.years)]
+    budgets = [{"member": p.name, "money": sum(b for b in _budgets(p) if b is not None) / 1e6}
+               for p in payers if all(b is not None for b in _budgets(p))]
     order = [p.name for p in sorted(payers, key=lambda p: -p.total)]
     bars = alt.Chart(_data(data)).mark_bar().encode(
         y=alt.Y("member:N", sort=order, title=None),
-        x=alt.X("money:Q", title="million, over the whole plan"),
+        x=alt.X("money:Q", title=_("million, over the whole plan")),
         color=alt.Color("purpose:N", title=None,
                         scale=alt.Scale(domain=list(parts), range=list(PAY_COLOURS))),
         order=alt.Order("index:Q"),
-    ).transform_calculate(
-        index="indexof(['for its own stocks', 'for the partner', 'share of expansion'], "
-              "datum.purpose)")
+    ).transform_calculate(index=_index_of("purpose", parts))
     ticks = alt.Chart(_data(budgets)).mark_tick(color="#111", thickness=2, size=14).encode(
         y=alt.Y("member:N", sort=order), x="money:Q")
     return alt.layer(bars, ticks).properties(width=470, height=18 * len(order))

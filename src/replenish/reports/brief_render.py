@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from replenish import i18n
+from replenish.i18n import _, number, significant
 from replenish.model.months import format_month
 from replenish.plan.totals import money
 from replenish.reports import brief_charts as charts
@@ -22,9 +23,7 @@ ASKS_SHOWN = 10
 
 def units(value: float) -> str:
     """A quantity as printed: 12,345 (whole units), 2.5 below 100 when not whole."""
-    if abs(value - round(value)) < 1e-6 or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+    return number(value, 0 if abs(value - round(value)) < 1e-6 or abs(value) >= 100 else 1)
 
 
 def share(part: float, whole: float) -> str:
@@ -32,22 +31,23 @@ def share(part: float, whole: float) -> str:
     if whole <= 0:
         return "–"
     if part >= whole or part <= 0:
-        return f"{100 * part / whole:.0f} %"
-    return f"{min(99.9, max(0.1, 100 * part / whole)):.1f} %"
+        return f"{number(100 * part / whole)} %"
+    return f"{number(min(99.9, max(0.1, 100 * part / whole)), 1)} %"
 
 
 def _back(month: str | None) -> str:
     if month is None:
-        return "never below"
-    return month_name(month) if month else "after the plan"
+        return _("never below")
+    return month_name(month) if month else _("after the plan")
 
 
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
         ["html", "j2"]), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(units=units, money=money, share=share, family=family_name,
-                       month=lambda m: month_name(m) if m else "",
+                       month=lambda m: month_name(m) if m else "", translated=i18n.gettext,
                        back=_back, capitalize_first=lambda s: s[:1].upper() + s[1:])
+    env.globals["language"] = i18n.language
     i18n.install(env)
     return env
 
@@ -55,12 +55,15 @@ def _environment() -> Environment:
 def _quality(brief: Brief) -> str:
     """The plan's status in words."""
     if brief.method == "greedy":
-        return "allocated by the greedy rule, not optimised"
+        return _("allocated by the greedy rule, not optimised")
     if brief.status == "optimal":
-        return "the best plan possible"
+        return _("the best plan possible")
     if brief.gap is not None and brief.status == "feasible":
-        return f"within {100 * brief.gap:.2g} % of the best plan possible"
-    return f"plan status {brief.status}" if brief.status else "plan status unknown"
+        return _("within %(gap)s %% of the best plan possible") % {
+            "gap": significant(100 * brief.gap, 2)}
+    if brief.status:
+        return _("plan status %(status)s") % {"status": _(brief.status)}
+    return _("plan status unknown")
 
 
 def _recovery(brief: Brief) -> list[tuple[Readiness, Readiness]]:
@@ -88,7 +91,7 @@ def render_brief_html(brief: Brief) -> str:
     env = _environment()
     years = max((p.years for p in brief.payers), key=len, default=[])
     context: dict[str, Any] = {
-        "b": brief, "title": f"Ministers' brief: {brief.scenario}",
+        "b": brief, "title": _("Ministers' brief: %(scenario)s") % {"scenario": brief.scenario},
         "css": (TEMPLATES / "brief.css").read_text(encoding="utf-8"),
         "quality": _quality(brief), "charts": chart_uris(brief), "years": years,
         "recovery": _recovery(brief), "asks": brief.asks[:ASKS_SHOWN],

@@ -23,8 +23,9 @@ class User(Base):
 
     The token is `token_id.secret`: `token_id` is a public lookup key, `token_hash` an
     HMAC-SHA-256 of the secret under the server key ('hmac-sha256$HEX'; tokens made before
-    revision 0004 hold an argon2 hash). `revoked_at` set, or `expires_at` past, means the token
-    no longer opens anything.
+    revision 0004 hold an argon2 hash). `password_hash` is an argon2id hash of the password the
+    pages accept with the name (null: none). `revoked_at` set, or `expires_at` past, means
+    neither opens anything.
     """
 
     __tablename__ = "users"
@@ -41,6 +42,7 @@ class User(Base):
     producer: Mapped[str | None] = mapped_column(String(CODE))
     token_id: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

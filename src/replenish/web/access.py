@@ -6,6 +6,7 @@ from __future__ import annotations
 from replenish.api.deps import Grant
 from replenish.api.identity import Identity
 from replenish.api.policy import POLICY
+from replenish.i18n import _
 
 
 class PageForbidden(Exception):
@@ -32,5 +33,6 @@ def require(user: Identity, action: str) -> Grant:
     """The grant of `action`, or PageForbidden naming what the role may not do."""
     granted = grant(user, action)
     if granted is None:
-        raise PageForbidden(f"A {user.role} may not {POLICY[action].verb}.", user)
+        raise PageForbidden(_("A %(role)s may not %(verb)s.") % {
+            "role": _(user.role), "verb": _(POLICY[action].verb)}, user)
     return granted

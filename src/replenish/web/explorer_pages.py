@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from replenish.api.deps import SessionDep
+from replenish.i18n import _
 from replenish.store.scenarios import export_scenario
 from replenish.web import charts, views
 from replenish.web.access import PageForbidden, grant
@@ -29,7 +30,7 @@ def explorer(request: Request, visit: VisitDep, db: SessionDep, nation: Code = N
     """A member's stock of an item (?nation=&item=) or a line (?producer=&item=) over the plan;
     the page's pickers send ?stock=NATION/ITEM or ?line=PRODUCER/ITEM, sent on to those."""
     if stock or line:
-        code, _, picked = (stock or line or "").partition("/")
+        code, _sep, picked = (stock or line or "").partition("/")
         query = urlencode({"nation" if stock else "producer": code, "item": picked})
         return RedirectResponse(f"{_root(request)}{HOME}/explorer?{query}", 303)
     return _explorer(request, visit, db, nation, item, producer)
@@ -40,13 +41,16 @@ def _explorer(request: Request, visit: Visit, db: Session, nation: str | None,
     user = visit.user
     stocks, signal = grant(user, "stocks.read"), grant(user, "signal.read")
     if stocks is None and signal is None:
-        raise PageForbidden(f"A {user.role} may not read stocks or the demand signal.", user)
+        raise PageForbidden(_("A %(role)s may not read stocks or the demand signal.")
+                            % {"role": _(user.role)}, user)
     own_nation = stocks.pick("nation", None) if stocks else None
     own_producer = signal.pick("producer", None) if signal else None
     if nation and (stocks is None or own_nation not in (None, nation)):
-        raise PageForbidden(f"A {user.role} may see only its own member's stock.", user)
+        raise PageForbidden(_("A %(role)s may see only its own member's stock.")
+                            % {"role": _(user.role)}, user)
     if producer and (signal is None or own_producer not in (None, producer)):
-        raise PageForbidden(f"A {user.role} may see only its own lines.", user)
+        raise PageForbidden(_("A %(role)s may see only its own lines.") % {"role": _(user.role)},
+                            user)
     job = views.latest_plan(db)
     if job is None:
         return _no_plan(request, visit, db, "explorer")
@@ -65,12 +69,14 @@ def _explorer(request: Request, visit: Visit, db: Session, nation: str | None,
             months = read_stock(job, scenario, nation, item)
             spec = charts.spec(charts.stock_chart(months)) if months else None
         else:
-            error = f"{nation} holds no stock of {item or 'that item'} in the store."
+            error = _("%(member)s holds no stock of %(item)s in the store.") % {
+                "member": nation, "item": item or _("that item")}
     elif producer:
         view = read_line(job, scenario, producer, item or "") if (producer, item) in lines \
             else None
         if view is None:
-            error = f"There is no line {producer}/{item or '?'} in the store."
+            error = _("There is no line %(line)s in the store.") % {
+                "line": f"{producer}/{item or '?'}"}
         else:
             spec = charts.spec(charts.line_chart(view.months))
     return _render(request, "explorer.html", visit, 200 if error is None else 404,

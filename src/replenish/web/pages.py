@@ -22,16 +22,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from replenish import i18n
 from replenish.api.auditing import record_write
+from replenish.api.calendar import calendar
 from replenish.api.deps import SessionDep
 from replenish.api.identity import Identity
 from replenish.api.limits import FailureLimiter
 from replenish.api.middleware import caller
+from replenish.api.passwords import check_password
 from replenish.api.planner import PlanRunner, TooManyPlans, new_job
+from replenish.i18n import N_, _
 from replenish.reports.brief import month_name
-from replenish.store.scenarios import stored_scenario_name
+from replenish.store.scenarios import export_scenario, stored_scenario_name
 from replenish.store.server_tables import User
 from replenish.web import charts, views
 from replenish.web.access import PageForbidden, grant, require
+from replenish.web.language import LanguageMiddleware, switch_links
+from replenish.web.needs import needs_chart, read_needs
 from replenish.web.sessions import (
     COOKIE,
     CSRF_FIELD,
@@ -46,22 +51,33 @@ from replenish.web.sessions import (
     set_cookie,
 )
 from replenish.web.settings import PageSettings
+from replenish.web.sustainment import (
+    cover_chart,
+    fleet_chart,
+    fragmentation_chart,
+    queue_chart,
+    read_job_plan,
+    read_sustainment,
+)
 
 HOME = "/pages"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["signed"] = views.signed
+templates.env.filters.update(signed=views.signed, number=i18n.number, month=month_name,
+                             translated=i18n.gettext)
+templates.env.globals["language"] = i18n.language
 i18n.install(templates.env)
 router = APIRouter(include_in_schema=False)
 
 #: The pages after the home, with the action their user must be allowed.
+#: Titles are translated when a page is shown, in its reader's language.
 PAGES = (
-    ("readiness", "Coalition readiness", "stocks.read"),
-    ("needs", "The partner's needs", "plans.read"),
-    ("binding", "What binds", "plans.read"),
-    ("sustainment", "Sustainment", "plans.read"),
-    ("explorer", "Plan explorer", "stocks.read"),
-    ("what-if", "What-if", "plans.create"),
-    ("compare", "Joint versus national", "plans.create"),
+    ("readiness", N_("Coalition readiness"), "stocks.read"),
+    ("needs", N_("The partner's needs"), "requirements.read"),
+    ("binding", N_("What binds"), "plans.read"),
+    ("sustainment", N_("Sustainment"), "plans.read"),
+    ("explorer", N_("Plan explorer"), "stocks.read"),
+    ("what-if", N_("What-if"), "plans.create"),
+    ("compare", N_("Joint versus national"), "plans.create"),
 )
 
 
@@ -104,10 +120,11 @@ def _render(request: Request, name: str, visit: Visit | None, status_code: int =
             **context: Any) -> HTMLResponse:
     """A page; `visit` None for one shown without a signed-in user (its CSRF token empty)."""
     user = visit.user if visit and visit.user is not _VISITOR else None
-    links = [(slug, title) for slug, title, action in PAGES
+    links = [(slug, _(title)) for slug, title, action in PAGES
              if user is not None and grant(user, action) is not None]
     return templates.TemplateResponse(request, name, {
         "root": _root(request), "home": HOME, "user": user, "links": links,
+        "languages": switch_links(request.url.query),
         "csrf": visit.session.csrf if visit else "", "csrf_field": CSRF_FIELD, **context,
     }, status_code=status_code)
 
@@ -126,45 +143,67 @@ def login_form(request: Request, next: str = HOME) -> HTMLResponse:
     # site to /login cannot sign anyone out.
     session = _cookie_session(request) or new_session()
     response = _render(request, "login.html", Visit(_VISITOR, session), next=_safe(next),
-                       error=None)
+                       login_name="", error=None)
     set_cookie(response, request, _key(request), session, _secure(request))
     return response
 
 
 @router.post("/login", response_model=None)
 async def login(request: Request) -> Response:
-    """Sign in with an API token: a new session (and CSRF token) for its user."""
+    """Sign in with an API token, or a name and password: a new session (and CSRF token) for
+    its user. Every failure gets the same answer, and too many of them a pause."""
+    from replenish.i18n import _
+
     session = _cookie_session(request)
     fields = await read_form(request, session)
     assert session is not None
-    token = fields.get("token", "").strip()
+    token, name = fields.get("token", "").strip(), fields.get("name", "").strip()
+    password = fields.get("password", "")
     limiter: FailureLimiter = request.app.state.auth_limiter
-    token_id, address = token.partition(".")[0][:32], caller(request.scope)[1]
-    if limiter.retry_after(token_id, address) is not None:
-        return _render(request, "login.html", Visit(_VISITOR, session), 429,
-                       next=_safe(fields.get("next", HOME)),
-                       error="Too many failed sign-ins; try again in a minute.")
-    found = await run_in_threadpool(_check_token, request, token)
+    # a name's failures count apart from any token id's (a token id has no colon)
+    tried = token.partition(".")[0][:32] if token else "user:" + name[:128]
+    address = caller(request.scope)[1]
+    again = _safe(fields.get("next", HOME))
+    if limiter.retry_after(tried, address) is not None:
+        return _render(request, "login.html", Visit(_VISITOR, session), 429, next=again,
+                       login_name=name, error=_("Too many failed sign-ins; try again in a minute."))
+    if token:
+        found = await run_in_threadpool(_check_token, request, token)
+    else:
+        found = await run_in_threadpool(_check_password, request, name, password)
     if found is None:
-        limiter.fail(token_id, address)
-        return _render(request, "login.html", Visit(_VISITOR, session), 401,
-                       next=_safe(fields.get("next", HOME)),
-                       error="That token is unknown, revoked or expired.")
-    user, stored_hash = found
-    response = RedirectResponse(_root(request) + _safe(fields.get("next", HOME)), 303)
-    signed_in = new_session(user.id, fingerprint(_key(request), stored_hash))
-    set_cookie(response, request, _key(request), signed_in, _secure(request))
+        limiter.fail(tried, address)
+        return _render(request, "login.html", Visit(_VISITOR, session), 401, next=again,
+                       login_name=name, error=_("Sign-in failed: the token, or the name and "
+                                          "password, are wrong, revoked or expired."))
+    user, held = found
+    response = RedirectResponse(_root(request) + again, 303)
+    set_cookie(response, request, _key(request), new_session(user.id, held), _secure(request))
     return response
 
 
 def _check_token(request: Request, token: str) -> tuple[Identity, str] | None:
-    """The token's user and stored hash (for the session's fingerprint), or None."""
+    """The token's user and its session fingerprint, or None."""
     sessions: sessionmaker[Session] = request.app.state.read_sessions
     with sessions() as db, db.begin():
         user = request.app.state.verifier.verify(db, token)
         if user is None:
             return None
-        return user, str(db.scalar(select(User.token_hash).where(User.id == user.id)))
+        row = db.execute(select(User.token_hash, User.password_hash)
+                         .where(User.id == user.id)).one()
+        return user, fingerprint(_key(request), row.token_hash, row.password_hash)
+
+
+def _check_password(request: Request, name: str, password: str
+                    ) -> tuple[Identity, str] | None:
+    """The user of this name and password and its session fingerprint, or None."""
+    sessions: sessionmaker[Session] = request.app.state.read_sessions
+    with sessions() as db, db.begin():
+        found = check_password(db, name, password)
+    if found is None:
+        return None
+    user, token_hash, password_hash = found
+    return user, fingerprint(_key(request), token_hash, password_hash)
 
 
 @router.post("/logout")
@@ -199,26 +238,31 @@ def readiness(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse
     stocks = require(visit.user, "stocks.read")
     view = views.read_readiness(db, stocks, grant(visit.user, "stocks.totals"))
     job = views.latest_plan(db) if grant(visit.user, "plans.read") else None
-    end = views.read_plan_end(db, job, [c for c, _ in view.members]) if job else None
-    grids = {"now": view.cells}
+    end = views.read_plan_end(db, job, [code for code, _name in view.members]) if job else None
+    grids = {_("now"): view.cells}
     if end is not None:
-        grids[f"end of the plan ({month_name(end.month)})"] = end.cells
+        grids[_("end of the plan (%(month)s)") % {"month": month_name(end.month)}] = end.cells
     spec = charts.spec(charts.readiness_chart(grids)) if view.cells else None
-    return _render(request, "readiness.html", visit, view=view, end=end, spec=spec,
-                   month_name=month_name)
+    return _render(request, "readiness.html", visit, view=view, end=end, spec=spec)
 
 
 @router.get(HOME + "/needs")
 def needs(request: Request, visit: VisitDep, db: SessionDep,
-          family: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
-    """The partner's requirements by priority and what the latest plan gives them."""
-    require(visit.user, "requirements.read")
-    job = _plan(visit, db)
-    if job is None:
-        return _no_plan(request, visit, db, "needs")
-    view = views.read_needs(db, job, family or None)
-    spec = charts.spec(charts.needs_chart(view.rows)) if view.rows else None
-    return _render(request, "needs.html", visit, view=view, job=job, spec=spec)
+          family: Annotated[str | None, Query(max_length=64)] = None,
+          month: Annotated[str | None, Query(max_length=7)] = None) -> HTMLResponse:
+    """The partner's requirements by priority: asked, pledged, and what the latest plan gives
+    them, each column as far as the user's role may read it."""
+    asked = require(visit.user, "requirements.read")
+    job = None
+    if grant(visit.user, "plans.read") is not None:
+        job = views.latest_plan(db)
+        if job is None:
+            return _no_plan(request, visit, db, "needs")
+    view = read_needs(db, calendar(db), asked, grant(visit.user, "pledges.read"), job,
+                      family or None, month or None)
+    spec = charts.spec(needs_chart(view.rows)) if view.rows else None
+    return _render(request, "needs.html", visit, view=view, job=job, spec=spec,
+                   month_name=month_name)
 
 
 @router.get(HOME + "/binding")
@@ -230,19 +274,29 @@ def binding(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse:
     entries = views.read_binding(job)
     spec = charts.spec(charts.binding_chart(entries)) if entries else None
     return _render(request, "binding.html", visit, entries=entries, job=job, spec=spec,
-                   effects=views.EFFECTS)
+                   effects=views.EFFECT_WORDS)
 
 
 @router.get(HOME + "/sustainment")
 def sustainment(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse:
-    """Systems operational and idle by platform and month in the latest plan."""
+    """The partner's systems by platform and month in the latest plan: operational and idle,
+    ammunition cover, the crew-training queue and the fleet's fragmentation."""
     job = _plan(visit, db)
     if job is None:
         return _no_plan(request, visit, db, "sustainment")
-    rows, platforms = views.read_sustainment(job)
-    spec = charts.spec(charts.sustainment_chart(rows)) if rows else None
-    return _render(request, "sustainment.html", visit, platforms=platforms, job=job,
-                   spec=spec)
+    scenario = export_scenario(db)
+    view = read_sustainment(scenario, read_job_plan(job, scenario))
+    specs: dict[str, Any] = {}
+    if view.months:
+        specs["spec"] = charts.spec(fleet_chart(view.months))
+    if any(m["cover"] is not None for m in view.months):
+        specs["cover_spec"] = charts.spec(cover_chart(view.months))
+    if any(m["idle_no_crew"] or m["in_training"] for m in view.months):
+        specs["queue_spec"] = charts.spec(queue_chart(view.months))
+    if view.fragmentation:
+        specs["fragmentation_spec"] = charts.spec(fragmentation_chart(view.fragmentation))
+    return _render(request, "sustainment.html", visit, view=view, job=job,
+                   month_name=month_name, **specs)
 
 
 def _plan(visit: Visit, db: Session) -> Any:
@@ -264,7 +318,7 @@ async def queue_plan(request: Request, visit: VisitDep, db: SessionDep,
     user = require(visit.user, "plans.create").user
     back = _safe(fields.get("next", HOME))
     if stored_scenario_name(db) is None:
-        raise PageForbidden("The store holds no scenario to plan.", user)
+        raise PageForbidden(_("The store holds no scenario to plan."), user)
     try:
         job = new_job(db, user.name, request.app.state.settings.max_queued_plans)
     except TooManyPlans as exc:
@@ -288,6 +342,7 @@ def install_pages(app: FastAPI, settings: PageSettings | None = None) -> None:
         visit = Visit(user, session) if user is not None and session is not None else None
         return _render(request, "refused.html", visit, 403, message=str(exc))
 
+    app.add_middleware(LanguageMiddleware)
     app.add_exception_handler(SignInRequired, sign_in)
     app.add_exception_handler(BadCsrf, refused)
     app.add_exception_handler(PageForbidden, refused)

@@ -1,10 +1,12 @@
 """Page sessions: a signed cookie naming the signed-in user, and the CSRF token of its forms.
 
-The cookie holds the user's id, a fingerprint of its stored token hash and a random CSRF token,
-signed with HMAC-SHA-256 under the server's token key (REPLENISH_TOKEN_KEY). The user row is
-read on every request, so rotating or revoking the API token ends the session at once (the
-fingerprint no longer matches), exactly as it ends the token's use in the API. A visitor who
-has not signed in gets a session without a user, so that the sign-in form has a CSRF token too.
+The cookie holds the user's id, a fingerprint of its stored token and password hashes and a
+random CSRF token, signed with HMAC-SHA-256 under the server's token key (REPLENISH_TOKEN_KEY).
+One cookie, whether the user signed in with its token or its password. The user row is read on
+every request, so rotating or revoking the API token, or changing the password, ends the
+session at once (the fingerprint no longer matches), exactly as it ends the token's use in the
+API. A visitor who has not signed in gets a session without a user, so that the sign-in form
+has a CSRF token too.
 """
 
 from __future__ import annotations
@@ -84,22 +86,27 @@ def new_session(user_id: int | None = None, fingerprint: str | None = None) -> P
                        fingerprint)
 
 
-def fingerprint(key: str, token_hash: str) -> str:
-    """What a session remembers of the user's token: changes when the token is rotated."""
-    return hmac.new(key.encode(), b"session of " + token_hash.encode(),
-                    hashlib.sha256).hexdigest()[:32]
+def fingerprint(key: str, token_hash: str, password_hash: str | None = None) -> str:
+    """What a session remembers of the user's credentials: changes when the token is rotated
+    or the password changed (a user without a password: its token alone)."""
+    held = b"session of " + token_hash.encode()
+    if password_hash:
+        held += b"\npassword " + password_hash.encode()
+    return hmac.new(key.encode(), held, hashlib.sha256).hexdigest()[:32]
 
 
 def session_user(db: Session, key: str, session: PageSession) -> Identity | None:
-    """The active user a session names, or None (visitor, revoked, expired, token rotated)."""
+    """The active user a session names, or None (visitor, revoked, expired, credentials
+    changed)."""
     if session.user_id is None or session.fingerprint is None:
         return None
     row = db.execute(select(User.id, User.name, User.role, User.nation, User.producer,
-                            User.token_hash, User.revoked_at, User.expires_at)
-                     .where(User.id == session.user_id)).first()
+                            User.token_hash, User.password_hash, User.revoked_at,
+                            User.expires_at).where(User.id == session.user_id)).first()
     if row is None or row.revoked_at is not None or _expired(row.expires_at):
         return None
-    if not hmac.compare_digest(fingerprint(key, row.token_hash), session.fingerprint):
+    held = fingerprint(key, row.token_hash, row.password_hash)
+    if not hmac.compare_digest(held, session.fingerprint):
         return None
     return Identity(row.id, row.name, row.role, row.nation, row.producer)
 

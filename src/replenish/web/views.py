@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from replenish.api.deps import Grant
 from replenish.api.routes.stocks import family_totals
 from replenish.api.schemas.stocks import FamilyTotalPublic
+from replenish.i18n import N_
 from replenish.ledger import Position, stock_positions
-from replenish.reports.brief import PriorityRow
+from replenish.planning.measure import binding_message
 from replenish.store.server_tables import PlanJob
-from replenish.store.tables import ItemRow, NationRow, RequirementRow
+from replenish.store.tables import ItemRow, NationRow
 
 
 @dataclass(frozen=True)
@@ -128,42 +129,6 @@ def plan_rows(job: PlanJob, name: str) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class NeedsView:
-    """The partner's requirements by priority, of one family or all."""
-
-    families: list[str]
-    family: str | None
-    rows: list[PriorityRow]
-
-
-def read_needs(session: Session, job: PlanJob, family: str | None) -> NeedsView:
-    """Units asked and planned on time, late or never per priority, from the requirements in
-    the store and the fulfilment rows of `job`."""
-    item_family = dict(session.execute(select(ItemRow.code, ItemRow.family)).all())
-    delivered: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for row in plan_rows(job, "fulfilment.csv"):
-        delivered[str(row["requirement"])][1 if row.get("late") else 0] += float(row["quantity"])
-    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    families: set[str] = set()
-    for req in session.scalars(select(RequirementRow)):
-        fam = req.family or item_family.get(req.item or "", "")
-        families.add(fam)
-        if family and fam != family:
-            continue
-        on_time, late = delivered[req.id]
-        cell = sums[req.priority]
-        cell[0] += req.quantity
-        cell[1] += min(on_time, req.quantity)
-        cell[2] += min(late, max(req.quantity - on_time, 0.0))
-    rows = [PriorityRow(str(p), a, t, lt, max(a - t - lt, 0.0))
-            for p, (a, t, lt) in sorted(sums.items())]
-    if rows:
-        rows.append(PriorityRow("all", *(sum(getattr(r, f) for r in rows)
-                                          for f in ("asked", "on_time", "late", "unmet"))))
-    return NeedsView(sorted(families), family, rows)
-
-
-@dataclass(frozen=True)
 class Binding:
     """One measured explanation: the limit relaxed, from what to what, and what it changes."""
 
@@ -175,8 +140,17 @@ class Binding:
     effect: dict[str, float]
 
 
-#: effect numbers shown, in the order shown
-EFFECTS = ("on_time", "late", "unmet", "readiness", "idle_system_months", "cost")
+#: effect numbers shown, in the order shown, with their column headings
+EFFECT_WORDS = (("on_time", N_("on time")), ("late", N_("late")), ("unmet", N_("unmet")),
+                ("readiness", N_("readiness")), ("idle_system_months", N_("idle system months")),
+                ("cost", N_("cost")))
+EFFECTS = tuple(key for key, _words in EFFECT_WORDS)
+#: words the pages show as data (plan states, roles, modes, kinds of limit), translated where
+#: shown; listed here for the catalogue
+SHOWN_WORDS = (N_("queued"), N_("running"), N_("done"), N_("failed"), N_("cancelled"),
+               N_("coordinator"), N_("nation"), N_("recipient"), N_("industry"), N_("admin"),
+               N_("optimal"), N_("greedy"), N_("joint"), N_("national"), N_("capacity"),
+               N_("lead_time"), N_("budget"), N_("floor"), N_("pledge"))
 
 
 def signed(value: float) -> str:
@@ -195,33 +169,7 @@ def read_binding(job: PlanJob) -> list[Binding]:
         effect = entry.get("effect") or {}
         out.append(Binding(str(entry.get("kind", "")), str(entry.get("name", "")),
                            str(change.get("from", "")), str(change.get("to", "")),
-                           str(entry.get("message", "")),
+                           binding_message(entry),
                            {k: float(effect[k]) for k in EFFECTS
                             if isinstance(effect.get(k), int | float)}))
     return out
-
-
-@dataclass(frozen=True)
-class SustainmentRow:
-    """One platform of one recipient over the plan: system-months operational and idle."""
-
-    recipient: str
-    platform: str
-    operational: float
-    idle_no_ammo: float
-    idle_no_crew: float
-    last_operational: float
-
-
-def read_sustainment(job: PlanJob) -> tuple[list[dict[str, Any]], list[SustainmentRow]]:
-    """The sustainment rows of `job` (by platform and month) and their sums per platform."""
-    rows = plan_rows(job, "sustainment.csv")
-    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for r in sorted(rows, key=lambda r: str(r["month"])):
-        cell = sums[(str(r["recipient"]), str(r["platform"]))]
-        cell[0] += float(r["operational"])
-        cell[1] += float(r["idle_no_ammo"])
-        cell[2] += float(r["idle_no_crew"])
-        cell[3] = float(r["operational"])
-    return rows, [SustainmentRow(rec, plat, *values)
-                  for (rec, plat), values in sorted(sums.items())]

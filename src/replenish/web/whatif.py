@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from replenish.i18n import N_, _, number
 from replenish.model.records import Scenario
 from replenish.plan.reader import read_plan
 from replenish.plan.totals import (
@@ -26,16 +27,16 @@ from replenish.planning.measure import apply_change, change_words
 from replenish.store.server_tables import PlanJob
 
 #: What a what-if may change: the kind, its words, the scenario file and column.
-KINDS = (("pledge", "a pledge's status", "pledges.csv", "status"),
-         ("line", "a line's capacity (units a month)", "production_lines.csv", "capacity"),
-         ("budget", "a member's annual budget", "nations.csv", "annual_budget"),
-         ("floor", "a floor (units)", "stocks.csv", "floor"))
-PLEDGE_STATUSES = ("committed", "announced")
+KINDS = (("pledge", N_("a pledge's status"), "pledges.csv", "status"),
+         ("line", N_("a line's capacity (units a month)"), "production_lines.csv", "capacity"),
+         ("budget", N_("a member's annual budget"), "nations.csv", "annual_budget"),
+         ("floor", N_("a floor (units)"), "stocks.csv", "floor"))
+PLEDGE_STATUSES = (N_("committed"), N_("announced"))
 #: The totals of the difference table, in words and whether they are money.
-TOTALS = {"on_time": ("units on time", False), "late": ("units late", False),
-          "unmet": ("units never delivered", False),
-          "readiness": ("unit-months below floor", False),
-          "idle_system_months": ("idle system-months", False), "cost": ("cost", True)}
+TOTALS = {"on_time": (N_("units on time"), False), "late": (N_("units late"), False),
+          "unmet": (N_("units never delivered"), False),
+          "readiness": (N_("unit-months below floor"), False),
+          "idle_system_months": (N_("idle system-months"), False), "cost": (N_("cost"), True)}
 
 
 class WhatIfError(ValueError):
@@ -67,16 +68,22 @@ def _text(value: Any) -> str:
 def read_choices(scenario: Scenario) -> list[Choice]:
     """Every row a what-if may change: pledges, lines, members' budgets and floors."""
     out = [Choice(f"pledge:{p.id}", "pledge",
-                  f"pledge {p.id}: {p.donor} → {p.recipient}, {_text(p.quantity)} {p.item}",
+                  _("pledge %(id)s: %(donor)s → %(recipient)s, %(quantity)s %(item)s") % {
+                      "id": p.id, "donor": p.donor, "recipient": p.recipient,
+                      "quantity": _text(p.quantity), "item": p.item},
                   "pledges.csv", {"id": p.id}, "status", p.status)
            for p in scenario.pledges]
-    out += [Choice(f"line:{ln.producer}/{ln.item}", "line", f"line {ln.producer}/{ln.item}",
+    out += [Choice(f"line:{ln.producer}/{ln.item}", "line",
+                   _("line %(line)s") % {"line": f"{ln.producer}/{ln.item}"},
                    "production_lines.csv", {"producer": ln.producer, "item": ln.item},
                    "capacity", _text(ln.capacity)) for ln in scenario.lines]
-    out += [Choice(f"budget:{n.code}", "budget", f"member {n.code} ({n.name})", "nations.csv",
+    out += [Choice(f"budget:{n.code}", "budget",
+                   _("member %(code)s (%(name)s)") % {"code": n.code, "name": n.name},
+                   "nations.csv",
                    {"code": n.code}, "annual_budget", _text(n.annual_budget))
             for n in scenario.nations if n.role == "member"]
-    out += [Choice(f"floor:{s.nation}/{s.item}", "floor", f"floor of {s.nation} on {s.item}",
+    out += [Choice(f"floor:{s.nation}/{s.item}", "floor",
+                   _("floor of %(member)s on %(item)s") % {"member": s.nation, "item": s.item},
                    "stocks.csv", {"nation": s.nation, "item": s.item}, "floor",
                    _text(s.floor), s.target) for s in scenario.stocks]
     return out
@@ -86,27 +93,31 @@ def parse_change(choices: Sequence[Choice], key: str, value: str) -> dict[str, A
     """The change a form asks for (apply_change's edit), or WhatIfError saying what is wrong."""
     found = next((c for c in choices if c.key == key), None)
     if found is None:
-        raise WhatIfError("Choose a row of the stored scenario: "
-                          f"{key.strip()[:80] or 'none was chosen'} is not one.")
+        raise WhatIfError(_("Choose a row of the stored scenario: %(row)s is not one.")
+                          % {"row": key.strip()[:80] or _("none was chosen")})
     text = value.strip()
     if found.kind == "pledge":
+        # a status as typed in the reader's language ('bindende') or as stored ('committed')
+        text = {_(s): s for s in PLEDGE_STATUSES}.get(text, text)
         if text not in PLEDGE_STATUSES:
-            raise WhatIfError(f"A pledge's status is {' or '.join(PLEDGE_STATUSES)}, "
-                              f"not {text[:40] or 'empty'}.")
+            raise WhatIfError(_("A pledge's status is %(statuses)s, not %(text)s.") % {
+                "statuses": _(" or ").join(_(s) for s in PLEDGE_STATUSES),
+                "text": text[:40] or _("empty")})
         to = text
     else:
-        what = {"line": f"capacity of {found.label}",
-                "budget": f"annual budget of {found.label}"}.get(found.kind, found.label)
+        what = {"line": _("capacity of %(row)s") % {"row": found.label},
+                "budget": _("annual budget of %(row)s") % {"row": found.label},
+                }.get(found.kind, found.label)
         try:
             number = float(text.replace(",", "").replace("_", ""))
         except ValueError:
-            raise WhatIfError(f"Enter a number for the {what}, not "
-                              f"{text[:40] or 'nothing'}.") from None
+            raise WhatIfError(_("Enter a number for the %(what)s, not %(text)s.") % {
+                "what": what, "text": text[:40] or _("nothing")}) from None
         if not math.isfinite(number) or number < 0:
-            raise WhatIfError(f"The {what} must be a number of 0 or more.")
+            raise WhatIfError(_("The %(what)s must be a number of 0 or more.") % {"what": what})
         if found.kind == "floor" and found.target is not None and number > found.target:
-            raise WhatIfError(f"The {what} may not be above its target "
-                              f"({_text(found.target)}).")
+            raise WhatIfError(_("The %(what)s may not be above its target (%(target)s).") % {
+                "what": what, "target": _text(found.target)})
         to = _text(number)
     return {"file": found.file, "match": dict(found.match), "column": found.column,
             "from": found.now, "to": to}
@@ -115,7 +126,8 @@ def parse_change(choices: Sequence[Choice], key: str, value: str) -> dict[str, A
 def describe(change: Mapping[str, Any]) -> str:
     """A what-if's change in words."""
     if "procurement" in change:
-        return f"the store planned with {change['procurement']} procurement"
+        return _("the store planned with %(mode)s procurement") % {
+            "mode": _(str(change["procurement"]))}
     try:
         return change_words(dict(change))
     except (KeyError, TypeError, ValueError):
@@ -138,17 +150,18 @@ class Outcome:
             words, is_money = TOTALS[key]
             shown = money if is_money else _count
             d = self.difference[key]
-            out.append((words, shown(self.before[key]), shown(self.after[key]),
+            out.append((_(words), shown(self.before[key]), shown(self.after[key]),
                         "0" if not d else ("+" if d > 0 else "−") + shown(abs(d))))
         for member, d in (self.difference.get("cost_by_member") or {}).items():
-            out.append((f"cost to {member}", money(self.before["cost_by_member"].get(member, 0)),
+            out.append((_("cost to %(member)s") % {"member": member},
+                        money(self.before["cost_by_member"].get(member, 0)),
                         money(self.after["cost_by_member"].get(member, 0)),
                         ("+" if d > 0 else "−") + money(abs(d))))
         return out
 
 
 def _count(x: float) -> str:
-    return f"{x:,.0f}" if abs(x - round(x)) < 1e-4 or abs(x) >= 100 else f"{x:,.1f}"
+    return number(x, 0 if abs(x - round(x)) < 1e-4 or abs(x) >= 100 else 1)
 
 
 def job_plan(job: PlanJob) -> Any:
