@@ -127,6 +127,13 @@ def number(value: float, digits: int = 0) -> str:
     return _swap_symbols(f"{value:,.{digits}f}")
 
 
+def percent(share: float, digits: int = 0) -> str:
+    """A share as a percentage: '85%' in English, '85 %' in Danish (Babel's pattern)."""
+    from babel.numbers import format_percent
+
+    return number(100 * share, digits) + str(format_percent(0, locale=_current.get()))[1:]
+
+
 def significant(value: float, digits: int = 3) -> str:
     """`value` to `digits` significant figures, grouped: '38.2', '1.55' ('38,2' in Danish)."""
     return _swap_symbols(f"{value:,.{digits}g}")

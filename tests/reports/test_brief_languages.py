@@ -54,3 +54,30 @@ def test_the_danish_brief_holds_the_same_numbers_in_danish(plan_dir: Path,
     english_text = _text(english.read_text(encoding="utf-8"))
     assert f"{requirements['on_time']:,.0f} arrive on time" in english_text
     assert f"costs {money(summary['cost'])}" in english_text
+
+
+def test_danish_charts_keep_their_font_and_legend_and_pages_are_numbered_in_danish(
+        plan_dir: Path, tmp_path: Path) -> None:
+    import altair as alt
+
+    from replenish.reports.brief_charts import _configure
+
+    chart = alt.Chart(alt.Data(values=[{"a": 1}])).mark_bar().encode(x="a:Q")
+    with i18n.speaking("da"):
+        config = _configure(chart).to_dict()["config"]
+    assert config["font"] == "DejaVu Sans" and config["legend"]["orient"] == "top"
+    assert config["locale"]["number"]["decimal"] == ","
+    danish = tmp_path / "da.html"
+    assert run(["brief", str(plan_dir), "--html", str(danish), "--lang", "da"]) == 0
+    page = danish.read_text(encoding="utf-8")
+    assert 'content: "side " counter(page) " af " counter(pages)' in page
+    assert '"page "' not in page
+
+
+def test_a_stock_short_of_target_never_reads_100_percent() -> None:
+    from replenish.reports.brief import share_of_target
+
+    assert share_of_target(140_430, 140_800) == "99%"
+    assert share_of_target(12, 12) == "100%" and share_of_target(14, 6) == "233%"
+    with i18n.speaking("da"):
+        assert share_of_target(130, 320) == "41\u00a0%"

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from replenish import i18n
 from replenish.model.records import Scenario
 from replenish.plan.check import check_plan
 from replenish.plan.records import Donation, Order, Plan, StockLevel
 from replenish.reports.compare import (
     CompareResult,
     Mode,
+    compare_dict,
     headline,
     money,
     months_to_target,
@@ -147,3 +149,17 @@ def test_files_written(compared: tuple[CompareResult, dict[Mode, Plan]], pool: S
     assert summary["procurement"] == "national"
     assert summary["scenario"] == str((SCENARIOS / "joint_pool").resolve())
     assert paths["chart"].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_headline_speaks_danish_and_compare_json_stays_english(
+        compared: tuple[CompareResult, dict[Mode, Plan]]) -> None:
+    result, _ = compared
+    english = headline(result)
+    with i18n.speaking("da"):
+        danish = headline(result)
+        data = compare_dict(result)
+        assert money(99_238_100) == "99,2 mio." and money(1_956_867_255) == "1,96 mia."
+    assert danish.startswith("At købe sammen koster ")
+    assert "Hvem betaler: " in danish and "Til gengæld: " in danish
+    assert "Buying together" not in danish and " million" not in danish
+    assert data["headline"] == english

@@ -153,3 +153,27 @@ def _plan_the_store(page: sync_api.Page, url: str) -> None:
         time.sleep(0.2)
         page.reload()
     raise AssertionError("the queued plan did not finish")
+
+
+def test_danish_thousands_and_percentages_on_the_plan_pages(
+    page: sync_api.Page, served: tuple[str, str],
+) -> None:
+    """The needs, sustainment and binding tables group thousands the Danish way (40.052, not
+    40,052), and the readiness tiles write '41 %'."""
+    url = served[0]
+    page.goto(f"{url}/pages/needs?lang=da")
+    if "Der er endnu ingen færdig plan." in page.inner_text("main"):
+        _plan_the_store(page, url)
+        page.goto(f"{url}/pages/needs?lang=da")
+    asked = page.locator('table.needs tr[data-priority="all"] td').first.inner_text()
+    assert asked == "90.936"
+    page.goto(f"{url}/pages/sustainment")
+    fleet = " ".join(page.locator("table.sustainment td").all_inner_texts())
+    assert "1.450" in fleet and "1,450" not in fleet
+    page.goto(f"{url}/pages/binding")
+    costs = " ".join(page.locator("table.binding td").all_inner_texts())
+    assert "+24.480.000" in costs and "24,480,000" not in costs
+    page.goto(f"{url}/pages/readiness")
+    page.wait_for_selector(".chart[data-drawn]", timeout=20_000)
+    tiles = page.locator(".chart svg").text_content() or ""
+    assert "41\u00a0%" in tiles and "41%" not in tiles

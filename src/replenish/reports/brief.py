@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from replenish.errors import Problem, ScenarioError
-from replenish.i18n import N_, gettext, month_label
+from replenish.i18n import N_, gettext, month_label, percent
 from replenish.model.months import format_month, parse_month
 from replenish.model.records import Scenario
 from replenish.plan.reader import plan_scenario_path, read_plan, read_summary
@@ -34,6 +34,15 @@ def month_name(month: str) -> str:
 def family_name(family: str) -> str:
     """A family code as words: 'air_defence_launcher' -> 'air defence launcher'."""
     return family.replace("_", " ")
+
+
+def share_of_target(on_hand: float, target: float) -> str:
+    """Stock as a share of its target, as a readiness tile says it: '41%' ('41 %' in Danish),
+    at most 999%, and never 100% for stock short of its target (99.7% reads 99%)."""
+    share = min(on_hand / target, 9.99) if target > 0 else 1.0
+    if on_hand < target - 1e-6:
+        share = min(share, 0.99)
+    return percent(share)
 
 
 @dataclass(frozen=True)

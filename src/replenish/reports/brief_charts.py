@@ -21,6 +21,7 @@ from replenish.reports.brief import (
     Readiness,
     family_name,
     month_name,
+    share_of_target,
 )
 
 FONT = "DejaVu Sans"
@@ -48,11 +49,13 @@ def _data(rows: Sequence[dict[str, Any]]) -> alt.Data:
 
 
 def _configure(chart: Any) -> Any:
-    configured = (chart.configure(font=FONT).configure_view(stroke=None)
-                  .configure_axis(labelFontSize=9, titleFontSize=9, grid=False)
-                  .configure_legend(labelFontSize=9, titleFontSize=9, orient="top"))
+    # one configure() call: a second one replaces the whole config (the Danish charts lost
+    # their font, axes and legend to the locale)
     locale = i18n.chart_locale()
-    return configured if locale is None else configured.configure(locale=locale)
+    return (chart.configure(font=FONT, **({} if locale is None else {"locale": locale}))
+            .configure_view(stroke=None)
+            .configure_axis(labelFontSize=9, titleFontSize=9, grid=False)
+            .configure_legend(labelFontSize=9, titleFontSize=9, orient="top"))
 
 
 def svg(chart: Any) -> str:
@@ -99,7 +102,7 @@ def readiness_chart(cells: Sequence[Readiness]) -> Any:
     month side by side; each cell says the stock as a share of target."""
     data = [{"member": c.member, "family": family_name(c.family),
              "month": _("end of %(month)s") % {"month": month_name(c.month)},
-             "status": _(c.status), "label": i18n.number(100 * min(c.of_target, 9.99)) + "%"}
+             "status": _(c.status), "label": share_of_target(c.on_hand, c.target)}
             for c in cells]
     base = alt.Chart().encode(
         x=alt.X("family:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=130,

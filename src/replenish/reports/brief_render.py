@@ -3,6 +3,7 @@ with nothing fetched from outside the page."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -86,13 +87,22 @@ def chart_uris(brief: Brief) -> dict[str, str]:
     return {name: charts.data_uri(charts.svg(chart)) for name, chart in made.items()}
 
 
+def _page_footer() -> str:
+    """The printed page's number in the brief's language ('page 2 of 4', 'side 2 af 4'), as
+    CSS: the counters stand where the message has its placeholders."""
+    words = _("page %(page)s of %(pages)s") % {"page": "\0page\0", "pages": "\0pages\0"}
+    content = " ".join(f"counter({part})" if k % 2 else json.dumps(part)
+                       for k, part in enumerate(words.split("\0")) if part or k % 2)
+    return f"\n@page {{ @bottom-right {{ content: {content}; }} }}\n"
+
+
 def render_brief_html(brief: Brief) -> str:
     """The brief as one self-contained HTML page (styles and charts inline)."""
     env = _environment()
     years = max((p.years for p in brief.payers), key=len, default=[])
     context: dict[str, Any] = {
         "b": brief, "title": _("Ministers' brief: %(scenario)s") % {"scenario": brief.scenario},
-        "css": (TEMPLATES / "brief.css").read_text(encoding="utf-8"),
+        "css": (TEMPLATES / "brief.css").read_text(encoding="utf-8") + _page_footer(),
         "quality": _quality(brief), "charts": chart_uris(brief), "years": years,
         "recovery": _recovery(brief), "asks": brief.asks[:ASKS_SHOWN],
         "more_asks": brief.asks[ASKS_SHOWN:]}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from replenish.i18n import DEFAULT, _, ngettext, number, speaking
 from replenish.model.records import Scenario
 from replenish.plan.check import MONEY_REL_TOL, MONEY_TOL
 from replenish.plan.records import Plan
@@ -228,12 +229,13 @@ def only_joint_lines(result: CompareResult) -> dict[str, float]:
 
 
 def money(value: float) -> str:
-    """Money as a minister reads it: '99.2 million', '2.30 billion', '1,860'."""
+    """Money as a minister reads it: '99.2 million', '2.30 billion', '1,860' (in Danish
+    '99,2 mio.', '2,30 mia.')."""
     if abs(value) >= 1e9:
-        return f"{value / 1e9:,.2f} billion"
+        return _("%(amount)s billion") % {"amount": number(value / 1e9, 2)}
     if abs(value) >= 1e6:
-        return f"{value / 1e6:,.1f} million"
-    return f"{value:,.0f}"
+        return _("%(amount)s million") % {"amount": number(value / 1e6, 1)}
+    return number(value)
 
 
 def within_budget(spent: float, limit: float | None) -> bool:
@@ -252,17 +254,28 @@ def over_budget(result: CompareResult, o: ModeOutcome) -> list[tuple[str, str, f
     return out
 
 
+def _span(result: CompareResult) -> str:
+    return f"{result.months[0]}..{result.months[-1]}"
+
+
 def _cost_sentence(result: CompareResult) -> str:
     j, n = result.joint, result.national
     diff = j.cost - n.cost
+    figures = {"joint": money(j.cost), "national": money(n.cost), "span": _span(result)}
     if abs(diff) < 0.5:
-        verdict = "costs the same as each member buying alone"
-    elif diff > 0:
-        verdict = f"costs {money(diff)} more than each member buying alone"
-    else:
-        verdict = f"saves {money(-diff)} against each member buying alone"
-    return (f"Buying together {verdict} ({money(j.cost)} against {money(n.cost)} over "
-            f"{result.months[0]}..{result.months[-1]}).")
+        return _("Buying together costs the same as each member buying alone (%(joint)s against "
+                 "%(national)s over %(span)s).") % figures
+    if diff > 0:
+        return _("Buying together costs %(difference)s more than each member buying alone "
+                 "(%(joint)s against %(national)s over %(span)s).") % {
+                     **figures, "difference": money(diff)}
+    return _("Buying together saves %(difference)s against each member buying alone "
+             "(%(joint)s against %(national)s over %(span)s).") % {
+                 **figures, "difference": money(-diff)}
+
+
+def _and(parts: list[str]) -> str:
+    return _(" and ").join(parts)
 
 
 def _payer_clause(result: CompareResult, member: str) -> str | None:
@@ -271,73 +284,102 @@ def _payer_clause(result: CompareResult, member: str) -> str | None:
     alone = result.national.spending.get(member, [])
     if not any(v > 0.005 for v in (*joint, *alone)):
         return None
-    years = [f"{money(v)} in {result.years[y]}" for y, v in enumerate(joint)]
-    text = f"{member} {' and '.join(years)}"
+    years = _and([_("%(money)s in %(year)s") % {"money": money(v), "year": result.years[y]}
+                  for y, v in enumerate(joint)])
+    alone_years = _and([money(v) for v in alone])
     limit = result.budgets.get(member)
+    figures = {"member": member, "years": years, "alone": alone_years}
     if limit is None:
-        text += " (no budget limit"
-    else:
-        word = "within" if all(within_budget(v, limit) for v in joint) else "OVER"
-        text += f" ({word} its {money(limit)} a year"
-    return text + f"; alone {' and '.join(money(v) for v in alone)})"
+        return _("%(member)s %(years)s (no budget limit; alone %(alone)s)") % figures
+    if all(within_budget(v, limit) for v in joint):
+        return _("%(member)s %(years)s (within its %(budget)s a year; alone %(alone)s)") % {
+            **figures, "budget": money(limit)}
+    return _("%(member)s %(years)s (OVER its %(budget)s a year; alone %(alone)s)") % {
+        **figures, "budget": money(limit)}
 
 
 def _payers_sentence(result: CompareResult) -> str:
     clauses = [c for m in result.members if (c := _payer_clause(result, m)) is not None]
-    return ("Who pays: " + "; ".join(clauses) + ".") if clauses else "No member pays anything."
+    if not clauses:
+        return _("No member pays anything.")
+    return _("Who pays: %(clauses)s.") % {"clauses": "; ".join(clauses)}
 
 
 def _restocked(result: CompareResult, o: ModeOutcome) -> str:
     months = sorted(v for v in o.months_to_target.values() if v is not None)
     if not months:
-        return f"no member back at target by {result.months[-1]}"
-    when = (f"{months[0]} months" if months[0] == months[-1]
-            else f"{months[0]} to {months[-1]} months")
-    return f"{len(months)} of {len(result.members)} members back at target within {when}"
+        return _("no member back at target by %(month)s") % {"month": result.months[-1]}
+    when = (ngettext("%(num)s month", "%(num)s months", months[0]) % {"num": months[0]}
+            if months[0] == months[-1] else
+            _("%(first)s to %(last)s months") % {"first": months[0], "last": months[-1]})
+    return _("%(restocked)s of %(members)s members back at target within %(when)s") % {
+        "restocked": len(months), "members": len(result.members), "when": when}
 
 
 def _beside(joint: str, alone: str) -> str:
     """A joint figure with the national one beside it, or 'the same' where they read alike."""
-    return f"{joint} (alone: {'the same' if alone == joint else alone})"
+    return _("%(joint)s (alone: %(alone)s)") % {
+        "joint": joint, "alone": _("the same") if alone == joint else alone}
 
 
 def _requirements(o: ModeOutcome) -> str:
     r = o.requirements
-    return f"{r['on_time']:,.0f} on time, {r['late']:,.0f} late, {r['unmet']:,.0f} unmet"
+    return _("%(on_time)s on time, %(late)s late, %(unmet)s unmet") % {
+        "on_time": number(r["on_time"]), "late": number(r["late"]),
+        "unmet": number(r["unmet"])}
+
+
+def _lines_clause(result: CompareResult) -> str:
+    j, n = result.joint, result.national
+    expanded = [sum(1 for v in o.capacity_added.values() if v > 0) for o in (j, n)]
+    lines = ngettext("%(num)s production line expands (alone: %(alone)s)",
+                     "%(num)s production lines expand (alone: %(alone)s)", expanded[0]) % {
+                         "num": expanded[0], "alone": expanded[1]}
+    extra = only_joint_lines(result)
+    if not extra:
+        return lines
+    added = number(sum(extra.values()))
+    if len(extra) == expanded[0] == 1:
+        more = _("adding %(units)s units/month that no member alone could justify")
+    elif len(extra) == expanded[0]:
+        more = _("all of them adding %(units)s units/month that no member alone could justify")
+    else:
+        more = _("%(which)s of them adding %(units)s units/month that no member alone could "
+                 "justify")
+    return lines + ", " + more % {"units": added, "which": len(extra)}
 
 
 def _delivers_sentence(result: CompareResult) -> str:
     j, n = result.joint, result.national
     parts = []
     if j.requirements["quantity"]:
-        parts.append(f"of the {j.requirements['quantity']:,.0f} units the partner asked for, "
-                     + _beside(_requirements(j), _requirements(n)))
+        parts.append(_("of the %(asked)s units the partner asked for, %(outcome)s") % {
+            "asked": number(j.requirements["quantity"]),
+            "outcome": _beside(_requirements(j), _requirements(n))})
     parts.append(_beside(_restocked(result, j), _restocked(result, n)))
     left = [money(o.shortfall[-1] if o.shortfall else 0.0) for o in (j, n)]
-    parts.append(f"members' stock below target, worth {money(result.initial_shortfall)} at the "
-                 f"start, is worth " + _beside(f"{left[0]} by {result.months[-1]}", left[1]))
-    expanded = [sum(1 for v in o.capacity_added.values() if v > 0) for o in (j, n)]
-    lines = (f"{expanded[0]} production {'line expands' if expanded[0] == 1 else 'lines expand'}"
-             f" (alone: {expanded[1]})")
-    extra = only_joint_lines(result)
-    if extra:
-        which = ("" if len(extra) == expanded[0] == 1 else "all of them " if
-                 len(extra) == expanded[0] else f"{len(extra)} of them ")
-        lines += (f", {which}adding {sum(extra.values()):,.0f} units/month that no member "
-                  "alone could justify")
-    parts.append(lines)
-    return "For that: " + "; ".join(parts) + "."
+    parts.append(_("members' stock below target, worth %(start)s at the start, is worth "
+                   "%(end)s") % {
+                       "start": money(result.initial_shortfall),
+                       "end": _beside(_("%(money)s by %(month)s") % {
+                           "money": left[0], "month": result.months[-1]}, left[1])})
+    parts.append(_lines_clause(result))
+    return _("For that: %(parts)s.") % {"parts": "; ".join(parts)}
 
 
 def headline_sentences(result: CompareResult) -> list[str]:
     """What buying together costs or saves, who pays it against which budget, and what it
-    delivers, in money, units and months."""
+    delivers, in money, units and months (in the current language)."""
     sentences = [_cost_sentence(result), _payers_sentence(result), _delivers_sentence(result)]
-    over = [f"{m} spends {money(spent)} {how} in {y} against a budget of {money(limit)}"
-            for how, o in (("jointly", result.joint), ("alone", result.national))
+    how = {"jointly": _("%(member)s spends %(money)s jointly in %(year)s against a budget of "
+                        "%(budget)s"),
+           "alone": _("%(member)s spends %(money)s alone in %(year)s against a budget of "
+                      "%(budget)s")}
+    over = [how[mode] % {"member": m, "money": money(spent), "year": y, "budget": money(limit)}
+            for mode, o in (("jointly", result.joint), ("alone", result.national))
             for m, y, spent, limit in over_budget(result, o)]
     if over:
-        sentences.append("Over budget: " + "; ".join(over) + ".")
+        sentences.append(_("Over budget: %(which)s.") % {"which": "; ".join(over)})
     return sentences
 
 
@@ -351,6 +393,12 @@ def at_target_from(result: CompareResult, months: int | None) -> str:
     if months is None:
         return "not in horizon"
     return result.months[months - 1] if months else "start"
+
+
+def _english_headline(result: CompareResult) -> str:
+    """The headline as compare.json keeps it: English, whatever the language of the command."""
+    with speaking(DEFAULT):
+        return headline(result)
 
 
 def compare_dict(result: CompareResult) -> dict[str, Any]:
@@ -373,7 +421,7 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
                 "types_by_family": o.types_by_family, "shortfall_by_month": o.shortfall}
 
     return {"scenario": result.scenario, "months": result.months, "members": result.members,
-            "headline": headline(result), "years": result.years,
+            "headline": _english_headline(result), "years": result.years,
             "budgets": result.budgets,
             "joint_cost_minus_national": round(result.joint.cost - result.national.cost, 2),
             "initial_shortfall": result.initial_shortfall,

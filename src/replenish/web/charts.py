@@ -12,7 +12,7 @@ import altair as alt
 from replenish import i18n
 from replenish.i18n import _
 from replenish.ledger import Position
-from replenish.reports.brief import STATUSES, family_name
+from replenish.reports.brief import STATUSES, family_name, share_of_target
 from replenish.reports.brief_charts import OUTCOME_COLOURS, STATUS_COLOURS
 from replenish.web.views import Binding
 
@@ -47,8 +47,7 @@ def readiness_chart(grids: Mapping[str, Mapping[tuple[str, str], Position]]) -> 
     (now, end of the plan); each tile says the stock as a share of target."""
     data = [{"when": when, "member": member, "family": family_name(family),
              "status": _(p.status),
-             "label": (i18n.number(100 * min(p.on_hand / p.target, 9.99)) + "%"
-                       if p.target > 0 else "–"),
+             "label": share_of_target(p.on_hand, p.target) if p.target > 0 else "–",
              "on hand": round(p.on_hand), "floor": round(p.floor), "target": round(p.target)}
             for when, cells in grids.items() for (member, family), p in sorted(cells.items())]
     base = alt.Chart().encode(

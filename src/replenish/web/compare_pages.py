@@ -11,11 +11,13 @@ from replenish.api.auditing import record_write
 from replenish.api.deps import SessionDep
 from replenish.api.planner import OPEN, PlanRunner, TooManyPlans, new_job
 from replenish.errors import ScenarioError
+from replenish.i18n import _
 from replenish.reports.compare import headline_sentences, money
 from replenish.store.scenarios import export_scenario, stored_scenario_name
 from replenish.web import charts
 from replenish.web.access import require
 from replenish.web.compare import compare_pair, latest_pair, member_rows, payments, recovery
+from replenish.web.job_words import job_words
 from replenish.web.pages import HOME, Visit, VisitDep, _render, _root
 from replenish.web.sessions import read_form
 
@@ -31,7 +33,7 @@ def _page(request: Request, visit: Visit, db: Session, status_code: int = 200,
         try:
             result = compare_pair(pair, export_scenario(db))
         except (ScenarioError, KeyError, ValueError, TypeError):
-            problem = "These plans can no longer be read against the store: compare again."
+            problem = _("These plans can no longer be read against the store: compare again.")
         if result is not None:
             spec = charts.spec(charts.compare_chart(recovery(result), payments(result)))
     return _render(request, "compare.html", visit, status_code, page="compare", pair=pair,
@@ -54,15 +56,17 @@ async def queue_compare(request: Request, visit: VisitDep, db: SessionDep,
     await read_form(request, visit.session)
     user = require(visit.user, "plans.create").user
     if stored_scenario_name(db) is None:
-        return _page(request, visit, db, 409, "The store holds no scenario to plan.")
+        return _page(request, visit, db, 409, _("The store holds no scenario to plan."))
     limit = request.app.state.settings.max_queued_plans
     try:
         if limit < 2:
-            raise TooManyPlans(f"a comparison takes two plans; at most {limit} may be queued")
+            return _page(request, visit, db, 429, _(
+                "a comparison takes two plans; at most %(limit)s may be queued")
+                % {"limit": limit})
         joint = new_job(db, user.name, limit - 1, {"procurement": "joint"})
         national = new_job(db, user.name, None, {"procurement": "national", "pair": joint.id})
     except TooManyPlans as exc:
-        return _page(request, visit, db, 429, str(exc))
+        return _page(request, visit, db, 429, job_words(str(exc)))
     for job in (joint, national):
         record_write(db, user, "plan.create", f"plan:{job.id}", {"from": "compare"})
     runner: PlanRunner = request.app.state.runner

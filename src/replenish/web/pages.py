@@ -35,6 +35,7 @@ from replenish.store.scenarios import export_scenario, stored_scenario_name
 from replenish.store.server_tables import User
 from replenish.web import charts, views
 from replenish.web.access import PageForbidden, grant, require
+from replenish.web.job_words import job_words
 from replenish.web.language import LanguageMiddleware, switch_links
 from replenish.web.needs import needs_chart, read_needs
 from replenish.web.sessions import (
@@ -63,6 +64,7 @@ from replenish.web.sustainment import (
 HOME = "/pages"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.filters.update(signed=views.signed, number=i18n.number, month=month_name,
+                             job_words=job_words,
                              translated=i18n.gettext)
 templates.env.globals["language"] = i18n.language
 i18n.install(templates.env)
@@ -322,7 +324,7 @@ async def queue_plan(request: Request, visit: VisitDep, db: SessionDep,
     try:
         job = new_job(db, user.name, request.app.state.settings.max_queued_plans)
     except TooManyPlans as exc:
-        raise PageForbidden(str(exc), user) from None
+        raise PageForbidden(job_words(str(exc)), user) from None
     record_write(db, user, "plan.create", f"plan:{job.id}", {"from": "pages"})
     runner: PlanRunner = request.app.state.runner
     background.add_task(runner.submit, job.id)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from replenish import i18n
 from replenish.api.deps import Grant
 from replenish.api.routes.stocks import family_totals
 from replenish.api.schemas.stocks import FamilyTotalPublic
@@ -157,8 +158,8 @@ def signed(value: float) -> str:
     """A change as people read it: '+2', '-0.5', '+24,480,000', and '0' for no change."""
     if abs(value) < 0.05:
         return "0"
-    text = f"{value:+,.1f}"
-    return text.removesuffix(".0")
+    digits = 0 if abs(round(value, 1) - round(value)) < 1e-9 else 1
+    return ("+" if value > 0 else "-") + i18n.number(abs(value), digits)
 
 
 def read_binding(job: PlanJob) -> list[Binding]:

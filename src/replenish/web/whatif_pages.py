@@ -14,10 +14,12 @@ from replenish.api.auditing import record_write
 from replenish.api.deps import SessionDep
 from replenish.api.planner import OPEN, PlanRunner, TooManyPlans, new_job
 from replenish.errors import ScenarioError
+from replenish.i18n import _
 from replenish.store.scenarios import export_scenario, stored_scenario_name
 from replenish.store.server_tables import PlanJob
 from replenish.web import views
 from replenish.web.access import require
+from replenish.web.job_words import job_words
 from replenish.web.pages import HOME, Visit, VisitDep, _render, _root
 from replenish.web.sessions import read_form
 from replenish.web.whatif import (
@@ -61,8 +63,8 @@ def _page(request: Request, visit: Visit, db: Session, job_id: int | None = None
             except (ScenarioError, KeyError, ValueError, TypeError):
                 outcome = None
         if outcome is None:
-            problem = ("The plan this what-if is compared with can no longer be read: "
-                       "plan the store again and ask again.")
+            problem = _("The plan this what-if is compared with can no longer be read: "
+                        "plan the store again and ask again.")
     recent = [job for job in db.scalars(select(PlanJob).where(PlanJob.change.is_not(None))
                                         .order_by(PlanJob.id.desc()).limit(40))
               if _one_change(job)][:10]
@@ -89,8 +91,8 @@ async def queue_what_if(request: Request, visit: VisitDep, db: SessionDep,
     row, value = fields.get("row", ""), fields.get("value", "")
     base = views.latest_plan(db)
     if base is None or stored_scenario_name(db) is None:
-        return _page(request, visit, db, None, 409, "There is no finished plan to compare "
-                     "with: plan the store as it is first.", row, value)
+        return _page(request, visit, db, None, 409, _("There is no finished plan to compare "
+                     "with: plan the store as it is first."), row, value)
     try:
         change = parse_change(read_choices(export_scenario(db)), row, value)
     except WhatIfError as exc:
@@ -99,7 +101,7 @@ async def queue_what_if(request: Request, visit: VisitDep, db: SessionDep,
         job = new_job(db, user.name, request.app.state.settings.max_queued_plans,
                       {**change, "base": base.id})
     except TooManyPlans as exc:
-        return _page(request, visit, db, None, 429, str(exc), row, value)
+        return _page(request, visit, db, None, 429, job_words(str(exc)), row, value)
     record_write(db, user, "plan.create", f"plan:{job.id}",
                  {"from": "what-if", "change": describe(change), "base": base.id})
     runner: PlanRunner = request.app.state.runner
@@ -115,4 +117,4 @@ def what_if_progress(visit: VisitDep, db: SessionDep, job_id: JobId) -> JSONResp
     if job is None:
         return JSONResponse({"detail": f"no what-if {job_id}"}, 404)
     return JSONResponse({"id": job.id, "status": job.status, "progress": job.progress,
-                         "stage": job.stage, "error": job.error})
+                         "stage": job_words(job.stage), "error": job_words(job.error) or None})
