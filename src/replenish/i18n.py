@@ -156,14 +156,16 @@ def chart_locale() -> dict[str, Any] | None:
     if lang == DEFAULT:
         return None
     from babel import Locale
-    from babel.numbers import get_decimal_symbol, get_group_symbol
+    from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 
     loc = Locale.parse(lang)
     months, days = loc.months["format"], loc.days["format"]
     week = (6, 0, 1, 2, 3, 4, 5)  # d3 starts on Sunday, Babel numbers Monday 0
     return {
         "number": {"decimal": get_decimal_symbol(lang), "thousands": get_group_symbol(lang),
-                   "grouping": [3], "currency": ["", ""]},
+                   "grouping": [3], "currency": ["", ""],
+                   # what follows the number in a percentage: ' %' (no-break space) in Danish
+                   "percent": str(format_percent(0, locale=lang))[1:]},
         "time": {"dateTime": "%A %e %B %Y %X", "date": "%d.%m.%Y", "time": "%H:%M:%S",
                  "periods": ["AM", "PM"],
                  "days": [days["wide"][d] for d in week],

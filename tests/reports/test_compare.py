@@ -94,11 +94,12 @@ def test_headline_says_cost_who_pays_and_what_it_buys(
     assert text.startswith(f"Buying together costs {money(j.cost)} more than each member "
                            "buying alone")
     for m in result.members:         # every member, its money in the year, against its budget
-        assert (f"{m} {money(j.spending[m][0])} in 2027-01..2027-08 (within its 2,200 a year; "
+        assert (f"{m} {money(j.spending[m][0])} in Jan 2027 – Aug 2027 (within its 2,200 a year; "
                 "alone 0)") in text
     assert "3 of 3 members back at target within" in text
-    assert "(alone: no member back at target by 2027-08)" in text
-    assert "worth 6,000 at the start, is worth 0 by 2027-08 (alone: 6,000)" in text
+    assert "(alone: no member back at target by Aug 2027)" in text
+    assert "worth 6,000 at the start, is worth 0 by Aug 2027 (alone: 6,000)" in text
+    assert "over Jan 2027 – Aug 2027)." in text
     assert ("1 production line expands (alone: 0), adding 10 units/month that no member alone "
             "could justify") in text
     assert "objective" not in text and "%" not in text
@@ -113,8 +114,8 @@ def test_headline_says_who_breaks_a_budget(
                                                                  spending=spending))
     assert over_budget(over, over.joint) == [("BB", "2027-01..2027-08", 2300.0, 2200)]
     text = headline(over)
-    assert "BB 2,300 in 2027-01..2027-08 (OVER its 2,200 a year; alone 0)" in text
-    assert text.endswith("Over budget: BB spends 2,300 jointly in 2027-01..2027-08 against a "
+    assert "BB 2,300 in Jan 2027 – Aug 2027 (OVER its 2,200 a year; alone 0)" in text
+    assert text.endswith("Over budget: BB spends 2,300 jointly in Jan 2027 – Aug 2027 against a "
                          "budget of 2,200.")
 
 

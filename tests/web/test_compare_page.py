@@ -46,11 +46,11 @@ def test_the_store_is_planned_both_ways_and_compared(server: Server) -> None:
     answer = client.post(PAGE, data={"csrf": _csrf(client.get(PAGE).text)},
                          follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == PAGE
-    running = client.get(PAGE).text
-    progress = re.search(r'data-progress-url="([^"]+)"', running)
-    if progress:  # still running: the bar polls the national plan's progress
-        assert _wait(client, progress.group(1))["status"] == "done"
     page = client.get(PAGE).text
+    # while either plan runs the bar polls its progress: wait for one, then the other
+    while progress := re.search(r'data-progress-url="([^"]+)"', page):
+        assert _wait(client, progress.group(1))["status"] == "done"
+        page = client.get(PAGE).text
     engine = make_engine(server.url)
     with Session(engine) as session:
         pair = latest_pair(session)
@@ -64,10 +64,14 @@ def test_the_store_is_planned_both_ways_and_compared(server: Server) -> None:
     engine.dispose()
     for sentence in headline_sentences(result):
         assert sentence.replace("'", "&#39;") in page
-    rows = re.findall(r'<tr><th scope="row">(\w+)</th><td>([^<]*)</td><td>([^<]*)</td>'
-                      r'<td>([^<]*)</td>', page)
+    assert result.years == ["2027-03..2027-08"]
+    assert "pays in Mar 2027 – Aug 2027" in page  # a budget year as months by name
+    assert "2027-03..2027-08" not in page.partition('id="chart-spec"')[0]
+    members = page.partition('id="compare-members"')[2].partition("</table>")[0]
+    rows = re.findall(r'<tr><th scope="row">(\w+)</th><td>([^<]*)</td>\s*'
+                      r'<td>([^<]*)</td><td>([^<]*)</td>', members)
     assert [r[0] for r in rows] == result.members
-    for member, _budget, joint, alone in rows:
-        assert joint == money(result.joint.member_cost.get(member, 0.0)), member
-        assert alone == money(result.national.member_cost.get(member, 0.0)), member
+    for member, _budget, joint, alone in rows:   # what each pays in the year, each way
+        assert joint == money(result.joint.spending[member][0]), member
+        assert alone == money(result.national.spending[member][0]), member
     assert '"vconcat"' in page

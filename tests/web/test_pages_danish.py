@@ -177,3 +177,27 @@ def test_danish_thousands_and_percentages_on_the_plan_pages(
     page.wait_for_selector(".chart[data-drawn]", timeout=20_000)
     tiles = page.locator(".chart svg").text_content() or ""
     assert "41\u00a0%" in tiles and "41%" not in tiles
+
+
+def test_danish_chart_axes_name_months_and_write_percentages(
+    page: sync_api.Page, served: tuple[str, str],
+) -> None:
+    """The sustainment chart's months read 'jan. 2027', the needs chart's axis '100 %', and
+    no legend is cut short."""
+    url = served[0]
+    page.goto(f"{url}/pages/sustainment?lang=da")
+    if "Der er endnu ingen færdig plan." in page.inner_text("main"):
+        _plan_the_store(page, url)
+        page.goto(f"{url}/pages/sustainment?lang=da")
+    page.wait_for_selector(".chart[data-drawn]", timeout=20_000)
+    months = page.locator(".chart svg").first.text_content() or ""
+    assert "jan. 2027" in months and "2027-01" not in months
+    page.goto(f"{url}/pages/needs?lang=da")
+    page.wait_for_selector(".chart[data-drawn]", timeout=20_000)
+    axis = page.locator(".chart svg").first.text_content() or ""
+    assert "100\u00a0%" in axis and "100%" not in axis
+    for slug in ("sustainment", "needs", "readiness"):
+        page.goto(f"{url}/pages/{slug}?lang=da")
+        page.wait_for_selector(".chart[data-drawn]", timeout=20_000)
+        drawn = " ".join(page.locator(".chart svg").all_text_contents())
+        assert "…" not in drawn, slug

@@ -180,3 +180,37 @@ def test_a_what_if_is_never_taken_for_the_current_plan(server: Server) -> None:
     assert plans.status_code == 200
     assert client.get(f"{PAGE}/999999/progress").status_code == 404
     assert "What-if 999999" not in client.get(PAGE, params={"job": 999999}).text
+
+
+def test_the_picker_shows_money_and_units_as_the_pages_write_them(
+    small_scenario: Any,
+) -> None:
+    from replenish import i18n
+    from replenish.web.whatif import read_choices
+
+    def shown(lang: str) -> dict[str, str]:
+        with i18n.speaking(lang):
+            return {c.key: f"{c.label} ({c.shown})" for c in read_choices(small_scenario)}
+
+    english, danish = shown("en"), shown("da")
+    assert english["budget:BBB"] == "member BBB (Bravo) (2.5 bn a year)"
+    assert danish["budget:BBB"] == "medlem BBB (Bravo) (2,5 mia. om året)"
+    assert english["budget:AAA"].endswith("(no limit)")
+    assert english["line:RHM/S155"] == "line RHM/S155 (1,000 units a month)"
+    assert danish["line:RHM/S155"] == "produktionslinje RHM/S155 (1.000 enheder om måneden)"
+    assert english["pledge:P1"] == "pledge P1: AAA → UKR, 200 units of S155 (committed)"
+    assert danish["pledge:P1"].endswith(", 200 enheder af S155 (bindende)")
+    assert english["floor:AAA/S155"] == "floor of AAA on S155 (100 units)"
+    assert english["floor:BBB/S155"] == "floor of BBB on S155 (50 units)"
+    assert danish["floor:AAA/S155"].endswith("(100 enheder)")
+
+
+def test_the_page_s_picker_groups_thousands(server: Server) -> None:
+    client = sign_in(server, "coordinator")
+    page = client.get(PAGE).text
+    assert "line RHM/S155 (now 1,000 units a month)" in page
+    assert "floor of AAA on S155 (now 97,531 units)" in page
+    assert "(now 97531)" not in page and "(now 1000)" not in page
+    danish = client.get(PAGE, params={"lang": "da"}).text
+    assert "(nu 1.000 enheder om måneden)" in danish
+    assert "(nu 97.531 enheder)" in danish

@@ -31,6 +31,8 @@ STATUS_COLOURS = ("#c0392b", "#f4c542", "#3a8d5c")
 PAY_COLOURS = ("#2b6ca3", "#7fb3d5", "#95a5a6")
 #: a YYYY-MM axis value as 'Jan 27'
 _MONTH_LABEL = "utcFormat(toDate(datum.value + '-01'), '%b %y')"
+#: room for a legend's title and labels (Vega cuts at 180 and 160 pixels: Danish is longer)
+LEGEND_LIMIT = 480
 #: whole units only on a count axis (no tick at half a launcher)
 _WHOLE = "datum.value % 1 ? '' : format(datum.value, ',')"
 
@@ -55,7 +57,8 @@ def _configure(chart: Any) -> Any:
     return (chart.configure(font=FONT, **({} if locale is None else {"locale": locale}))
             .configure_view(stroke=None)
             .configure_axis(labelFontSize=9, titleFontSize=9, grid=False)
-            .configure_legend(labelFontSize=9, titleFontSize=9, orient="top"))
+            .configure_legend(labelFontSize=9, titleFontSize=9, orient="top",
+                              labelLimit=LEGEND_LIMIT, titleLimit=LEGEND_LIMIT))
 
 
 def svg(chart: Any) -> str:

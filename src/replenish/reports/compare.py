@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from replenish.i18n import DEFAULT, _, ngettext, number, speaking
+from replenish.i18n import DEFAULT, _, month_label, ngettext, number, speaking
 from replenish.model.records import Scenario
 from replenish.plan.check import MONEY_REL_TOL, MONEY_TOL
 from replenish.plan.records import Plan
@@ -180,6 +180,17 @@ def year_label(scenario: Scenario, year: int) -> str:
     return f"{start}..{end}"
 
 
+def span_words(first: str, last: str) -> str:
+    """Months YYYY-MM to YYYY-MM as a reader names them: 'Jan 2027 – Dec 2028'."""
+    return f"{month_label(first)} – {month_label(last)}"
+
+
+def year_words(label: str) -> str:
+    """A budget year's label (`year_label`) in words: '2027', or 'Mar 2027 – Feb 2028'."""
+    first, dots, last = label.partition("..")
+    return span_words(first, last) if dots else label
+
+
 def outcome(plan: Plan, scenario: Scenario) -> ModeOutcome:
     """Everything compared, for one plan of `scenario` (already in the plan's mode)."""
     yearly = spending_by_year(plan, scenario)
@@ -255,7 +266,7 @@ def over_budget(result: CompareResult, o: ModeOutcome) -> list[tuple[str, str, f
 
 
 def _span(result: CompareResult) -> str:
-    return f"{result.months[0]}..{result.months[-1]}"
+    return span_words(result.months[0], result.months[-1])
 
 
 def _cost_sentence(result: CompareResult) -> str:
@@ -284,7 +295,8 @@ def _payer_clause(result: CompareResult, member: str) -> str | None:
     alone = result.national.spending.get(member, [])
     if not any(v > 0.005 for v in (*joint, *alone)):
         return None
-    years = _and([_("%(money)s in %(year)s") % {"money": money(v), "year": result.years[y]}
+    years = _and([_("%(money)s in %(year)s") % {"money": money(v),
+                                                "year": year_words(result.years[y])}
                   for y, v in enumerate(joint)])
     alone_years = _and([money(v) for v in alone])
     limit = result.budgets.get(member)
@@ -308,7 +320,8 @@ def _payers_sentence(result: CompareResult) -> str:
 def _restocked(result: CompareResult, o: ModeOutcome) -> str:
     months = sorted(v for v in o.months_to_target.values() if v is not None)
     if not months:
-        return _("no member back at target by %(month)s") % {"month": result.months[-1]}
+        return _("no member back at target by %(month)s") % {
+            "month": month_label(result.months[-1])}
     when = (ngettext("%(num)s month", "%(num)s months", months[0]) % {"num": months[0]}
             if months[0] == months[-1] else
             _("%(first)s to %(last)s months") % {"first": months[0], "last": months[-1]})
@@ -362,7 +375,8 @@ def _delivers_sentence(result: CompareResult) -> str:
                    "%(end)s") % {
                        "start": money(result.initial_shortfall),
                        "end": _beside(_("%(money)s by %(month)s") % {
-                           "money": left[0], "month": result.months[-1]}, left[1])})
+                           "money": left[0], "month": month_label(result.months[-1])},
+                           left[1])})
     parts.append(_lines_clause(result))
     return _("For that: %(parts)s.") % {"parts": "; ".join(parts)}
 
@@ -375,7 +389,8 @@ def headline_sentences(result: CompareResult) -> list[str]:
                         "%(budget)s"),
            "alone": _("%(member)s spends %(money)s alone in %(year)s against a budget of "
                       "%(budget)s")}
-    over = [how[mode] % {"member": m, "money": money(spent), "year": y, "budget": money(limit)}
+    over = [how[mode] % {"member": m, "money": money(spent), "year": year_words(y),
+                         "budget": money(limit)}
             for mode, o in (("jointly", result.joint), ("alone", result.national))
             for m, y, spent, limit in over_budget(result, o)]
     if over:

@@ -33,6 +33,6 @@ def require(user: Identity, action: str) -> Grant:
     """The grant of `action`, or PageForbidden naming what the role may not do."""
     granted = grant(user, action)
     if granted is None:
-        raise PageForbidden(_("A %(role)s may not %(verb)s.") % {
+        raise PageForbidden(_("The %(role)s role may not %(verb)s.") % {
             "role": _(user.role), "verb": _(POLICY[action].verb)}, user)
     return granted

@@ -13,11 +13,29 @@ from replenish import i18n
 from replenish.i18n import _
 from replenish.ledger import Position
 from replenish.reports.brief import STATUSES, family_name, share_of_target
-from replenish.reports.brief_charts import OUTCOME_COLOURS, STATUS_COLOURS
+from replenish.reports.brief_charts import LEGEND_LIMIT, OUTCOME_COLOURS, STATUS_COLOURS
 from replenish.web.views import Binding
 
 #: the page's own fonts: nothing is fetched
 FONT = "system-ui, sans-serif"
+#: a YYYY-MM axis value as i18n.month_label writes it: 'Jan 2027' ('jan. 2027' in Danish, the
+#: month names coming from the chart locale)
+MONTH_LABEL = "utcFormat(toDate(datum.value + '-01'), '%b %Y')"
+
+
+def month_axis(**options: Any) -> alt.Axis:
+    """An axis of YYYY-MM values labelled with month names, turned upright."""
+    return alt.Axis(labelExpr=MONTH_LABEL, labelAngle=-90, **options)
+
+
+def month_tooltip() -> alt.Tooltip:
+    """The tooltip of a datum's month by name (its `when`, see `with_month_names`)."""
+    return alt.Tooltip("when:N", title=_("month"))
+
+
+def with_month_names(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` with `when`, the month of each as people read it, for tooltips."""
+    return [{**row, "when": i18n.month_label(row["month"])} for row in rows]
 
 
 def _billions() -> str:
@@ -34,7 +52,9 @@ def spec(chart: Any) -> str:
     """The chart's Vega-Lite specification as JSON, safe inside a <script> element; numbers
     and months in the current language's formats."""
     configured = (chart.configure(font=FONT).configure_view(stroke=None)
-                  .configure_axis(grid=False).configure_legend(orient="top"))
+                  .configure_axis(grid=False)
+                  .configure_legend(orient="top", labelLimit=LEGEND_LIMIT,
+                                    titleLimit=LEGEND_LIMIT))
     made = configured.to_dict()
     locale = i18n.chart_locale()
     if locale is not None:
@@ -107,12 +127,12 @@ def stock_chart(months: Sequence[Any]) -> Any:
     colours = alt.Scale(domain=[on_hand, floor, target, donated, ordered],
                         range=["#1d2733", "#c0392b", "#3a8d5c", "#e08a3c", "#4a7fb5"])
     tooltip = _series_tooltip()
-    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90))
-    bars = alt.Chart(alt.Data(values=flows)).mark_bar(opacity=0.8).encode(
+    x = alt.X("month:O", title=None, axis=month_axis())
+    bars = alt.Chart(alt.Data(values=with_month_names(flows))).mark_bar(opacity=0.8).encode(
         x=x, y=alt.Y("units:Q", title=_("units")), color=alt.Color("series:N", title=None,
                                                                     scale=colours),
         tooltip=tooltip)
-    lines = alt.Chart(alt.Data(values=levels)).mark_line(point=True).encode(
+    lines = alt.Chart(alt.Data(values=with_month_names(levels))).mark_line(point=True).encode(
         x=x, y="units:Q", color=alt.Color("series:N", title=None, scale=colours),
         strokeDash=alt.condition(f"datum.series == {json.dumps(on_hand)}", alt.value([1, 0]),
                                  alt.value([5, 3])),
@@ -121,7 +141,7 @@ def stock_chart(months: Sequence[Any]) -> Any:
 
 
 def _series_tooltip() -> list[Any]:
-    return [alt.Tooltip("month:O", title=_("month")), alt.Tooltip("series:N", title=_("series")),
+    return [month_tooltip(), alt.Tooltip("series:N", title=_("series")),
             alt.Tooltip("units:Q", title=_("units"))]
 
 
@@ -140,12 +160,12 @@ def line_chart(months: Sequence[Any]) -> Any:
     colours = alt.Scale(domain=[committed, announced, capacity, base],
                         range=["#4a7fb5", "#b8c9dc", "#1d2733", "#8796a5"])
     tooltip = _series_tooltip()
-    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90))
-    bars = alt.Chart(alt.Data(values=bars_data)).mark_bar(opacity=0.75).encode(
+    x = alt.X("month:O", title=None, axis=month_axis())
+    bars = alt.Chart(alt.Data(values=with_month_names(bars_data))).mark_bar(opacity=0.75).encode(
         x=x, y=alt.Y("units:Q", title=_("units a month"), stack="zero"),
         color=alt.Color("series:N", title=None, scale=colours),
         tooltip=tooltip)
-    lines = alt.Chart(alt.Data(values=lines_data)).mark_line(interpolate="step",
+    lines = alt.Chart(alt.Data(values=with_month_names(lines_data))).mark_line(interpolate="step",
                                                               strokeWidth=2.5).encode(
         x=x, y="units:Q", color=alt.Color("series:N", title=None, scale=colours),
         tooltip=tooltip)
@@ -160,13 +180,13 @@ def compare_chart(recovery: Sequence[Mapping[str, Any]],
     payments = [{**row, "mode": _(row["mode"])} for row in payments]
     modes = alt.Scale(domain=[_("joint"), _("national")], range=["#4a7fb5", "#e08a3c"])
     mode = alt.Tooltip("mode:N", title=_("mode"))
-    shortfall = alt.Chart(alt.Data(values=list(recovery)),
+    shortfall = alt.Chart(alt.Data(values=with_month_names(recovery)),
                           title=_("Value below target")).mark_line(point=True).encode(
-        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90)),
+        x=alt.X("month:O", title=None, axis=month_axis()),
         y=alt.Y("shortfall:Q", title=_("value below target"),
                 axis=alt.Axis(labelExpr=_billions())),
         color=alt.Color("mode:N", title=None, scale=modes),
-        tooltip=[alt.Tooltip("month:O", title=_("month")), mode,
+        tooltip=[month_tooltip(), mode,
                  alt.Tooltip("shortfall:Q", format=",.0f", title=_("value below target"))],
     ).properties(width=720, height=220)
     base = alt.Chart(alt.Data(values=list(payments))).encode(

@@ -4,7 +4,6 @@ plan, read through the plan reader."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +14,14 @@ from replenish.model.records import Scenario
 from replenish.reports.compare import (
     MODES,
     CompareResult,
+    ModeOutcome,
     budget_years,
     initial_shortfall,
     outcome,
     with_procurement,
+    within_budget,
     year_label,
+    year_words,
 )
 from replenish.store.server_tables import PlanJob
 from replenish.web.whatif import job_plan
@@ -72,7 +74,7 @@ def compare_pair(pair: Pair, scenario: Scenario) -> CompareResult:
 
 def payments(result: CompareResult) -> list[dict[str, Any]]:
     """Per member, year and mode: spending and the annual budget (None: unlimited)."""
-    return [{"member": member, "year": year, "mode": mode, "spent": spent,
+    return [{"member": member, "year": year_words(year), "mode": mode, "spent": spent,
              "budget": result.budgets.get(member)}
             for mode in MODES
             for member, years in sorted(result.mode(mode).spending.items())
@@ -86,7 +88,26 @@ def recovery(result: CompareResult) -> list[dict[str, Any]]:
             for month, value in zip(result.months, result.mode(mode).shortfall, strict=False)]
 
 
-def member_rows(result: CompareResult) -> Sequence[tuple[str, float | None, float, float]]:
-    """Per member: annual budget, and spending over the plan jointly and alone."""
-    return [(m, result.budgets.get(m), result.joint.member_cost.get(m, 0.0),
-             result.national.member_cost.get(m, 0.0)) for m in result.members]
+@dataclass(frozen=True)
+class MemberRow:
+    """A member on the page: its annual budget and, for each budget year, what it pays
+    jointly and alone in that year (as reports/compare.py bills it: plan.totals)."""
+
+    member: str
+    budget: float | None
+    years: list[tuple[float, float]]
+
+    def over(self, spent: float) -> bool:
+        """Whether a year's spending is over the annual budget."""
+        return not within_budget(spent, self.budget)
+
+
+def member_rows(result: CompareResult) -> list[MemberRow]:
+    """Per member: annual budget, and spending per budget year jointly and alone."""
+    def years(o: ModeOutcome, member: str) -> list[float]:
+        spent = o.spending.get(member, [])
+        return [spent[y] if y < len(spent) else 0.0 for y in range(len(result.years))]
+
+    return [MemberRow(m, result.budgets.get(m),
+                      list(zip(years(result.joint, m), years(result.national, m), strict=True)))
+            for m in result.members]

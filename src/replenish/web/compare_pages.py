@@ -12,7 +12,7 @@ from replenish.api.deps import SessionDep
 from replenish.api.planner import OPEN, PlanRunner, TooManyPlans, new_job
 from replenish.errors import ScenarioError
 from replenish.i18n import _
-from replenish.reports.compare import headline_sentences, money
+from replenish.reports.compare import headline_sentences, money, year_words
 from replenish.store.scenarios import export_scenario, stored_scenario_name
 from replenish.web import charts
 from replenish.web.access import require
@@ -39,7 +39,8 @@ def _page(request: Request, visit: Visit, db: Session, status_code: int = 200,
     return _render(request, "compare.html", visit, status_code, page="compare", pair=pair,
                    result=result, spec=spec, problem=problem, error=error, open_statuses=OPEN,
                    headline=headline_sentences(result) if result else [],
-                   members=member_rows(result) if result else [], money=money)
+                   members=member_rows(result) if result else [], money=money,
+                   years=[year_words(y) for y in result.years] if result else [])
 
 
 @router.get(PAGE)

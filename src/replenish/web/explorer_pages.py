@@ -41,16 +41,16 @@ def _explorer(request: Request, visit: Visit, db: Session, nation: str | None,
     user = visit.user
     stocks, signal = grant(user, "stocks.read"), grant(user, "signal.read")
     if stocks is None and signal is None:
-        raise PageForbidden(_("A %(role)s may not read stocks or the demand signal.")
+        raise PageForbidden(_("The %(role)s role may not read stocks or the demand signal.")
                             % {"role": _(user.role)}, user)
     own_nation = stocks.pick("nation", None) if stocks else None
     own_producer = signal.pick("producer", None) if signal else None
     if nation and (stocks is None or own_nation not in (None, nation)):
-        raise PageForbidden(_("A %(role)s may see only its own member's stock.")
+        raise PageForbidden(_("The %(role)s role may see only its own member's stock.")
                             % {"role": _(user.role)}, user)
     if producer and (signal is None or own_producer not in (None, producer)):
-        raise PageForbidden(_("A %(role)s may see only its own lines.") % {"role": _(user.role)},
-                            user)
+        raise PageForbidden(_("The %(role)s role may see only its own lines.")
+                            % {"role": _(user.role)}, user)
     job = views.latest_plan(db)
     if job is None:
         return _no_plan(request, visit, db, "explorer")

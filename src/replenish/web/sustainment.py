@@ -30,6 +30,7 @@ from replenish.plan.sustain import crews_in_training, plan_arrivals
 from replenish.reports.brief_charts import OUTCOME_COLOURS
 from replenish.reports.fragmentation import FamilyMetrics, fleet_metrics, scenario_fleet
 from replenish.store.server_tables import PlanJob
+from replenish.web.charts import month_axis, month_tooltip, with_month_names
 
 #: the plan files the page reads
 SUSTAINMENT_FILES = ("sustainment.csv", "donations.csv", "orders.csv")
@@ -183,17 +184,17 @@ def cover_chart(months: Sequence[dict[str, Any]]) -> Any:
              "label": _tile(m["cover"])}
             for m in months if m["cover"] is not None]
     base = alt.Chart().encode(
-        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90)),
+        x=alt.X("month:O", title=None, axis=month_axis()),
         y=alt.Y("platform:N", title=None))
     tiles = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("band:N", title=None, sort=[label for _, label in bands],
                         scale=alt.Scale(domain=[label for _, label in bands],
                                         range=["#c0392b", "#f0a202", "#a9d5b5", "#3a8d5c"])),
         tooltip=[alt.Tooltip("platform:N", title=_("platform")),
-                 alt.Tooltip("month:O", title=_("month")),
+                 month_tooltip(),
                  alt.Tooltip("label:N", title=_("months of fire at hand"))])
     text = base.mark_text(fontSize=9, color="#111").encode(text="label:N")
-    return alt.layer(tiles, text, data=alt.Data(values=data)).properties(
+    return alt.layer(tiles, text, data=alt.Data(values=with_month_names(data))).properties(
         width=alt.Step(30), height=alt.Step(22))
 
 
@@ -216,14 +217,14 @@ def queue_chart(months: Sequence[dict[str, Any]]) -> Any:
             for k, (state, column) in enumerate(zip(states, ("in_training", "idle_no_crew"),
                                                     strict=True))
             if m[column] > 1e-6]
-    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
-        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90, labelFontSize=8)),
+    return alt.Chart(alt.Data(values=with_month_names(data))).mark_bar().encode(
+        x=alt.X("month:O", title=None, axis=month_axis(labelFontSize=8)),
         y=alt.Y("count:Q", title=_("crews or systems"), stack="zero"),
         color=alt.Color("state:N", title=None, scale=alt.Scale(
             domain=list(states), range=[OUTCOME_COLOURS[0], OUTCOME_COLOURS[1]])),
         order=alt.Order("index:Q"),
         tooltip=[alt.Tooltip("platform:N", title=_("platform")),
-                 alt.Tooltip("month:O", title=_("month")),
+                 month_tooltip(),
                  alt.Tooltip("state:N", title=_("state")),
                  alt.Tooltip("count:Q", title=_("number"), format=",.0f")],
     ).properties(width=330, height=120).facet(
@@ -269,14 +270,14 @@ def fleet_chart(months: Sequence[dict[str, Any]]) -> Any:
                 m["operational"] - m["idle_no_ammo"], m["idle_no_ammo"], m["idle_no_crew"]),
                 strict=True))
             if value > 1e-6]
-    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
-        x=alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-90, labelFontSize=8)),
+    return alt.Chart(alt.Data(values=with_month_names(data))).mark_bar().encode(
+        x=alt.X("month:O", title=None, axis=month_axis(labelFontSize=8)),
         y=alt.Y("systems:Q", title=_("systems"), stack="zero"),
         color=alt.Color("state:N", title=None,
                         scale=alt.Scale(domain=list(states), range=list(OUTCOME_COLOURS))),
         order=alt.Order("index:Q"),
         tooltip=[alt.Tooltip("platform:N", title=_("platform")),
-                 alt.Tooltip("month:O", title=_("month")),
+                 month_tooltip(),
                  alt.Tooltip("state:N", title=_("state")),
                  alt.Tooltip("systems:Q", title=_("systems"), format=",.0f")],
     ).properties(width=330, height=120).facet(

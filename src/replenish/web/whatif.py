@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from replenish.i18n import N_, _, number
+from replenish.i18n import N_, _, ngettext, number
 from replenish.model.records import Scenario
 from replenish.plan.reader import read_plan
 from replenish.plan.totals import (
@@ -54,6 +54,8 @@ class Choice:
     match: dict[str, str]
     column: str
     now: str
+    #: the value now as the page shows it: money, or units grouped the reader's way
+    shown: str = ""
     target: float | None = None
 
 
@@ -68,25 +70,43 @@ def _text(value: Any) -> str:
 def read_choices(scenario: Scenario) -> list[Choice]:
     """Every row a what-if may change: pledges, lines, members' budgets and floors."""
     out = [Choice(f"pledge:{p.id}", "pledge",
-                  _("pledge %(id)s: %(donor)s → %(recipient)s, %(quantity)s %(item)s") % {
+                  _("pledge %(id)s: %(donor)s → %(recipient)s, %(units)s") % {
                       "id": p.id, "donor": p.donor, "recipient": p.recipient,
-                      "quantity": _text(p.quantity), "item": p.item},
-                  "pledges.csv", {"id": p.id}, "status", p.status)
+                      "units": _units_of(p.quantity, p.item)},
+                  "pledges.csv", {"id": p.id}, "status", p.status, _(p.status))
            for p in scenario.pledges]
     out += [Choice(f"line:{ln.producer}/{ln.item}", "line",
                    _("line %(line)s") % {"line": f"{ln.producer}/{ln.item}"},
                    "production_lines.csv", {"producer": ln.producer, "item": ln.item},
-                   "capacity", _text(ln.capacity)) for ln in scenario.lines]
+                   "capacity", _text(ln.capacity), _units(ln.capacity, per_month=True))
+            for ln in scenario.lines]
     out += [Choice(f"budget:{n.code}", "budget",
                    _("member %(code)s (%(name)s)") % {"code": n.code, "name": n.name},
-                   "nations.csv",
-                   {"code": n.code}, "annual_budget", _text(n.annual_budget))
+                   "nations.csv", {"code": n.code}, "annual_budget", _text(n.annual_budget),
+                   _("%(money)s a year") % {"money": money(n.annual_budget)}
+                   if n.annual_budget is not None else _("no limit"))
             for n in scenario.nations if n.role == "member"]
     out += [Choice(f"floor:{s.nation}/{s.item}", "floor",
                    _("floor of %(member)s on %(item)s") % {"member": s.nation, "item": s.item},
                    "stocks.csv", {"nation": s.nation, "item": s.item}, "floor",
-                   _text(s.floor), s.target) for s in scenario.stocks]
+                   _text(s.floor), _units(s.floor), s.target) for s in scenario.stocks]
     return out
+
+
+def _units(quantity: float, per_month: bool = False) -> str:
+    """'2,000 units' ('2.000 enheder' in Danish), '1 unit'; or '2,000 units a month'."""
+    shown = _count(quantity)
+    n = 1 if shown == "1" else 2
+    if per_month:
+        return ngettext("%(num)s unit a month", "%(num)s units a month", n) % {"num": shown}
+    return ngettext("%(num)s unit", "%(num)s units", n) % {"num": shown}
+
+
+def _units_of(quantity: float, item: str) -> str:
+    """'2,000 units of ART155-S01' ('2.000 enheder af ART155-S01' in Danish)."""
+    shown = _count(quantity)
+    return ngettext("%(num)s unit of %(item)s", "%(num)s units of %(item)s",
+                    1 if shown == "1" else 2) % {"num": shown, "item": item}
 
 
 def parse_change(choices: Sequence[Choice], key: str, value: str) -> dict[str, Any]:
@@ -117,7 +137,7 @@ def parse_change(choices: Sequence[Choice], key: str, value: str) -> dict[str, A
             raise WhatIfError(_("The %(what)s must be a number of 0 or more.") % {"what": what})
         if found.kind == "floor" and found.target is not None and number > found.target:
             raise WhatIfError(_("The %(what)s may not be above its target (%(target)s).") % {
-                "what": what, "target": _text(found.target)})
+                "what": what, "target": _count(found.target)})
         to = _text(number)
     return {"file": found.file, "match": dict(found.match), "column": found.column,
             "from": found.now, "to": to}
