@@ -1,30 +1,26 @@
-"""Plan a large scenario by item groups that share nothing but members' budgets.
+"""Plan a large scenario by item groups that share nothing but the rows that couple them.
 
 Items are coupled by family requirements (any item of the family meets them), by
-sustainment (a platform and every munition it can use) and by budgets; lines, pledges, stocks
-and floors each concern one item. The connected groups of the first two are independent
-planning problems once each member's budget is shared out between them, and HiGHS solves
-many small models far faster than one large one: the budget rows are dense (every order of a
-member in a year) and make each simplex iteration of the monolithic model slow.
+sustainment (a platform and every munition it can use) and by members' budgets; lines,
+pledges, stocks and floors each concern one item. The connected groups of the first two are
+independent planning problems but for the budgets, and HiGHS solves many small models far
+faster than one large one: the budget rows are dense (every order of a member in a year) and
+make each simplex iteration of the one model slow (M's LP: 757 s as one model, 7 s as 54
+groups).
 
-Resource-directive coordination:
+1. every group is solved as an LP without the coupling rows: its first proposal, and at
+   prices 0 the first lower bound;
+2. the groups are coordinated by price (planning/coordinate.py): each pass solves the groups
+   again from their last bases with prices on their use of the coupling rows, which gives a
+   lower bound on every plan, until the combined plan and the bound meet or the time set
+   aside for it is spent;
+3. each group gets its share of every coupling row from the coordinated combination, and its
+   relaxation is solved within its shares;
+4. whole numbers are planned within those shares (see `_Group.pooled` and planning/blocks.py),
+   and money that whole numbers leave is offered to the groups that lost most to them.
 
-1. every group is solved as an LP with budgets measured but not enforced; the sum of these
-   optima is a lower bound on the whole plan's objective (budgets dropped, nothing else), and
-   each group's spending per member and year is what it would buy with money to spare;
-2. where a member's spending in a year fits its budget, every group gets what it asked for
-   plus a share of the rest; where it does not, the budget is shared in proportion to what
-   each group asked for;
-3. every group's relaxation is solved within its shares (one per member, year and item);
-   while time allows, budget moves from shares where a unit of money is worth less (the
-   budget row's shadow price) to shares where it is worth more, and a round is kept only if
-   it improves the total (else every group is set back to the basis kept for the last
-   shares);
-4. whole numbers are planned within the last shares, pooled per member and year within
-   each group where that finds a plan soon (see `_Group.pooled`).
-
-The shares of one member and year always add up to its budget, so every combination is a
-feasible plan; the gap to the bound of step 1 is reported as the plan's relaxation gap.
+The shares of a row always add up to at most its limit, so every combination is a feasible
+plan; its gap to the best bound of step 2 is the plan's reported gap.
 """
 
 from __future__ import annotations
@@ -34,7 +30,6 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from itertools import repeat
 from typing import Any
 
 import highspy
@@ -46,6 +41,7 @@ from replenish.model import Scenario
 from replenish.plan.records import Plan
 from replenish.planning.blocks import whole_by_blocks
 from replenish.planning.build import build_model, value_scale
+from replenish.planning.coordinate import Coordinated, Coupling, coordinate
 from replenish.planning.explain import binding_candidates, budget_change
 from replenish.planning.options import PlanOptions
 from replenish.planning.readback import (
@@ -68,13 +64,12 @@ from replenish.planning.solve import (
 Progress = Callable[[str, float], None]
 #: a model at least this large (order columns) is planned by groups when decompose="auto"
 AUTO_COLUMNS = 150_000
-#: moving budgets between groups may use this part of the time left after the bound, so
-#: that whole numbers have the rest
+#: coordinating groups by price may use this part of the time left after the first bound,
+#: so that whole numbers have the rest
 SHARE_TIME = 0.5
-#: rebalancing starts with this step (see `rebalance`) and halves it after a round that does
-#: not improve, down to MIN_STEP. Generated M, seeds 1-3, against 1.0 and 0.05: 2.5 %, 0.7 %
-#: and 2.5 % above the bound against 3.4 %, 0.9 % and 2.4 %, in the same time (bench notes)
-FIRST_STEP, MIN_STEP = 2.0, 0.1
+#: coordination stops when the combined relaxation is this close to the bound (relative):
+#: whole numbers lose about 0.2 % on generated M, so that the plan is within 0.5 % of it
+COORDINATION_GAP = 1e-3
 #: a merged plan this close to the bound is reported optimal, a farther one feasible
 PROVEN_GAP = 1e-3
 #: relative MIP gap of a group where budgets bind: the plan's gap is dominated by how they are
@@ -173,7 +168,13 @@ class _Group:
         self.options = options
         self.built = build_model(scenario, dataclasses.replace(options, budgets=False),
                                  scale=scale)
-        self.keys: list[tuple[str, int, str]] = list(self.built.info.get("spend_keys", []))
+        # spending per member and year (the budget rows), from spending per item
+        self.keys, segment = budget_segments(list(self.built.info.get("spend_keys", [])))
+        k = len(segment)
+        self.spending = (sp.csr_matrix((np.ones(k), (segment, np.arange(k))),
+                                       shape=(len(self.keys), k))
+                         @ self.built.info["item_spend"]).tocsr() if k else None
+        self.cost = self.built.model.column_arrays()[2]
         self.h = new_highs(options)
         # every relaxation must finish: the deadline is kept by stopping budget rounds early
         # and by the whole-number phase's time (see plan_whole)
@@ -208,15 +209,31 @@ class _Group:
                 np.asarray(self.h.getSolution().col_value))
 
     def spend(self) -> sp.csr_matrix:
-        """Spending of each (member, year, item) key in units of `money`."""
-        return (self.built.info["item_spend"] / self.money).tocsr()
+        """Spending of each (member, year) key in units of `money`."""
+        assert self.spending is not None
+        return (self.spending / self.money).tocsr()
 
     def demand(self, x: np.ndarray) -> np.ndarray:
-        return (np.asarray(self.built.info["item_spend"] @ x) if self.keys
-                else np.zeros(0))
+        """What columns `x` spend per (member, year) key, in currency."""
+        return np.asarray(self.spending @ x) if self.spending is not None else np.zeros(0)
+
+    def price(self, added: np.ndarray) -> tuple[float, np.ndarray]:
+        """The relaxation with `added` (objective units per column) on the costs, solved
+        from the last basis; its objective and column values."""
+        n = self.built.model.n_cols
+        self.h.changeColsCost(n, np.arange(n, dtype=np.int32),
+                              self.cost + added / self.built.scale)
+        return self.relax()
+
+    def plain_cost(self, x: np.ndarray) -> float:
+        """The objective of columns `x` at the model's own costs."""
+        return float(self.cost @ x) * self.built.scale
 
     def add_budget_rows(self, share: np.ndarray) -> None:
-        """One row per (member, year, item) this group may spend on, at most its share."""
+        """One row per (member, year) this group may spend in, at most its share; the costs
+        back to the model's own."""
+        n = self.built.model.n_cols
+        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), self.cost)
         if not self.keys:
             return
         self.share = share.copy()
@@ -232,29 +249,11 @@ class _Group:
             rows = np.arange(self.base_rows, self.base_rows + n, dtype=np.int32)
             self.h.changeRowsBounds(n, rows, np.full(n, -np.inf), share / self.money)  # type: ignore[attr-defined]
 
-    def restore(self, share: np.ndarray, basis: highspy.HighsBasis) -> None:
-        """Back to `share` and the optimal basis `basis` kept for it: re-solving from the
-        last trial's basis instead made M's 30 sharing rounds take 60 s, not 35 s (some
-        reverts 9-20 s each), where the kept basis needs no iteration at all."""
-        self.set_shares(share)
-        self.h.setBasis(basis)
-        self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            self.relax()
-
-    def prices(self) -> np.ndarray:
-        """Objective improvement per unit of money added to each key's share, >= 0."""
-        if not self.keys:
-            return np.zeros(0)
-        dual = np.asarray(self.h.getSolution().row_dual)
-        return (np.abs(dual[self.base_rows:self.base_rows + len(self.keys)])
-                * self.built.scale / self.money)
-
     def plan_whole(self, seconds: float, gap: float) -> Solution:
         """Whole numbers where the scenario needs them, guided by the relaxation solved last
         (whose duals the returned solution carries); the best plan found within `seconds`
-        counts, at a relative MIP gap of `gap`. First with the group's shares pooled (see
-        `pooled`), then, if that has no plan soon, within each item's share. Groups of
+        counts, at a relative MIP gap of `gap`. First with the relaxation's whole values held
+        (see `pooled`), then, if that has no plan soon, with none held. Groups of
         `PlanOptions.split_columns` columns or more are tried block by block first."""
         lower, upper, _cost, integer = self.built.model.column_arrays()
         if not integer.any():
@@ -288,14 +287,11 @@ class _Group:
 
     def pooled(self, integer: np.ndarray, relaxed: tuple[float, np.ndarray],
                duals: dict[str, np.ndarray], seconds: float) -> Solution | None:
-        """Try whole numbers with one budget row per (member, year) for the whole group, at
-        most the sum of its items' shares, and every whole value of the relaxation held: a
-        whole unit bought where the relaxation bought a fraction can be paid from another
-        item's share, and the shares of one member and year still add up to its budget. On
-        M's smaller groups this was both better and 1.5-3x faster than per-item rows; on its
-        60-item group far slower, hence the time limit. The plan, if one is found in time;
-        else None, and `h` is left with its per-item rows (column bounds to be reset by the
-        caller)."""
+        """Try whole numbers with every whole value of the relaxation held, within the
+        group's share of each member's budget in each year (less the pool margin): a small
+        MIP that closes in moments on most groups, hence the time limit. The plan, if one is
+        found in time; else None, and `h` is left with its rows at their shares (column
+        bounds to be reset by the caller)."""
         if not self.keys:
             return None
         extra, cap = self.pool_shares(self.options.pool_margin)
@@ -312,9 +308,9 @@ class _Group:
 
     def by_blocks(self, relaxed: tuple[float, np.ndarray], duals: dict[str, np.ndarray],
                   gap: float, seconds: float) -> Solution | None:
-        """Whole numbers block by block (planning/blocks.py), the group's shares pooled per
-        (member, year) as in `pooled`: money a block leaves when it rounds down is there for
-        the blocks after it. The plan, or None with `h` as it was."""
+        """Whole numbers block by block (planning/blocks.py), each within what the blocks
+        before it left of the group's shares: money a block leaves when it rounds down is
+        there for the blocks after it. The plan, or None with `h` as it was."""
         extra, cap = self.pool_shares(0.0) if self.keys else (np.zeros(0, np.int32), None)
         whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
                                 coupling=extra, margin=self.options.pool_margin)
@@ -328,27 +324,18 @@ class _Group:
         return None
 
     def pool_shares(self, margin: float) -> tuple[np.ndarray, np.ndarray]:
-        """Replace the per-item budget rows by one row per (member, year), at most the sum of
-        its items' shares less `margin` (relative) until `unpool` or a caller raises the rows
-        (returned) to their caps (returned)."""
+        """The budget rows (returned) at their shares less `margin` (relative) until `unpool`
+        or a caller raises them to their caps (returned): whole numbers' rows hold only to
+        HiGHS's tolerance, and the plan made exactly whole after them (exactly_whole) must be
+        within the caps themselves."""
         k = len(self.keys)
-        names, segment = budget_segments(self.keys)
-        pool = sp.csr_matrix((np.ones(k), (segment, np.arange(k))), shape=(len(names), k))
-        a = (pool @ self.spend()).tocsr()
         rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
-        self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
-        cap = pool @ self.share / self.money
-        extra = np.arange(self.base_rows + k, self.base_rows + k + len(names), dtype=np.int32)
-        # a little below the cap for whole numbers, whose rows hold only to HiGHS's
-        # tolerance, so that the plan made exactly whole after it (exactly_whole) is within
-        # the cap itself
-        self.h.addRows(a.shape[0], np.full(a.shape[0], -np.inf), cap * (1.0 - margin), int(a.nnz),
-                       a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32), a.data)
-        return extra, cap
+        cap = self.share / self.money
+        self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), cap * (1.0 - margin))  # type: ignore[attr-defined]
+        return rows, cap
 
     def unpool(self, extra: np.ndarray) -> None:
-        """Back to per-item budget rows after `pool_shares`."""
-        self.h.deleteRows(int(extra.size), extra)
+        """The budget rows back at their shares after `pool_shares`."""
         self.set_shares(self.share)
 
 
@@ -368,7 +355,7 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     def bound_of(items: list[str]) -> tuple[_Group, float, np.ndarray]:
         g = _Group(sub_scenario(scenario, items), options, scale)
         objective, x = g.relax()
-        return g, objective, g.demand(x)
+        return g, objective, x
 
     try:
         return _plan_by_groups(scenario, options, report, pool, parts, bound_of, budget, t0)
@@ -403,6 +390,23 @@ def _in_order(pool: ThreadPoolExecutor, fn: Callable[[Any], Any], items: list[An
     return [futures[k].result() for k in range(len(items))]
 
 
+def budget_coupling(groups: list[_Group], budget: dict[str, float]) -> Coupling:
+    """Members' budgets per year as coupling rows: each group's spending in each, from its
+    orders and its shares of expansion."""
+    names = sorted({key for g in groups for key in g.keys})
+    row = {name: r for r, name in enumerate(names)}
+    use = []
+    for g in groups:
+        if g.spending is None:
+            use.append(sp.csr_matrix((len(names), g.built.model.n_cols)))
+            continue
+        at = np.array([row[key] for key in g.keys], np.int64)
+        place = sp.csr_matrix((np.ones(len(at)), (at, np.arange(len(at)))),
+                              shape=(len(names), len(at)))
+        use.append((place @ g.spending).tocsr())
+    return Coupling("budget", list(names), np.array([budget[b] for b, _ in names], float), use)
+
+
 def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                     pool: ThreadPoolExecutor, parts: list[list[str]],
                     bound_of: Callable[[list[str]], tuple[_Group, float, np.ndarray]],
@@ -412,67 +416,32 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     results = _in_order(pool, bound_of, parts, lambda done: report(
         f"bound {done}/{len(parts)}", 0.05 + 0.25 * done / len(parts)), size=len)
     groups: list[_Group] = [r[0] for r in results]
-    bound = float(sum(r[1] for r in results))
-    demands = [r[2] for r in results]
-    # every key belongs to one group; a key's segment is its (member, year) budget
-    offsets = np.cumsum([0] + [len(g.keys) for g in groups])
-    all_keys = [key for g in groups for key in g.keys]
-    seg_names, segment = budget_segments(all_keys)
-    limit = np.array([budget[b] for b, _ in seg_names], float)
-    shares = initial_shares(np.concatenate(demands) if all_keys else np.zeros(0), segment,
-                            limit)
+    columns = np.array([g.built.model.n_cols for g in groups], float)
+    coupling = budget_coupling(groups, budget)
     t_bound = time.perf_counter()
+    coordinated = _coordinate(groups, coupling, [(r[1], r[2]) for r in results], options,
+                              pool, columns, t_bound + SHARE_TIME * max(0.0, deadline - t_bound),
+                              report)
+    # each group's rows are the coupling rows it uses, in its keys' order (both sorted)
+    t_coordinated = time.perf_counter()
+    row_of = {name: r for r, name in enumerate(coupling.names)}
+    rows = [np.array([row_of[key] for key in g.keys], np.int64) for g in groups]
 
-    def part(values: np.ndarray, k: int) -> np.ndarray:
-        return values[offsets[k]:offsets[k + 1]]
-
-    def with_budget_rows(k: int) -> float:
-        groups[k].add_budget_rows(part(shares, k))
+    def within_shares(k: int) -> float:
+        groups[k].add_budget_rows(coordinated.shares[k][rows[k]])
         return groups[k].relax()[0]
 
-    columns = np.array([g.built.model.n_cols for g in groups], float)
-    lp_objective = np.array(_in_order(pool, with_budget_rows, list(range(len(groups))),
-                                      lambda done: report(f"budgets {done}/{len(groups)}",
-                                                          0.3 + 0.1 * done / len(groups)),
+    lp_objective = np.array(_in_order(pool, within_shares, list(range(len(groups))),
+                                      lambda done: report(f"shares {done}/{len(groups)}",
+                                                          0.45 + 0.05 * done / len(groups)),
                                       size=lambda k: columns[k]))
-    def with_shares(k: int, values: np.ndarray) -> float:
-        groups[k].set_shares(part(values, k))
-        try:
-            return groups[k].relax()[0]
-        except GroupsFailed:   # e.g. a committed pledge can no longer be paid for
-            return float(np.inf)
-
-    def set_back(k: int, values: np.ndarray, basis: highspy.HighsBasis) -> None:
-        groups[k].restore(part(values, k), basis)
-
-    rounds, rejected, step = 0, 0, FIRST_STEP
-    share_until = t_bound + SHARE_TIME * max(0.0, deadline - t_bound)
-    while (all_keys and time.perf_counter() < share_until and rounds < options.budget_rounds
-           and step >= MIN_STEP):
-        prices = np.concatenate([g.prices() for g in groups])
-        new = rebalance(shares, prices, segment, limit, step)
-        changed = [k for k in range(len(groups))
-                   if not np.allclose(part(new, k), part(shares, k), rtol=1e-6)]
-        if not changed:
-            break
-        rounds += 1
-        report(f"sharing budgets, round {rounds}", 0.4 + 0.1 * rounds / options.budget_rounds)
-        kept = {k: groups[k].h.getBasis() for k in changed}
-        trial = lp_objective.copy()
-        trial[changed] = list(pool.map(with_shares, changed, repeat(new)))
-        if trial.sum() < lp_objective.sum() - 1e-7 * max(1.0, abs(lp_objective.sum())):
-            shares, lp_objective = new, trial
-            continue
-        # no better: back to the last shares and their bases, smaller steps
-        list(pool.map(set_back, changed, repeat(shares), [kept[k] for k in changed]))
-        rejected += 1
-        step /= 2
     t_share = time.perf_counter()
-    budget_binding = _budget_binding(scenario, groups, seg_names, segment)
+    budget_binding = _budget_binding(scenario, coupling, coordinated.prices)
     # each group may use its part (by size) of the time left for whole numbers
     left = max(1.0, deadline - time.perf_counter()) * _workers(options)
+    coupled = bool(coupling.names)
     # without budgets the groups' plans are the one model's: as exact as it is
-    gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP) if all_keys else options.mip_rel_gap
+    gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP) if coupled else options.mip_rel_gap
 
     def whole(k: int) -> None:
         g = groups[k]
@@ -492,11 +461,10 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
               lambda done: report(f"whole numbers {done}/{len(groups)}",
                                   0.5 + 0.4 * done / len(groups)), size=lambda k: columns[k])
     replanned = 0
-    if all_keys:
+    if coupled:
         report("spending what whole numbers left", 0.9)
-        replanned = _spend_leftovers(groups, lp_objective,
-                                     [part(segment, k) for k in range(len(groups))],
-                                     limit, gap_of_group, deadline, options)
+        replanned = _spend_leftovers(groups, lp_objective, rows, coupling.limit,
+                                     gap_of_group, deadline, options)
     plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
     binding = [b for g in groups for b in g.binding if b["change"]] + budget_binding
     binding.sort(key=lambda f: (-f["value"], f["name"]))
@@ -504,29 +472,60 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     build_s = sum(g.build_s for g in groups)
     read_s = sum(g.read_s for g in groups)
     plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
-                        read_back=read_s, bound=t_bound - t0, share_budgets=t_share - t_bound)
+                        read_back=read_s, bound=t_bound - t0, coordinate=t_share - t_bound,
+                        shares=t_share - t_coordinated)
+    bound = coordinated.bound
     gap = relative_gap(plan.objective, bound)
-    if plan.status == "optimal" and all_keys and gap > PROVEN_GAP:
+    if plan.status == "optimal" and coupled and gap > PROVEN_GAP:
         # each group is optimal within its shares; the whole is not. Without budgets the
         # groups are independent, each proven optimal by its MIP: so is the whole, however
         # far its whole numbers are from the relaxation's bound
         plan.status = "feasible"
     plan.extra["model"] = {
         "variables": sum(g.built.model.n_cols for g in groups),
-        "constraints": sum(g.built.model.n_rows for g in groups) + len(all_keys),
+        "constraints": sum(g.built.model.n_rows for g in groups) + len(coupling.names),
         "integer": any(i.integer for i in scenario.items),
         "bound": bound,
         "relaxation_gap": round(gap, 6),
         "decomposition": {"groups": len(groups),
                           "largest_group_items": max(len(g.scenario.items) for g in groups),
-                          "lower_bound": round(bound, 4), "budget_rounds": rounds,
-                          "rejected_rounds": rejected,
+                          "lower_bound": round(bound, 4),
+                          "coupling_rows": {coupling.kind: len(coupling.names)},
+                          "price_passes": coordinated.passes,
+                          # seconds, combined relaxation and bound after each pass
+                          "price_history": [[round(t, 2), round(m, 1) if np.isfinite(m)
+                                             else None, round(b, 1)]
+                                            for t, m, b in coordinated.history],
+                          "coordinated_relaxation": (round(coordinated.master, 4)
+                                                     if np.isfinite(coordinated.master)
+                                                     else None),
                           "shared_relaxation": round(float(lp_objective.sum()), 4),
                           "whole_numbers": {way: sum(g.whole_by == way for g in groups)
                                             for way in ("blocks", "pooled", "mip")},
                           "replanned_with_leftovers": replanned},
     }
     return plan
+
+
+def _coordinate(groups: list[_Group], coupling: Coupling,
+                first: list[tuple[float, np.ndarray]], options: PlanOptions,
+                pool: ThreadPoolExecutor, columns: np.ndarray, until: float,
+                report: Progress) -> Coordinated:
+    """Coordinate the groups by price over `coupling` (see planning/coordinate.py), the
+    progress bar showing the combined relaxation and the bound closing."""
+
+    def run_all(fn: Callable[[int], Any], which: list[int]) -> list[Any]:
+        return _in_order(pool, fn, which, lambda done: None, size=lambda k: columns[k])
+
+    def progress(passes: int, master: float, bound: float) -> None:
+        closing = (f"{100 * (master - bound) / max(1.0, abs(master)):.2f} % apart"
+                   if np.isfinite(master) else "no combined plan yet")
+        report(f"coordinating by price, pass {passes}: relaxation and bound {closing}",
+               0.3 + 0.15 * min(1.0, passes / max(1, options.budget_rounds)))
+
+    return coordinate(coupling, first, lambda k, added: groups[k].price(added),
+                      lambda k, x: groups[k].plain_cost(x),
+                      run_all, until, COORDINATION_GAP, options.budget_rounds, progress)
 
 
 def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
@@ -591,16 +590,12 @@ def budget_segments(keys: list[tuple[str, int, str]]
     return names, np.array([of[(b, y)] for b, y, _ in keys], np.int64)
 
 
-def _budget_binding(scenario: Scenario, groups: list[_Group], seg_names: list[tuple[str, int]],
-                    segment: np.ndarray) -> list[dict[str, Any]]:
-    """A member's budget in a year binds as much as its dearest share (shadow price)."""
-    if not seg_names:
-        return []
-    prices = np.concatenate([g.prices() for g in groups])
-    top = np.zeros(len(seg_names))
-    np.maximum.at(top, segment, prices)
+def _budget_binding(scenario: Scenario, coupling: Coupling,
+                    prices: np.ndarray) -> list[dict[str, Any]]:
+    """A member's budget binds as much as its dearest year's coordinated price (objective
+    per unit of money: what one more would be worth)."""
     best: dict[str, float] = {}
-    for (b, _y), price in zip(seg_names, top.tolist(), strict=True):
+    for (b, _y), price in zip(coupling.names, prices.tolist(), strict=True):
         best[b] = max(best.get(b, 0.0), price)
     return [dict(kind="budget", name=b, value=price * 1e6, shadow_price=price,
                  change=budget_change(scenario, b))
@@ -616,23 +611,6 @@ def initial_shares(demand: np.ndarray, segment: np.ndarray, limit: np.ndarray) -
     t = total[segment]
     weight = np.where(t > 0, demand / np.where(t > 0, t, 1.0), 1.0 / np.maximum(count, 1)[segment])
     return weight * limit[segment]
-
-
-def rebalance(shares: np.ndarray, prices: np.ndarray, segment: np.ndarray,
-              limit: np.ndarray, step: float = 1.0) -> np.ndarray:
-    """Move money towards the keys where it is worth most: each budget keeps its total; a
-    key's share grows with how far its shadow price is above its budget's mean."""
-    n = len(limit)
-    count = np.maximum(np.bincount(segment, minlength=n), 1)
-    mean = np.bincount(segment, prices, n) / count
-    top = np.zeros(n)
-    np.maximum.at(top, segment, prices)
-    rel = np.where(top[segment] > 0,
-                   (prices - mean[segment]) / np.where(top[segment] > 0, top[segment], 1.0), 0.0)
-    moved = shares * (1.0 + step * rel)
-    total = np.bincount(segment, moved, n)
-    t = total[segment]
-    return np.where(t > 0, moved / np.where(t > 0, t, 1.0), 0.0) * limit[segment]
 
 
 def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:

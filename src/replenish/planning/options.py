@@ -25,7 +25,7 @@ class PlanOptions:
     #: "auto", "always" or "never": measure what binds by re-planning (auto: unless the plan
     #: was made by item groups, where each re-plan takes as long as the plan itself)
     explain: str = "auto"
-    budget_rounds: int = 30           # rounds of moving budget between items, at most
+    budget_rounds: int = 60           # passes of coordinating item groups by price, at most
     budgets: bool = True              # False: budgets are measured but not enforced
     #: a scenario this large (order columns: lines x members x months) is never planned as
     #: one model, not even when its item groups fail: on a 24 GB machine it runs out of

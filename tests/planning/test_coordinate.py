@@ -1,0 +1,131 @@
+"""Coordination by price on small LPs whose whole optimum scipy's HiGHS finds directly: the
+bound never passes the optimum, the combined plan never beats it, and both meet it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from replenish.planning.coordinate import Coupling, coordinate, spread_unused, stack
+
+
+class _Toy:
+    """Groups of items, each bought (x, at most `cap`, at `price` from a member's budget in a
+    year) or short (s, at `penalty` a unit) of its need: min penalty.s, x + s >= need."""
+
+    def __init__(self, seed: int, groups: int, items: int, rows: int) -> None:
+        rng = np.random.default_rng(seed)
+        self.groups = groups
+        self.need = [rng.uniform(1, 10, items) for _ in range(groups)]
+        self.cap = [rng.uniform(0, 12, items) for _ in range(groups)]
+        self.penalty = [rng.uniform(1, 50, items) for _ in range(groups)]
+        self.price = [rng.uniform(1, 5, items) for _ in range(groups)]
+        self.row = [rng.integers(0, rows, items) for _ in range(groups)]
+        self.limit = rng.uniform(5, 40, rows)
+        # columns per group: x (items), s (items)
+        self.use = []
+        for g in range(groups):
+            u = sp.csr_matrix((self.price[g], (self.row[g], np.arange(items))),
+                              shape=(rows, 2 * items))
+            self.use.append(u)
+
+    def cost(self, g: int) -> np.ndarray:
+        return np.concatenate([np.zeros(len(self.need[g])), self.penalty[g]])
+
+    def solve(self, g: int, added: np.ndarray) -> tuple[float, np.ndarray]:
+        n = len(self.need[g])
+        a_ub = np.hstack([-np.eye(n), -np.eye(n)])        # x + s >= need
+        bounds = [(0, c) for c in self.cap[g]] + [(0, None)] * n
+        res = linprog(self.cost(g) + added, A_ub=a_ub, b_ub=-self.need[g], bounds=bounds,
+                      method="highs")
+        assert res.status == 0
+        return float(res.fun), np.asarray(res.x)
+
+    def whole(self) -> float:
+        """The whole LP, every group and the coupling rows at once."""
+        blocks = [np.hstack([-np.eye(len(n)), -np.eye(len(n))]) for n in self.need]
+        a = sp.block_diag(blocks).toarray()
+        coupling = sp.hstack(self.use).toarray()
+        res = linprog(np.concatenate([self.cost(g) for g in range(self.groups)]),
+                      A_ub=np.vstack([a, coupling]),
+                      b_ub=np.concatenate([-np.concatenate(self.need), self.limit]),
+                      bounds=[b for g in range(self.groups) for b in
+                              [(0, c) for c in self.cap[g]] + [(0, None)] * len(self.need[g])],
+                      method="highs")
+        assert res.status == 0
+        return float(res.fun)
+
+    def coordinate(self, gap: float, passes: int) -> tuple[Coupling, object]:
+        coupling = Coupling("budget", [(r,) for r in range(len(self.limit))], self.limit,
+                            self.use)
+        first = [self.solve(g, np.zeros(self.use[g].shape[1])) for g in range(self.groups)]
+        out = coordinate(coupling, first, self.solve,
+                         lambda g, x: float(self.cost(g) @ x),
+                         lambda fn, which: [fn(g) for g in which], float("inf"), gap, passes,
+                         lambda *_: None)
+        return coupling, out
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**16), st.integers(2, 5), st.integers(2, 6), st.integers(1, 4))
+def test_bound_and_combined_plan_meet_the_whole_lp(seed: int, groups: int, items: int,
+                                                    rows: int) -> None:
+    toy = _Toy(seed, groups, items, rows)
+    optimum = toy.whole()
+    coupling, out = toy.coordinate(gap=1e-9, passes=200)
+    tol = 1e-6 * max(1.0, abs(optimum))
+    # whatever the prices, the bound holds; the combined plan holds every row
+    for _t, master, bound in out.history:        # type: ignore[attr-defined]
+        assert bound <= optimum + tol
+        assert master >= optimum - tol
+    assert out.bound == pytest.approx(optimum, abs=1e-5 * max(1.0, abs(optimum)))  # type: ignore[attr-defined]
+    assert out.master == pytest.approx(optimum, abs=1e-5 * max(1.0, abs(optimum)))  # type: ignore[attr-defined]
+    shares = np.array(out.shares)                 # type: ignore[attr-defined]
+    assert (shares >= -1e-9).all()
+    assert (shares.sum(axis=0) <= coupling.limit * (1 + 1e-9)).all()
+    # each group within its shares can do as well as the combination
+    within = 0.0
+    for g in range(groups):
+        n = len(toy.need[g])
+        res = linprog(toy.cost(g), A_ub=np.vstack([np.hstack([-np.eye(n), -np.eye(n)]),
+                                                   toy.use[g].toarray()]),
+                      b_ub=np.concatenate([-toy.need[g], shares[g]]),
+                      bounds=[(0, c) for c in toy.cap[g]] + [(0, None)] * n, method="highs")
+        assert res.status == 0
+        within += res.fun
+    assert within == pytest.approx(optimum, abs=1e-5 * max(1.0, abs(optimum)))
+
+
+def test_without_passes_the_bound_is_the_groups_own_optima() -> None:
+    toy = _Toy(3, 3, 4, 2)
+    _coupling, out = toy.coordinate(gap=0.0, passes=0)
+    free = sum(toy.solve(g, np.zeros(toy.use[g].shape[1]))[0] for g in range(3))
+    assert out.passes == 0 and out.bound == pytest.approx(free)  # type: ignore[attr-defined]
+    assert out.bound <= toy.whole() + 1e-9                         # type: ignore[attr-defined]
+
+
+def test_kinds_of_coupling_rows_stack_into_one() -> None:
+    a = Coupling("budget", [("A", 0)], np.array([5.0]), [sp.csr_matrix([[1.0, 0.0]]),
+                                                          sp.csr_matrix([[2.0]])])
+    b = Coupling("hub", [("H", 3), ("H", 4)], np.array([7.0, 8.0]),
+                 [sp.csr_matrix([[0.0, 1.0], [1.0, 1.0]]), sp.csr_matrix([[0.0], [3.0]])])
+    both = stack([a, b])
+    assert both.kind == "budget+hub"
+    assert both.names == [("budget", "A", 0), ("hub", "H", 3), ("hub", "H", 4)]
+    assert both.limit.tolist() == [5.0, 7.0, 8.0]
+    assert both.use[0].toarray().tolist() == [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+    assert both.use[1].toarray().tolist() == [[2.0], [0.0], [3.0]]
+    assert both.rows_of(1).tolist() == [0, 2]
+
+
+def test_what_no_group_uses_is_shared_out_and_overuse_scaled_down() -> None:
+    used = np.array([[3.0, 0.0, 6.0], [1.0, 0.0, 6.0]])
+    shares = np.array(spread_unused(used, np.array([8.0, 4.0, 10.0])))
+    assert shares.sum(axis=0).tolist() == pytest.approx([8.0, 4.0, 10.0])
+    assert shares[:, 0].tolist() == pytest.approx([6.0, 2.0])     # the rest by use
+    assert shares[:, 1].tolist() == pytest.approx([2.0, 2.0])     # unused: equal halves
+    assert shares[:, 2].tolist() == pytest.approx([5.0, 5.0])     # above the limit: scaled
