@@ -85,7 +85,7 @@ def test_bound_and_combined_plan_meet_the_whole_lp(seed: int, groups: int, items
     assert out.bound == pytest.approx(optimum, abs=1e-5 * max(1.0, abs(optimum)))  # type: ignore[attr-defined]
     assert out.master == pytest.approx(optimum, abs=1e-5 * max(1.0, abs(optimum)))  # type: ignore[attr-defined]
     shares = np.array(out.shares)                 # type: ignore[attr-defined]
-    assert (shares >= -1e-9).all()
+    assert (shares >= -1e-9).all()         # one part per row: shares per group and row
     assert (shares.sum(axis=0) <= coupling.limit * (1 + 1e-9)).all()
     # each group within its shares can do as well as the combination
     within = 0.0
@@ -120,12 +120,23 @@ def test_kinds_of_coupling_rows_stack_into_one() -> None:
     assert both.use[0].toarray().tolist() == [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     assert both.use[1].toarray().tolist() == [[2.0], [0.0], [3.0]]
     assert both.rows_of(1).tolist() == [0, 2]
+    parts, rows = both.parts_of(0)
+    assert parts.shape == (3, 2) and rows.tolist() == [0, 1, 2]
 
 
-def test_what_no_group_uses_is_shared_out_and_overuse_scaled_down() -> None:
-    used = np.array([[3.0, 0.0, 6.0], [1.0, 0.0, 6.0]])
-    shares = np.array(spread_unused(used, np.array([8.0, 4.0, 10.0])))
-    assert shares.sum(axis=0).tolist() == pytest.approx([8.0, 4.0, 10.0])
-    assert shares[:, 0].tolist() == pytest.approx([6.0, 2.0])     # the rest by use
-    assert shares[:, 1].tolist() == pytest.approx([2.0, 2.0])     # unused: equal halves
-    assert shares[:, 2].tolist() == pytest.approx([5.0, 5.0])     # above the limit: scaled
+def test_what_no_part_uses_is_shared_out_and_overuse_scaled_down() -> None:
+    # group 0 has parts of rows 0, 1, 2 and 2 again; group 1 of rows 0 and 2
+    used = [np.array([3.0, 0.0, 4.0, 2.0]), np.array([1.0, 6.0])]
+    rows = [np.array([0, 1, 2, 2]), np.array([0, 2])]
+    shares = spread_unused(used, rows, np.array([8.0, 4.0, 10.0]))
+    assert shares[0].tolist() == pytest.approx([6.0, 4.0, 10 * 4 / 12, 10 * 2 / 12])
+    assert shares[1].tolist() == pytest.approx([2.0, 10 * 6 / 12])
+    # rows add up to their limits: the rest by use, unused to its one part, over scaled down
+    total = np.bincount(rows[0], shares[0], 3) + np.bincount(rows[1], shares[1], 3)
+    assert total.tolist() == pytest.approx([8.0, 4.0, 10.0])
+
+
+def test_a_row_no_part_uses_is_shared_equally_between_its_parts() -> None:
+    shares = spread_unused([np.array([0.0]), np.array([0.0, 0.0])],
+                           [np.array([0]), np.array([0, 0])], np.array([9.0]))
+    assert [s.tolist() for s in shares] == [[3.0], [3.0, 3.0]]

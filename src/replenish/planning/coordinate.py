@@ -49,27 +49,46 @@ FIRST_PRICES: tuple[float, ...] = (1e3, 30.0, 1.0)
 @dataclass
 class Coupling:
     """Rows that couple item groups: `names[r]` may use at most `limit[r]`; `use[g]` is group
-    g's use of each row by its columns (rows x the group's columns)."""
+    g's use of each row by its columns (rows x the group's columns).
+
+    A group's share of a row may be finer than the row: `parts[g]` (parts x columns) with
+    `part_rows[g]` (each part's row) splits its use, e.g. a budget row's spending per item,
+    and shares are then given per part (a group's relaxation within one share per member, year
+    and item solves far faster than within one per member and year). By default each row is
+    one part."""
 
     kind: str
     names: list[tuple[Any, ...]]
     limit: np.ndarray
     use: list[sp.csr_matrix]
+    parts: list[sp.csr_matrix] | None = None
+    part_rows: list[np.ndarray] | None = None
 
     def rows_of(self, g: int) -> np.ndarray:
         """The rows group g uses at all."""
         return np.flatnonzero(self.use[g].getnnz(axis=1))
+
+    def parts_of(self, g: int) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Group g's parts (parts x columns) and the row of each part."""
+        if self.parts is None or self.part_rows is None:
+            return self.use[g], np.arange(len(self.limit))
+        return self.parts[g], self.part_rows[g]
 
 
 def stack(couplings: Sequence[Coupling]) -> Coupling:
     """Several kinds of coupling rows as one (rows in the given order, names prefixed with
     their kind)."""
     groups = len(couplings[0].use)
+    offsets = np.cumsum([0] + [len(c.limit) for c in couplings])
+    parts = [[c.parts_of(g) for c in couplings] for g in range(groups)]
     return Coupling(
         "+".join(c.kind for c in couplings),
         [(c.kind, *name) for c in couplings for name in c.names],
         np.concatenate([c.limit for c in couplings]),
-        [sp.vstack([c.use[g] for c in couplings]).tocsr() for g in range(groups)])
+        [sp.vstack([c.use[g] for c in couplings]).tocsr() for g in range(groups)],
+        [sp.vstack([p for p, _ in parts[g]]).tocsr() for g in range(groups)],
+        [np.concatenate([r + offsets[k] for k, (_, r) in enumerate(parts[g])])
+         for g in range(groups)])
 
 
 @dataclass
@@ -77,7 +96,8 @@ class Coordinated:
     """What coordination found: `bound` (the best Lagrangian bound; a lower bound on every
     plan), `master` (the LP value of the combined plan that holds every row; inf if none yet),
     `prices` (objective per unit of each row, those of the best bound), `shares[g]` (group g's
-    share of each row; the shares of a row add up to at most its limit), and the history of
+    share of each of its parts; the shares of a row add up to at most its limit), and the
+    history of
     (seconds, master, bound) per pass."""
 
     bound: float
@@ -109,8 +129,10 @@ class _Master:
     (its weights add up to 1). Columns: a group's proposal, cost (its cost less the group's
     first proposal's, in units of `unit`); a row's overuse at OVERUSE_COST."""
 
-    def __init__(self, limit: np.ndarray, groups: int, reference: np.ndarray,
+    def __init__(self, coupling: Coupling, groups: int, reference: np.ndarray,
                  unit: float) -> None:
+        limit = coupling.limit
+        self.coupling = coupling
         self.limit, self.reference, self.unit = limit, reference, unit
         rows, g = len(limit), groups
         self.h = highspy.Highs()
@@ -122,16 +144,18 @@ class _Master:
         for r in range(rows):
             self.h.addCol(OVERUSE_COST, 0.0, np.inf, 1, np.array([r], np.int32),
                           np.array([-1.0]))
-        self.group: list[int] = []      # per proposal column
-        self.use: list[np.ndarray] = []  # per proposal column: its use of each row (units)
+        self.group: list[int] = []        # per proposal column
+        self.parts: list[np.ndarray] = []  # per proposal column: its use of each part
 
-    def add(self, g: int, cost: float, use: np.ndarray) -> None:
+    def add(self, g: int, cost: float, x: np.ndarray) -> None:
+        """Group g's proposal `x` (its columns' values), of plain cost `cost`."""
+        use = self.coupling.use[g] @ x
         nz = np.flatnonzero(use)
         self.h.addCol((cost - self.reference[g]) / self.unit, 0.0, np.inf, len(nz) + 1,
                       np.concatenate([nz, [len(self.limit) + g]]).astype(np.int32),
                       np.concatenate([use[nz] / self.limit[nz], [1.0]]))
         self.group.append(g)
-        self.use.append(use)
+        self.parts.append(self.coupling.parts_of(g)[0] @ x)
 
     def solve(self) -> tuple[float, np.ndarray, float]:
         """The combined plan's LP value (inf while it overuses a row), prices (objective per
@@ -149,28 +173,35 @@ class _Master:
         return (value if over <= 1e-9 else float("inf")), prices, over
 
     def shares(self, groups: int) -> list[np.ndarray]:
-        """Each group's use of each row by its combination, plus its part of what is left."""
+        """Each group's use of each of its parts by its combination, plus its part of what
+        is left."""
         weight = np.asarray(self.h.getSolution().col_value)[len(self.limit):]
-        used = np.zeros((groups, len(self.limit)))
-        for w, g, use in zip(weight, self.group, self.use, strict=True):
+        used = [np.zeros(self.coupling.parts_of(g)[1].size) for g in range(groups)]
+        for w, g, part in zip(weight, self.group, self.parts, strict=True):
             if w > 0:
-                used[g] += w * use
-        return spread_unused(used, self.limit)
+                used[g] += w * part
+        return spread_unused(used, [self.coupling.parts_of(g)[1] for g in range(groups)],
+                             self.limit)
 
 
-def spread_unused(used: np.ndarray, limit: np.ndarray) -> list[np.ndarray]:
-    """Shares (groups x rows) of each row: what each group uses, scaled down where the total
-    is above the limit (by tolerance only), plus the rest of the limit in proportion to use
-    (equally among the groups where none uses the row)."""
-    used = np.maximum(used, 0.0)
-    total = used.sum(axis=0)
-    over = total > limit
-    used[:, over] *= limit[over] / total[over]
-    total = used.sum(axis=0)
+def spread_unused(used: list[np.ndarray], part_rows: list[np.ndarray],
+                  limit: np.ndarray) -> list[np.ndarray]:
+    """Shares of each row's limit between the parts of it (`used[g]`, group g's parts, each
+    part of row `part_rows[g]`): what each part uses, scaled down where a row's total is
+    above its limit (by tolerance only), plus the rest of the limit in proportion to use
+    (equally among the row's parts where none uses it)."""
+    rows = len(limit)
+    used = [np.maximum(u, 0.0) for u in used]
+    total = sum((np.bincount(r, u, rows) for u, r in zip(used, part_rows, strict=True)),
+                np.zeros(rows))
+    scale = np.where(total > limit, limit / np.where(total > 0, total, 1.0), 1.0)
+    used = [u * scale[r] for u, r in zip(used, part_rows, strict=True)]
+    total = np.minimum(total, limit)
+    count = sum((np.bincount(r, minlength=rows) for r in part_rows), np.zeros(rows))
     left = np.maximum(limit - total, 0.0)
-    weight = np.where(total > 0, used / np.where(total > 0, total, 1.0), 1.0 / len(used))
-    shares = used + weight * left
-    return list(shares)
+    return [u + left[r] * np.where(total[r] > 0, u / np.where(total[r] > 0, total[r], 1.0),
+                                   1.0 / np.maximum(count[r], 1))
+            for u, r in zip(used, part_rows, strict=True)]
 
 
 def coordinate(coupling: Coupling, first: Sequence[tuple[float, np.ndarray]],
@@ -187,10 +218,10 @@ def coordinate(coupling: Coupling, first: Sequence[tuple[float, np.ndarray]],
     reference = np.array([value for value, _ in first])
     bound = float(reference.sum())
     unit = max(1.0, OBJECTIVE_UNIT * abs(bound))
-    master = _Master(coupling.limit, groups, reference, unit)
+    master = _Master(coupling, groups, reference, unit)
     used = [coupling.rows_of(g) for g in range(groups)]
     for g, (value, x) in enumerate(first):
-        master.add(g, value, coupling.use[g] @ x)
+        master.add(g, value, x)
     centre = np.zeros(rows)
     asked = [np.zeros(rows) for _ in range(groups)]
     values = reference.copy()
@@ -220,7 +251,7 @@ def coordinate(coupling: Coupling, first: Sequence[tuple[float, np.ndarray]],
         for g, (v, x) in zip(changed, solved, strict=True):
             values[g] = v
             asked[g] = prices
-            master.add(g, cost_of(g, x), coupling.use[g] @ x)
+            master.add(g, cost_of(g, x), x)
         passes += 1
         at = float(values.sum() - prices @ coupling.limit)
         if at > bound:

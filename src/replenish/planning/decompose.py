@@ -168,12 +168,12 @@ class _Group:
         self.options = options
         self.built = build_model(scenario, dataclasses.replace(options, budgets=False),
                                  scale=scale)
-        # spending per member and year (the budget rows), from spending per item
-        self.keys, segment = budget_segments(list(self.built.info.get("spend_keys", [])))
-        k = len(segment)
-        self.spending = (sp.csr_matrix((np.ones(k), (segment, np.arange(k))),
-                                       shape=(len(self.keys), k))
-                         @ self.built.info["item_spend"]).tocsr() if k else None
+        # spending per (member, year, item): the group's budget rows. Per item, not per
+        # (member, year): with one row per member and year M's relaxations within their
+        # shares took 62-168 s, per item a few seconds (bench notes, session 11)
+        self.keys: list[tuple[str, int, str]] = list(self.built.info.get("spend_keys", []))
+        self.spending: sp.csr_matrix | None = (self.built.info["item_spend"].tocsr()
+                                               if self.keys else None)
         self.cost = self.built.model.column_arrays()[2]
         self.h = new_highs(options)
         # every relaxation must finish: the deadline is kept by stopping budget rounds early
@@ -209,12 +209,12 @@ class _Group:
                 np.asarray(self.h.getSolution().col_value))
 
     def spend(self) -> sp.csr_matrix:
-        """Spending of each (member, year) key in units of `money`."""
+        """Spending of each (member, year, item) key in units of `money`."""
         assert self.spending is not None
         return (self.spending / self.money).tocsr()
 
     def demand(self, x: np.ndarray) -> np.ndarray:
-        """What columns `x` spend per (member, year) key, in currency."""
+        """What columns `x` spend per (member, year, item) key, in currency."""
         return np.asarray(self.spending @ x) if self.spending is not None else np.zeros(0)
 
     def price(self, added: np.ndarray) -> tuple[float, np.ndarray]:
@@ -230,8 +230,8 @@ class _Group:
         return float(self.cost @ x) * self.built.scale
 
     def add_budget_rows(self, share: np.ndarray) -> None:
-        """One row per (member, year) this group may spend in, at most its share; the costs
-        back to the model's own."""
+        """One row per (member, year, item) this group may spend on, at most its share; the
+        costs back to the model's own."""
         n = self.built.model.n_cols
         self.h.changeColsCost(n, np.arange(n, dtype=np.int32), self.cost)
         if not self.keys:
@@ -252,8 +252,8 @@ class _Group:
     def plan_whole(self, seconds: float, gap: float) -> Solution:
         """Whole numbers where the scenario needs them, guided by the relaxation solved last
         (whose duals the returned solution carries); the best plan found within `seconds`
-        counts, at a relative MIP gap of `gap`. First with the relaxation's whole values held
-        (see `pooled`), then, if that has no plan soon, with none held. Groups of
+        counts, at a relative MIP gap of `gap`. First with the group's shares pooled (see
+        `pooled`), then, if that has no plan soon, within each item's share. Groups of
         `PlanOptions.split_columns` columns or more are tried block by block first."""
         lower, upper, _cost, integer = self.built.model.column_arrays()
         if not integer.any():
@@ -287,11 +287,14 @@ class _Group:
 
     def pooled(self, integer: np.ndarray, relaxed: tuple[float, np.ndarray],
                duals: dict[str, np.ndarray], seconds: float) -> Solution | None:
-        """Try whole numbers with every whole value of the relaxation held, within the
-        group's share of each member's budget in each year (less the pool margin): a small
-        MIP that closes in moments on most groups, hence the time limit. The plan, if one is
-        found in time; else None, and `h` is left with its rows at their shares (column
-        bounds to be reset by the caller)."""
+        """Try whole numbers with one budget row per (member, year) for the whole group, at
+        most the sum of its items' shares, and every whole value of the relaxation held: a
+        whole unit bought where the relaxation bought a fraction can be paid from another
+        item's share, and the shares of one member and year still add up to its budget. On
+        M's smaller groups this was both better and 1.5-3x faster than per-item rows; on its
+        60-item group far slower, hence the time limit. The plan, if one is found in time;
+        else None, and `h` is left with its per-item rows (column bounds to be reset by the
+        caller)."""
         if not self.keys:
             return None
         extra, cap = self.pool_shares(self.options.pool_margin)
@@ -308,9 +311,9 @@ class _Group:
 
     def by_blocks(self, relaxed: tuple[float, np.ndarray], duals: dict[str, np.ndarray],
                   gap: float, seconds: float) -> Solution | None:
-        """Whole numbers block by block (planning/blocks.py), each within what the blocks
-        before it left of the group's shares: money a block leaves when it rounds down is
-        there for the blocks after it. The plan, or None with `h` as it was."""
+        """Whole numbers block by block (planning/blocks.py), the group's shares pooled per
+        (member, year) as in `pooled`: money a block leaves when it rounds down is there for
+        the blocks after it. The plan, or None with `h` as it was."""
         extra, cap = self.pool_shares(0.0) if self.keys else (np.zeros(0, np.int32), None)
         whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
                                 coupling=extra, margin=self.options.pool_margin)
@@ -324,18 +327,27 @@ class _Group:
         return None
 
     def pool_shares(self, margin: float) -> tuple[np.ndarray, np.ndarray]:
-        """The budget rows (returned) at their shares less `margin` (relative) until `unpool`
-        or a caller raises them to their caps (returned): whole numbers' rows hold only to
-        HiGHS's tolerance, and the plan made exactly whole after them (exactly_whole) must be
-        within the caps themselves."""
+        """Replace the per-item budget rows by one row per (member, year), at most the sum of
+        its items' shares less `margin` (relative) until `unpool` or a caller raises the rows
+        (returned) to their caps (returned)."""
         k = len(self.keys)
+        names, segment = budget_segments(self.keys)
+        pool = sp.csr_matrix((np.ones(k), (segment, np.arange(k))), shape=(len(names), k))
+        a = (pool @ self.spend()).tocsr()
         rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
-        cap = self.share / self.money
-        self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), cap * (1.0 - margin))  # type: ignore[attr-defined]
-        return rows, cap
+        self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
+        cap = pool @ self.share / self.money
+        extra = np.arange(self.base_rows + k, self.base_rows + k + len(names), dtype=np.int32)
+        # a little below the cap for whole numbers, whose rows hold only to HiGHS's
+        # tolerance, so that the plan made exactly whole after it (exactly_whole) is within
+        # the cap itself
+        self.h.addRows(a.shape[0], np.full(a.shape[0], -np.inf), cap * (1.0 - margin), int(a.nnz),
+                       a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32), a.data)
+        return extra, cap
 
     def unpool(self, extra: np.ndarray) -> None:
-        """The budget rows back at their shares after `pool_shares`."""
+        """Back to per-item budget rows after `pool_shares`."""
+        self.h.deleteRows(int(extra.size), extra)
         self.set_shares(self.share)
 
 
@@ -393,18 +405,20 @@ def _in_order(pool: ThreadPoolExecutor, fn: Callable[[Any], Any], items: list[An
 def budget_coupling(groups: list[_Group], budget: dict[str, float]) -> Coupling:
     """Members' budgets per year as coupling rows: each group's spending in each, from its
     orders and its shares of expansion."""
-    names = sorted({key for g in groups for key in g.keys})
+    names = sorted({(b, y) for g in groups for b, y, _ in g.keys})
     row = {name: r for r, name in enumerate(names)}
-    use = []
+    use, parts, part_rows = [], [], []
     for g in groups:
-        if g.spending is None:
-            use.append(sp.csr_matrix((len(names), g.built.model.n_cols)))
-            continue
-        at = np.array([row[key] for key in g.keys], np.int64)
+        at = np.array([row[(b, y)] for b, y, _ in g.keys], np.int64)
+        spending = (g.spending if g.spending is not None
+                    else sp.csr_matrix((0, g.built.model.n_cols)))
         place = sp.csr_matrix((np.ones(len(at)), (at, np.arange(len(at)))),
                               shape=(len(names), len(at)))
-        use.append((place @ g.spending).tocsr())
-    return Coupling("budget", list(names), np.array([budget[b] for b, _ in names], float), use)
+        use.append((place @ spending).tocsr())
+        parts.append(spending)
+        part_rows.append(at)
+    return Coupling("budget", list(names), np.array([budget[b] for b, _ in names], float), use,
+                    parts, part_rows)
 
 
 def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
@@ -424,11 +438,10 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                               report)
     # each group's rows are the coupling rows it uses, in its keys' order (both sorted)
     t_coordinated = time.perf_counter()
-    row_of = {name: r for r, name in enumerate(coupling.names)}
-    rows = [np.array([row_of[key] for key in g.keys], np.int64) for g in groups]
+    rows = [coupling.parts_of(k)[1] for k in range(len(groups))]
 
     def within_shares(k: int) -> float:
-        groups[k].add_budget_rows(coordinated.shares[k][rows[k]])
+        groups[k].add_budget_rows(coordinated.shares[k])
         return groups[k].relax()[0]
 
     lp_objective = np.array(_in_order(pool, within_shares, list(range(len(groups))),
