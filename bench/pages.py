@@ -122,11 +122,14 @@ def measure(repeat: int) -> list[tuple[str, str, float, float]]:
     return out
 
 
-def table(rows: list[tuple[str, str, float, float]], repeat: int) -> str:
-    """The timings as a markdown table, with the machine and the date."""
+def table(rows: list[tuple[str, str, float, float]], repeat: int,
+          load: tuple[float, float]) -> str:
+    """The timings as a markdown table, with the machine, the date and the 1-minute load
+    average before and after."""
     lines = [f"**Pages on the demo (bench/pages.py, {repeat} requests a page, in-process, "
-             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC)** on {machine()}; target "
-             f"{TARGET_MS:.0f} ms:", "", "| role | page | median ms | worst ms |",
+             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC)** on {machine()}; load average "
+             f"before {load[0]:.2f}, after {load[1]:.2f}; target {TARGET_MS:.0f} ms:", "",
+             "| role | page | median ms | worst ms |",
              "|---|---|---:|---:|"]
     lines += [f"| {role} | `{path}` | {median:.0f} | {worst:.0f} |"
               for role, path, median, worst in rows]
@@ -145,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--write", action="store_true", help="append to RESULTS.md's notes")
     args = parser.parse_args(argv)
-    text = table(measure(args.repeat), args.repeat)
+    before = os.getloadavg()[0]
+    rows = measure(args.repeat)
+    text = table(rows, args.repeat, (before, os.getloadavg()[0]))
     print(text)
     if args.write:
         write_notes(text)

@@ -73,7 +73,10 @@ def _spent(spending: dict[str, list[float]], member: str, year: int, limit: floa
 
 
 def compare_table(result: CompareResult) -> Table:
-    """Joint and national side by side, one row per figure."""
+    """Joint and national side by side, one row per figure (years named as the compare page
+    names them)."""
+    from replenish.reports.compare import year_words
+
     j, n = result.joint, result.national
     t = Table(title=f"{result.scenario}: joint against national procurement",
               title_justify="left")
@@ -100,7 +103,8 @@ def compare_table(result: CompareResult) -> Table:
         limit = result.budgets.get(m)
         budget = "no budget" if limit is None else f"budget {limit:,.0f}"
         for y, year in enumerate(result.years):
-            t.add_row(f"  {m} pays in {year} ({budget})", _spent(j.spending, m, y, limit),
+            t.add_row(f"  {m} pays in {year_words(year)} ({budget})",
+                      _spent(j.spending, m, y, limit),
                       _spent(n.spending, m, y, limit))
     families = sorted(set(j.types_by_family) | set(n.types_by_family))
     t.add_row("equipment types bought", str(sum(j.types_by_family.values())),

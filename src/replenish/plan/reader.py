@@ -50,6 +50,8 @@ PlanFiles = Mapping[str, str | Rows | Mapping[str, Any]]
 Source = Path | PlanFiles
 
 SUMMARY = "summary.json"
+#: the message of a Problem for a file a plan must have and does not
+FILE_MISSING = "file missing"
 #: summary.json keys that summary_dict derives from the rows, so not kept in Plan.extra
 DERIVED_KEYS = frozenset({"objective_terms", "requirements", "readiness", "cost", "expansion",
                           "expansion_cost", "lines_expanded", "idle_system_months",
@@ -172,13 +174,18 @@ def _lookup(files: PlanFiles, name: str) -> Any:
     return files.get(name.removesuffix(".csv").removesuffix(".json")) if value is None else value
 
 
+def missing_files(files: PlanFiles, names: Collection[str]) -> list[str]:
+    """The files of `names` that a plan must have and the stored plan `files` lacks."""
+    return [n for n in names if PLAN_FILES[n].required and _lookup(files, n) is None]
+
+
 def _read_text(folder: Path, name: str, problems: list[Problem]) -> str | None:
     path = folder / name
     try:
         return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         if PLAN_FILES[name].required:
-            problems.append(Problem(str(path), None, None, "file missing"))
+            problems.append(Problem(str(path), None, None, FILE_MISSING))
         return None
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(path), None, None, f"not UTF-8 text: {exc}"))
@@ -199,7 +206,7 @@ def _cells(source: Source, name: str, problems: list[Problem]) -> tuple[str, Cel
     value = _lookup(source, name)
     if value is None:
         if PLAN_FILES[name].required:
-            problems.append(Problem(name, None, None, "file missing"))
+            problems.append(Problem(name, None, None, FILE_MISSING))
         return None
     return name, _csv_cells(value) if isinstance(value, str) else _row_cells(value)
 
@@ -284,7 +291,7 @@ def read_summary(source: Source, problems: list[Problem]) -> dict[str, Any] | No
         try:
             text: Any = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            problems.append(Problem(str(path), None, None, "file missing"))
+            problems.append(Problem(str(path), None, None, FILE_MISSING))
             return None
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(str(path), None, None, f"cannot be read: {exc}"))

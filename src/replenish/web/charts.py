@@ -3,8 +3,9 @@ drawn in the browser by the vendored vega-embed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -48,14 +49,77 @@ def _index_of(field: str, labels: Sequence[str]) -> str:
     return f"indexof({json.dumps(list(labels))}, datum[{json.dumps(field)}])"
 
 
+def inline(rows: Iterable[Mapping[str, Any]]) -> alt.Data:
+    """A chart's rows (plain words and numbers) as inline data, neither checked one by one
+    against the Vega-Lite schema nor copied with each step of building the chart: both took
+    most of a page's time (see bench notes). Altair copies lists, not tuples."""
+    data = alt.Data(values=[])
+    data.values = tuple(rows)
+    return data
+
+
+#: the key of the one row that stands for a chart's rows while `spec` checks the chart
+_ROWS = "__rows__"
+#: where a chart holds the charts it is made of
+_PARTS = ("layer", "hconcat", "vconcat", "concat", "spec")
+
+
+def _swap_rows(chart: Any, taken: list[Any]) -> None:
+    """Put a one-row stand-in for the rows of each inline data of `chart` and its parts,
+    keeping the rows in `taken` (give them back with `_restore_rows`)."""
+    data = getattr(chart, "data", alt.Undefined)
+    if isinstance(data, alt.Data) and isinstance(getattr(data, "values", None), list | tuple):
+        taken.append((data, data.values))
+        data.values = [{_ROWS: len(taken) - 1}]
+    for part in _PARTS:
+        inner = getattr(chart, part, alt.Undefined)
+        for sub in inner if isinstance(inner, list) else [inner]:
+            if isinstance(sub, alt.SchemaBase):
+                _swap_rows(sub, taken)
+
+
+def _restore_rows(made: Any, taken: list[Any]) -> Any:
+    """The specification `made` with each stand-in row replaced by the rows it stood for."""
+    if isinstance(made, dict):
+        values = made.get("values")
+        if isinstance(values, list) and len(values) == 1 and isinstance(values[0], dict) \
+                and _ROWS in values[0]:
+            return {**made, "values": taken[values[0][_ROWS]][1]}
+        return {k: _restore_rows(v, taken) for k, v in made.items()}
+    if isinstance(made, list):
+        return [_restore_rows(v, taken) for v in made]
+    return made
+
+
+#: hashes of the specifications (rows aside) already checked against the Vega-Lite schema: a
+#: page's chart differs from one request to the next in its rows only, and checking it again
+#: took most of the compare page's time (see bench notes)
+_checked: set[str] = set()
+_CHECKED_MAX = 1024
+
+
 def spec(chart: Any) -> str:
     """The chart's Vega-Lite specification as JSON, safe inside a <script> element; numbers
-    and months in the current language's formats."""
-    configured = (chart.configure(font=FONT).configure_view(stroke=None)
-                  .configure_axis(grid=False)
-                  .configure_legend(orient="top", labelLimit=LEGEND_LIMIT,
+    and months in the current language's formats. Each new chart is checked against the
+    schema (SchemaValidationError), its rows are not (each row is one stand-in while it is)."""
+    taken: list[Any] = []
+    _swap_rows(chart, taken)
+    try:
+        configured = chart.configure(
+            font=FONT, view=alt.ViewConfig(stroke=None), axis=alt.AxisConfig(grid=False),
+            legend=alt.LegendConfig(orient="top", labelLimit=LEGEND_LIMIT,
                                     titleLimit=LEGEND_LIMIT))
-    made = configured.to_dict()
+        made = configured.to_dict(validate=False)
+        key = hashlib.sha256(json.dumps(made, sort_keys=True).encode()).hexdigest()
+        if key not in _checked:
+            configured.to_dict(validate=True)
+            if len(_checked) >= _CHECKED_MAX:
+                _checked.clear()
+            _checked.add(key)
+        made = _restore_rows(made, taken)
+    finally:
+        for data, values in taken:
+            data.values = values
     locale = i18n.chart_locale()
     if locale is not None:
         made["config"]["locale"] = locale
@@ -83,7 +147,7 @@ def readiness_chart(grids: Mapping[str, Mapping[tuple[str, str], Position]]) -> 
                                      ("status", "N"))])
     text = base.mark_text(fontSize=10, color="#111").encode(text="label:N")
     members = len({d["member"] for d in data})
-    return alt.layer(tiles, text, data=alt.Data(values=data)).properties(
+    return alt.layer(tiles, text, data=inline(data)).properties(
         width=alt.Step(62), height=26 * max(members, 1)).facet(
         column=alt.Column("when:N", title=None, sort=list(grids),
                           header=alt.Header(labelFontSize=12, labelFontWeight="bold")))
@@ -99,7 +163,7 @@ def binding_chart(entries: Sequence[Binding]) -> Any:
              "effect": label, "units": sign * b.effect.get(key, 0.0)}
             for b in entries
             for key, label, sign in effects]
-    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
+    return alt.Chart(inline(data)).mark_bar().encode(
         y=alt.Y("change:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("units:Q", title=_("change against the plan")),
         color=alt.Color("effect:N", title=None,
@@ -128,11 +192,11 @@ def stock_chart(months: Sequence[Any]) -> Any:
                         range=["#1d2733", "#c0392b", "#3a8d5c", "#e08a3c", "#4a7fb5"])
     tooltip = _series_tooltip()
     x = alt.X("month:O", title=None, axis=month_axis())
-    bars = alt.Chart(alt.Data(values=with_month_names(flows))).mark_bar(opacity=0.8).encode(
+    bars = alt.Chart(inline(with_month_names(flows))).mark_bar(opacity=0.8).encode(
         x=x, y=alt.Y("units:Q", title=_("units")), color=alt.Color("series:N", title=None,
                                                                     scale=colours),
         tooltip=tooltip)
-    lines = alt.Chart(alt.Data(values=with_month_names(levels))).mark_line(point=True).encode(
+    lines = alt.Chart(inline(with_month_names(levels))).mark_line(point=True).encode(
         x=x, y="units:Q", color=alt.Color("series:N", title=None, scale=colours),
         strokeDash=alt.condition(f"datum.series == {json.dumps(on_hand)}", alt.value([1, 0]),
                                  alt.value([5, 3])),
@@ -161,11 +225,11 @@ def line_chart(months: Sequence[Any]) -> Any:
                         range=["#4a7fb5", "#b8c9dc", "#1d2733", "#8796a5"])
     tooltip = _series_tooltip()
     x = alt.X("month:O", title=None, axis=month_axis())
-    bars = alt.Chart(alt.Data(values=with_month_names(bars_data))).mark_bar(opacity=0.75).encode(
+    bars = alt.Chart(inline(with_month_names(bars_data))).mark_bar(opacity=0.75).encode(
         x=x, y=alt.Y("units:Q", title=_("units a month"), stack="zero"),
         color=alt.Color("series:N", title=None, scale=colours),
         tooltip=tooltip)
-    lines = alt.Chart(alt.Data(values=with_month_names(lines_data))).mark_line(interpolate="step",
+    lines = alt.Chart(inline(with_month_names(lines_data))).mark_line(interpolate="step",
                                                               strokeWidth=2.5).encode(
         x=x, y="units:Q", color=alt.Color("series:N", title=None, scale=colours),
         tooltip=tooltip)
@@ -180,7 +244,7 @@ def compare_chart(recovery: Sequence[Mapping[str, Any]],
     payments = [{**row, "mode": _(row["mode"])} for row in payments]
     modes = alt.Scale(domain=[_("joint"), _("national")], range=["#4a7fb5", "#e08a3c"])
     mode = alt.Tooltip("mode:N", title=_("mode"))
-    shortfall = alt.Chart(alt.Data(values=with_month_names(recovery)),
+    shortfall = alt.Chart(inline(with_month_names(recovery)),
                           title=_("Value below target")).mark_line(point=True).encode(
         x=alt.X("month:O", title=None, axis=month_axis()),
         y=alt.Y("shortfall:Q", title=_("value below target"),
@@ -189,7 +253,7 @@ def compare_chart(recovery: Sequence[Mapping[str, Any]],
         tooltip=[month_tooltip(), mode,
                  alt.Tooltip("shortfall:Q", format=",.0f", title=_("value below target"))],
     ).properties(width=720, height=220)
-    base = alt.Chart(alt.Data(values=list(payments))).encode(
+    base = alt.Chart(inline(list(payments))).encode(
         x=alt.X("member:N", title=None))
     bars = base.mark_bar().encode(
         y=alt.Y("spent:Q", title=_("spent in the year"), axis=alt.Axis(labelExpr=_billions())),

@@ -3,6 +3,8 @@ background on request, then chart the recovery and who pays what against budget.
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -20,7 +22,9 @@ from replenish.web.compare import compare_pair, latest_pair, member_rows, paymen
 from replenish.web.job_words import job_words
 from replenish.web.pages import HOME, Visit, VisitDep, _render, _root
 from replenish.web.sessions import read_form
+from replenish.web.unreadable import UnreadablePlan, log_unreadable, trouble_words
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 PAGE = HOME + "/compare"
 
@@ -32,7 +36,12 @@ def _page(request: Request, visit: Visit, db: Session, status_code: int = 200,
     if pair is not None and pair.done and stored_scenario_name(db) is not None:
         try:
             result = compare_pair(pair, export_scenario(db))
+        except UnreadablePlan as exc:
+            log_unreadable("compare", exc)
+            problem = trouble_words(exc) + " " + _("Compare again.")
         except (ScenarioError, KeyError, ValueError, TypeError):
+            log.warning("plans %s and %s cannot be compared", pair.joint.id, pair.national.id,
+                        exc_info=True)
             problem = _("These plans can no longer be read against the store: compare again.")
         if result is not None:
             spec = charts.spec(charts.compare_chart(recovery(result), payments(result)))

@@ -13,6 +13,7 @@ from replenish.model.records import Scenario
 from replenish.plan.reader import read_plan
 from replenish.reports.signal import SIGNAL_FILES, build_signal
 from replenish.store.server_tables import PlanJob
+from replenish.web.unreadable import reading
 
 STOCK_FILES = ("stocks.csv", "donations.csv", "orders.csv")
 
@@ -40,7 +41,8 @@ def read_stock(job: PlanJob, scenario: Scenario, nation: str, item: str) -> list
     """`nation`'s stock of `item` by month: on hand, floor, target, units donated (by dispatch
     month) and units ordered for it (by arrival month)."""
     start = scenario.settings.start
-    plan = read_plan(_files(job), start, STOCK_FILES)
+    with reading(job):
+        plan = read_plan(_files(job), start, STOCK_FILES)
     donated: dict[int, float] = defaultdict(float)
     ordered: dict[int, float] = defaultdict(float)
     for d in plan.donations:
@@ -79,7 +81,8 @@ class LineView:
 
 def read_line(job: PlanJob, scenario: Scenario, producer: str, item: str) -> LineView | None:
     """Line `producer`/`item` month by month (None if the scenario has no such line)."""
-    plan = read_plan(_files(job), scenario.settings.start, SIGNAL_FILES)
+    with reading(job):
+        plan = read_plan(_files(job), scenario.settings.start, SIGNAL_FILES)
     signal = build_signal(plan, scenario)
     found = next((s for s in signal.lines if s.line.key == (producer, item)), None)
     if found is None:

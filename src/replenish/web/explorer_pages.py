@@ -17,7 +17,16 @@ from replenish.store.scenarios import export_scenario
 from replenish.web import charts, views
 from replenish.web.access import PageForbidden, grant
 from replenish.web.explorer import read_line, read_stock
-from replenish.web.pages import HOME, Visit, VisitDep, _no_plan, _render, _root
+from replenish.web.pages import (
+    HOME,
+    Visit,
+    VisitDep,
+    _no_plan,
+    _render,
+    _root,
+    _unreadable_words,
+)
+from replenish.web.unreadable import UnreadablePlan
 
 router = APIRouter(include_in_schema=False)
 Code = Annotated[str | None, Query(max_length=64)]
@@ -63,23 +72,26 @@ def _explorer(request: Request, visit: Visit, db: Session, nation: str | None,
         nation, item = members[0] if members else (None, item)
         if nation is None and lines:
             producer, item = lines[0]
-    months, view, error, spec = None, None, None, None
-    if nation:
-        if (nation, item) in members and item:
-            months = read_stock(job, scenario, nation, item)
-            spec = charts.spec(charts.stock_chart(months)) if months else None
-        else:
-            error = _("%(member)s holds no stock of %(item)s in the store.") % {
-                "member": nation, "item": item or _("that item")}
-    elif producer:
-        view = read_line(job, scenario, producer, item or "") if (producer, item) in lines \
-            else None
-        if view is None:
-            error = _("There is no line %(line)s in the store.") % {
-                "line": f"{producer}/{item or '?'}"}
-        else:
-            spec = charts.spec(charts.line_chart(view.months))
+    months, view, error, problem, spec = None, None, None, None, None
+    try:
+        if nation:
+            if (nation, item) in members and item:
+                months = read_stock(job, scenario, nation, item)
+                spec = charts.spec(charts.stock_chart(months)) if months else None
+            else:
+                error = _("%(member)s holds no stock of %(item)s in the store.") % {
+                    "member": nation, "item": item or _("that item")}
+        elif producer:
+            view = read_line(job, scenario, producer, item or "") \
+                if (producer, item) in lines else None
+            if view is None:
+                error = _("There is no line %(line)s in the store.") % {
+                    "line": f"{producer}/{item or '?'}"}
+            else:
+                spec = charts.spec(charts.line_chart(view.months))
+    except UnreadablePlan as exc:
+        problem = _unreadable_words(visit, "explorer", exc)
     return _render(request, "explorer.html", visit, 200 if error is None else 404,
                    page="explorer", job=job, nation=nation, producer=producer, item=item,
                    members=members, lines=lines, stock=months, line=view, error=error,
-                   spec=spec)
+                   problem=problem, spec=spec)

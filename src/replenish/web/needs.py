@@ -31,6 +31,8 @@ from replenish.api.deps import Grant
 from replenish.reports.brief_charts import OUTCOME_COLOURS
 from replenish.store.server_tables import PlanJob
 from replenish.store.tables import ItemRow, PledgeRow, RequirementRow
+from replenish.web.charts import inline
+from replenish.web.unreadable import need_files
 from replenish.web.views import plan_rows
 
 #: the columns of the table, in order: what the plan does not give is None
@@ -141,6 +143,7 @@ def _share_pledges(session: Session, months: Calendar, grant: Grant,
 
 def _arrivals(job: PlanJob, month: str | None) -> dict[str, list[float]]:
     """Per requirement, the plan's units: [on time, late, arrived by the end of `month`]."""
+    need_files(job, ("fulfilment.csv",))
     out: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for row in plan_rows(job, "fulfilment.csv"):
         cell = out[str(row["requirement"])]
@@ -198,7 +201,7 @@ def needs_chart(rows: Sequence[NeedsRow]) -> Any:
     bars_shown = {d["bar"] for d in data}
     shown = [k for k in range(5) if (plan if k < 3 else pledges) in bars_shown]
     bars = len(bars_shown) or 1
-    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
+    return alt.Chart(inline(data)).mark_bar().encode(
         y=alt.Y("priority:N", sort=order, title=None),
         yOffset=alt.YOffset("bar:N", sort=[plan, pledges]),
         x=alt.X("units:Q", stack="normalize", title=_("share of the units asked"),

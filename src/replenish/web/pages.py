@@ -32,7 +32,7 @@ from replenish.api.planner import PlanRunner, TooManyPlans, new_job
 from replenish.i18n import N_, _
 from replenish.reports.brief import month_name
 from replenish.store.scenarios import export_scenario, stored_scenario_name
-from replenish.store.server_tables import User
+from replenish.store.server_tables import PlanJob, User
 from replenish.web import charts, views
 from replenish.web.access import PageForbidden, grant, require
 from replenish.web.job_words import job_words
@@ -60,6 +60,7 @@ from replenish.web.sustainment import (
     read_job_plan,
     read_sustainment,
 )
+from replenish.web.unreadable import UnreadablePlan, log_unreadable, replan_words
 
 HOME = "/pages"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -240,12 +241,17 @@ def readiness(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse
     stocks = require(visit.user, "stocks.read")
     view = views.read_readiness(db, stocks, grant(visit.user, "stocks.totals"))
     job = views.latest_plan(db) if grant(visit.user, "plans.read") else None
-    end = views.read_plan_end(db, job, [code for code, _name in view.members]) if job else None
+    end, problem = None, None
+    try:
+        end = views.read_plan_end(db, job, [c for c, _name in view.members]) if job else None
+    except UnreadablePlan as exc:
+        problem = _unreadable_words(visit, "readiness", exc)
     grids = {_("now"): view.cells}
     if end is not None:
         grids[_("end of the plan (%(month)s)") % {"month": month_name(end.month)}] = end.cells
     spec = charts.spec(charts.readiness_chart(grids)) if view.cells else None
-    return _render(request, "readiness.html", visit, view=view, end=end, spec=spec)
+    return _render(request, "readiness.html", visit, view=view, end=end, spec=spec,
+                   problem=problem)
 
 
 @router.get(HOME + "/needs")
@@ -260,8 +266,11 @@ def needs(request: Request, visit: VisitDep, db: SessionDep,
         job = views.latest_plan(db)
         if job is None:
             return _no_plan(request, visit, db, "needs")
-    view = read_needs(db, calendar(db), asked, grant(visit.user, "pledges.read"), job,
-                      family or None, month or None)
+    try:
+        view = read_needs(db, calendar(db), asked, grant(visit.user, "pledges.read"), job,
+                          family or None, month or None)
+    except UnreadablePlan as exc:
+        return _no_plan(request, visit, db, "needs", job, exc)
     spec = charts.spec(needs_chart(view.rows)) if view.rows else None
     return _render(request, "needs.html", visit, view=view, job=job, spec=spec,
                    month_name=month_name)
@@ -273,7 +282,10 @@ def binding(request: Request, visit: VisitDep, db: SessionDep) -> HTMLResponse:
     job = _plan(visit, db)
     if job is None:
         return _no_plan(request, visit, db, "binding")
-    entries = views.read_binding(job)
+    try:
+        entries = views.read_binding(job)
+    except UnreadablePlan as exc:
+        return _no_plan(request, visit, db, "binding", job, exc)
     spec = charts.spec(charts.binding_chart(entries)) if entries else None
     return _render(request, "binding.html", visit, entries=entries, job=job, spec=spec,
                    effects=views.EFFECT_WORDS)
@@ -287,7 +299,10 @@ def sustainment(request: Request, visit: VisitDep, db: SessionDep) -> HTMLRespon
     if job is None:
         return _no_plan(request, visit, db, "sustainment")
     scenario = export_scenario(db)
-    view = read_sustainment(scenario, read_job_plan(job, scenario))
+    try:
+        view = read_sustainment(scenario, read_job_plan(job, scenario))
+    except UnreadablePlan as exc:
+        return _no_plan(request, visit, db, "sustainment", job, exc)
     specs: dict[str, Any] = {}
     if view.months:
         specs["spec"] = charts.spec(fleet_chart(view.months))
@@ -306,10 +321,21 @@ def _plan(visit: Visit, db: Session) -> Any:
     return views.latest_plan(db)
 
 
-def _no_plan(request: Request, visit: Visit, db: Session, page: str) -> HTMLResponse:
-    """The page without a finished plan: say so, and offer to queue one."""
+def _no_plan(request: Request, visit: Visit, db: Session, page: str,
+             job: PlanJob | None = None,
+             unreadable: UnreadablePlan | None = None) -> HTMLResponse:
+    """The page without a finished plan, or with one it cannot read (`job`, `unreadable`):
+    say so, and offer to queue one."""
+    problem = _unreadable_words(visit, page, unreadable) if unreadable else None
     return _render(request, "no_plan.html", visit, page=page, running=views.open_plan(db),
-                   may_plan=grant(visit.user, "plans.create") is not None)
+                   may_plan=grant(visit.user, "plans.create") is not None, job=job,
+                   problem=problem)
+
+
+def _unreadable_words(visit: Visit, page: str, exc: UnreadablePlan) -> str:
+    """What `page` says of a plan it cannot read, and to plan again (logged)."""
+    log_unreadable(page, exc)
+    return replan_words(exc, grant(visit.user, "plans.create") is not None)
 
 
 @router.post(HOME + "/plans")

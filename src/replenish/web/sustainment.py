@@ -30,7 +30,8 @@ from replenish.plan.sustain import crews_in_training, plan_arrivals
 from replenish.reports.brief_charts import OUTCOME_COLOURS
 from replenish.reports.fragmentation import FamilyMetrics, fleet_metrics, scenario_fleet
 from replenish.store.server_tables import PlanJob
-from replenish.web.charts import month_axis, month_tooltip, with_month_names
+from replenish.web.charts import inline, month_axis, month_tooltip, with_month_names
+from replenish.web.unreadable import reading
 
 #: the plan files the page reads
 SUSTAINMENT_FILES = ("sustainment.csv", "donations.csv", "orders.csv")
@@ -93,7 +94,8 @@ def read_job_plan(job: PlanJob, scenario: Scenario) -> Plan:
     files: dict[str, Any] = dict(job.rows or {})
     if job.summary is not None:
         files["summary.json"] = job.summary
-    return read_plan(files, scenario.settings.start, files=SUSTAINMENT_FILES)
+    with reading(job):
+        return read_plan(files, scenario.settings.start, files=SUSTAINMENT_FILES)
 
 
 def read_sustainment(scenario: Scenario, plan: Plan) -> SustainmentView:
@@ -194,7 +196,7 @@ def cover_chart(months: Sequence[dict[str, Any]]) -> Any:
                  month_tooltip(),
                  alt.Tooltip("label:N", title=_("months of fire at hand"))])
     text = base.mark_text(fontSize=9, color="#111").encode(text="label:N")
-    return alt.layer(tiles, text, data=alt.Data(values=with_month_names(data))).properties(
+    return alt.layer(tiles, text, data=inline(with_month_names(data))).properties(
         width=alt.Step(30), height=alt.Step(22))
 
 
@@ -217,7 +219,7 @@ def queue_chart(months: Sequence[dict[str, Any]]) -> Any:
             for k, (state, column) in enumerate(zip(states, ("in_training", "idle_no_crew"),
                                                     strict=True))
             if m[column] > 1e-6]
-    return alt.Chart(alt.Data(values=with_month_names(data))).mark_bar().encode(
+    return alt.Chart(inline(with_month_names(data))).mark_bar().encode(
         x=alt.X("month:O", title=None, axis=month_axis(labelFontSize=8)),
         y=alt.Y("count:Q", title=_("crews or systems"), stack="zero"),
         color=alt.Color("state:N", title=None, scale=alt.Scale(
@@ -244,7 +246,7 @@ def fragmentation_chart(rows: Sequence[Fragmentation]) -> Any:
             for r in rows
             for when, m in ((start, r.start), (end, r.end)) if m is not None
             for measure, value in zip(measures, (m.types, m.effective_types), strict=True)]
-    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
+    return alt.Chart(inline(data)).mark_bar().encode(
         y=alt.Y("family:N", title=None, axis=alt.Axis(labelLimit=240)),
         yOffset=alt.YOffset("when:N", sort=[start, end]),
         x=alt.X("types:Q", title=_("platform types")),
@@ -270,7 +272,7 @@ def fleet_chart(months: Sequence[dict[str, Any]]) -> Any:
                 m["operational"] - m["idle_no_ammo"], m["idle_no_ammo"], m["idle_no_crew"]),
                 strict=True))
             if value > 1e-6]
-    return alt.Chart(alt.Data(values=with_month_names(data))).mark_bar().encode(
+    return alt.Chart(inline(with_month_names(data))).mark_bar().encode(
         x=alt.X("month:O", title=None, axis=month_axis(labelFontSize=8)),
         y=alt.Y("systems:Q", title=_("systems"), stack="zero"),
         color=alt.Color("state:N", title=None,

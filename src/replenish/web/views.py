@@ -20,6 +20,7 @@ from replenish.ledger import Position, stock_positions
 from replenish.planning.measure import binding_message
 from replenish.store.server_tables import PlanJob
 from replenish.store.tables import ItemRow, NationRow
+from replenish.web.unreadable import need_files, need_summary
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ class PlanEnd:
 
 
 def read_plan_end(session: Session, job: PlanJob, members: Iterable[str]) -> PlanEnd | None:
-    """The readiness of `members` at the end of `job`'s plan, from its stocks rows."""
+    """The readiness of `members` at the end of `job`'s plan, from its stocks rows
+    (UnreadablePlan if it has none)."""
+    need_files(job, ("stocks.csv",))
     wanted = set(members)
     family = dict(session.execute(select(ItemRow.code, ItemRow.family)).all())
     levels: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(dict)
@@ -163,7 +166,8 @@ def signed(value: float) -> str:
 
 
 def read_binding(job: PlanJob) -> list[Binding]:
-    """The plan summary's `binding` entries, as they are."""
+    """The plan summary's `binding` entries, as they are (UnreadablePlan if it has none)."""
+    need_summary(job, "binding")
     out = []
     for entry in (job.summary or {}).get("binding") or []:
         change = entry.get("change") or {}

@@ -25,6 +25,7 @@ from replenish.plan.totals import (
 )
 from replenish.planning.measure import apply_change, change_words
 from replenish.store.server_tables import PlanJob
+from replenish.web.unreadable import reading
 
 #: What a what-if may change: the kind, its words, the scenario file and column.
 KINDS = (("pledge", N_("a pledge's status"), "pledges.csv", "status"),
@@ -189,7 +190,8 @@ def job_plan(job: PlanJob) -> Any:
     files: dict[str, Any] = dict(job.rows or {})
     if job.summary is not None:
         files["summary.json"] = job.summary
-    return read_plan(files)
+    with reading(job):
+        return read_plan(files)
 
 
 def read_outcome(scenario: Scenario, whatif: PlanJob, base: PlanJob) -> Outcome:

@@ -3,6 +3,7 @@ background as a plan job, and show what the change does to the current plan."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
@@ -22,6 +23,7 @@ from replenish.web.access import require
 from replenish.web.job_words import job_words
 from replenish.web.pages import HOME, Visit, VisitDep, _render, _root
 from replenish.web.sessions import read_form
+from replenish.web.unreadable import UnreadablePlan, log_unreadable, trouble_words
 from replenish.web.whatif import (
     KINDS,
     WhatIfError,
@@ -31,6 +33,7 @@ from replenish.web.whatif import (
     read_outcome,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 PAGE = HOME + "/what-if"
 JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -60,9 +63,13 @@ def _page(request: Request, visit: Visit, db: Session, job_id: int | None = None
         if base is not None and base.status == "done":
             try:
                 outcome = read_outcome(scenario, shown, base)
+            except UnreadablePlan as exc:
+                log_unreadable("what-if", exc)
+                problem = trouble_words(exc) + " " + _("Plan the store again and ask again.")
             except (ScenarioError, KeyError, ValueError, TypeError):
-                outcome = None
-        if outcome is None:
+                log.warning("what-if %s cannot be compared with plan %s", shown.id, base.id,
+                            exc_info=True)
+        if outcome is None and problem is None:
             problem = _("The plan this what-if is compared with can no longer be read: "
                         "plan the store again and ask again.")
     recent = [job for job in db.scalars(select(PlanJob).where(PlanJob.change.is_not(None))
