@@ -39,11 +39,12 @@ SMOOTHING = 0.5
 OVERUSE_COST = 1e5
 #: the master's objective is scaled so that this part of the first bound is one unit
 OBJECTIVE_UNIT = 1e-4
-#: the first prices asked (master's units: per whole limit), so high that each group proposes
-#: the plan that spends least: with those beside the free-spending ones the master holds every
-#: row from its first solve, and its prices are trade-offs, not the cost of overuse (without
-#: them, M's master overused rows for 23 passes, its prices all OVERUSE_COST)
-FIRST_PRICES: tuple[float, ...] = (1e3, 30.0, 1.0)
+#: the first prices asked (master's units: per whole limit), from so high that every group
+#: proposes to spend nothing (so that the master holds every row after the first pass, and a
+#: plan out of time, as L's always is after its first bound, needs one pass, not the five or
+#: six M needed from 1000) down to low: the master gets proposals that spend little as well as
+#: much, and its first prices are trade-offs, not the cost of overuse
+FIRST_PRICES: tuple[float, ...] = (1e4, 1e3, 30.0, 1.0)
 
 
 @dataclass
