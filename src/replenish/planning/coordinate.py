@@ -108,12 +108,6 @@ class Coordinated:
     passes: int
     history: list[tuple[float, float, float]] = field(default_factory=list)
 
-    @property
-    def gap(self) -> float:
-        if not np.isfinite(self.master):
-            return float("inf")
-        return max(0.0, self.master - self.bound) / max(1.0, abs(self.master))
-
 
 #: solve groups at these per-column added costs (objective units); return (value, columns)
 Pricing = Callable[[int, np.ndarray], tuple[float, np.ndarray]]

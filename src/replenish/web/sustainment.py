@@ -219,19 +219,7 @@ def queue_chart(months: Sequence[dict[str, Any]]) -> Any:
             for k, (state, column) in enumerate(zip(states, ("in_training", "idle_no_crew"),
                                                     strict=True))
             if m[column] > 1e-6]
-    return alt.Chart(inline(with_month_names(data))).mark_bar().encode(
-        x=alt.X("month:O", title=None, axis=month_axis(labelFontSize=8)),
-        y=alt.Y("count:Q", title=_("crews or systems"), stack="zero"),
-        color=alt.Color("state:N", title=None, scale=alt.Scale(
-            domain=list(states), range=[OUTCOME_COLOURS[0], OUTCOME_COLOURS[1]])),
-        order=alt.Order("index:Q"),
-        tooltip=[alt.Tooltip("platform:N", title=_("platform")),
-                 month_tooltip(),
-                 alt.Tooltip("state:N", title=_("state")),
-                 alt.Tooltip("count:Q", title=_("number"), format=",.0f")],
-    ).properties(width=330, height=120).facet(
-        facet=alt.Facet("platform:N", title=None), columns=2,
-    ).resolve_scale(y="independent")
+    return _states_by_month(data, "count", _("crews or systems"), _("number"), states)
 
 
 def fragmentation_chart(rows: Sequence[Fragmentation]) -> Any:
@@ -272,16 +260,25 @@ def fleet_chart(months: Sequence[dict[str, Any]]) -> Any:
                 m["operational"] - m["idle_no_ammo"], m["idle_no_ammo"], m["idle_no_crew"]),
                 strict=True))
             if value > 1e-6]
+    return _states_by_month(data, "systems", _("systems"), _("systems"), states)
+
+
+def _states_by_month(data: list[dict[str, Any]], field: str, axis: str, tip: str,
+                     states: Sequence[str]) -> Any:
+    """Stacked bars of `field` by month and state (in the order and colours of `states`),
+    one small chart per platform."""
+    from replenish.i18n import _
+
     return alt.Chart(inline(with_month_names(data))).mark_bar().encode(
         x=alt.X("month:O", title=None, axis=month_axis(labelFontSize=8)),
-        y=alt.Y("systems:Q", title=_("systems"), stack="zero"),
-        color=alt.Color("state:N", title=None,
-                        scale=alt.Scale(domain=list(states), range=list(OUTCOME_COLOURS))),
+        y=alt.Y(f"{field}:Q", title=axis, stack="zero"),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(
+            domain=list(states), range=list(OUTCOME_COLOURS[:len(states)]))),
         order=alt.Order("index:Q"),
         tooltip=[alt.Tooltip("platform:N", title=_("platform")),
                  month_tooltip(),
                  alt.Tooltip("state:N", title=_("state")),
-                 alt.Tooltip("systems:Q", title=_("systems"), format=",.0f")],
+                 alt.Tooltip(f"{field}:Q", title=tip, format=",.0f")],
     ).properties(width=330, height=120).facet(
         facet=alt.Facet("platform:N", title=None), columns=2,
     ).resolve_scale(y="independent")
