@@ -185,7 +185,7 @@ def explain(
         c = b["change"]
         out.print(f"  {b['kind']} {b['name']} ({c['file']} {c['column']} {c['from']} → "
                   f"{c['to']})", markup=False)
-        out.print(f"    {b['message'].split(': ', 1)[-1]}", markup=False)
+        out.print(f"    {binding_message(b).split(': ', 1)[-1]}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

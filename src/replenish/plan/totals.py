@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from replenish.i18n import N_, gettext, number, significant
+from replenish.i18n import N_, gettext, ngettext, number, significant
 from replenish.model.records import Scenario
 from replenish.plan.contracts import expansion_split
 from replenish.plan.records import Plan
@@ -184,7 +184,6 @@ def effect_sentence(effect: dict[str, Any], by_priority: bool = True) -> str:
     prio = effect.get("by_priority", {}) if by_priority else {
         "all": {k: effect[k] for k in REQUIREMENT_KEYS}}
     for p, d in prio.items():
-        bits = []
         bits = [_more_fewer(d[k], k) for k in REQUIREMENT_KEYS if d[k]]
         if bits:
             parts.append(", ".join(bits) + (gettext(" at priority %(priority)s")
@@ -198,6 +197,11 @@ def effect_sentence(effect: dict[str, Any], by_priority: bool = True) -> str:
         who = ", ".join((gettext("%(member)s %(money)s more") if d > 0 else
                          gettext("%(member)s %(money)s less"))
                         % {"member": m, "money": money(abs(d))} for m, d in most)
+        if len(members) > len(most):
+            # the members shown need not add up to the total: say that others pay too
+            others = len(members) - len(most)
+            who += ngettext(" and %(count)s other member", " and %(count)s other members",
+                            others) % {"count": others}
         cost = (gettext("costs %(money)s more in all") if effect["cost"] > 0 else
                 gettext("costs %(money)s less in all")) % {"money": money(abs(effect["cost"]))}
         parts.append(cost + (f" ({who})" if who else ""))
