@@ -25,6 +25,7 @@ from replenish.errors import (
     MissingExtra,
     NoPlanInTime,
     ScenarioError,
+    SchedulerUnavailable,
     StoreError,
 )
 
@@ -73,6 +74,9 @@ def run(argv: list[str]) -> int:
         return 1
     except MissingExtra as exc:
         err.print(f"[bold red]not installed[/]: {escape(str(exc))}")
+        return 2
+    except SchedulerUnavailable as exc:
+        err.print(f"[bold red]no Dask cluster[/]: {escape(str(exc))}")
         return 2
     except typer.Exit as exc:
         return int(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)

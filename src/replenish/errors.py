@@ -79,3 +79,8 @@ class MissingExtra(Exception):
         return (f"`replenish {self.command}` needs the {self.extra} extra "
                 f"({', '.join(self.modules)} not installed): "
                 f"pip install 'replenish[{self.extra}]'")
+
+
+class SchedulerUnavailable(Exception):
+    """The Dask scheduler asked for could not be reached or has no workers (exit 2: the
+    address given is wrong, or the cluster is down)."""

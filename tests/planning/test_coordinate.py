@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from replenish.planning.coordinate import Coupling, coordinate, spread_unused, stack
+from replenish.planning.coordinate import (
+    Coupling,
+    Proposal,
+    coordinate,
+    spread_unused,
+    stack,
+    stack_parts,
+)
 
 
 class _Toy:
@@ -59,14 +66,20 @@ class _Toy:
         assert res.status == 0
         return float(res.fun)
 
+    def propose(self, g: int, part_prices: np.ndarray) -> Proposal:
+        """Group g's optimum with `part_prices` on its use of each row (its parts)."""
+        value, x = self.solve(g, self.use[g].T @ part_prices)
+        return Proposal(value, float(self.cost(g) @ x), self.use[g] @ x)
+
     def coordinate(self, gap: float, passes: int) -> tuple[Coupling, object]:
-        coupling = Coupling("budget", [(r,) for r in range(len(self.limit))], self.limit,
-                            self.use)
-        first = [self.solve(g, np.zeros(self.use[g].shape[1])) for g in range(self.groups)]
-        out = coordinate(coupling, first, self.solve,
-                         lambda g, x: float(self.cost(g) @ x),
-                         lambda fn, which: [fn(g) for g in which], float("inf"), gap, passes,
-                         lambda *_: None)
+        rows = len(self.limit)
+        coupling = Coupling("budget", [(r,) for r in range(rows)], self.limit,
+                            [np.arange(rows) for _ in range(self.groups)])
+        first = [self.propose(g, np.zeros(rows)) for g in range(self.groups)]
+        out = coordinate(coupling, first,
+                         lambda which, prices: [self.propose(g, p)
+                                                for g, p in zip(which, prices, strict=True)],
+                         float("inf"), gap, passes, lambda *_: None)
         return coupling, out
 
 
@@ -109,19 +122,23 @@ def test_without_passes_the_bound_is_the_groups_own_optima() -> None:
 
 
 def test_kinds_of_coupling_rows_stack_into_one() -> None:
-    a = Coupling("budget", [("A", 0)], np.array([5.0]), [sp.csr_matrix([[1.0, 0.0]]),
-                                                          sp.csr_matrix([[2.0]])])
+    # group 0 spends on two items of member A's year-0 budget; group 1 on one. Hub H's months
+    # 3 and 4: group 0 ships in both, group 1 in month 4
+    a = Coupling("budget", [("A", 0)], np.array([5.0]), [np.array([0, 0]), np.array([0])])
     b = Coupling("hub", [("H", 3), ("H", 4)], np.array([7.0, 8.0]),
-                 [sp.csr_matrix([[0.0, 1.0], [1.0, 1.0]]), sp.csr_matrix([[0.0], [3.0]])])
+                 [np.array([0, 1]), np.array([1])])
     both = stack([a, b])
     assert both.kind == "budget+hub"
     assert both.names == [("budget", "A", 0), ("hub", "H", 3), ("hub", "H", 4)]
     assert both.limit.tolist() == [5.0, 7.0, 8.0]
-    assert both.use[0].toarray().tolist() == [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
-    assert both.use[1].toarray().tolist() == [[2.0], [0.0], [3.0]]
+    assert [r.tolist() for r in both.part_rows] == [[0, 0, 1, 2], [0, 2]]
     assert both.rows_of(1).tolist() == [0, 2]
-    parts, rows = both.parts_of(0)
-    assert parts.shape == (3, 2) and rows.tolist() == [0, 1, 2]
+    assert both.part_prices(0, np.array([1.0, 2.0, 3.0])).tolist() == [1.0, 1.0, 2.0, 3.0]
+    assert both.row_use(1, np.array([4.0, 5.0])).tolist() == [4.0, 0.0, 5.0]
+    # a group's parts matrices stack in the same order
+    parts = stack_parts([sp.csr_matrix([[1.0, 0.0], [0.0, 2.0]]),
+                         sp.csr_matrix([[0.0, 1.0], [1.0, 1.0]])])
+    assert parts.toarray().tolist() == [[1.0, 0.0], [0.0, 2.0], [0.0, 1.0], [1.0, 1.0]]
 
 
 def test_what_no_part_uses_is_shared_out_and_overuse_scaled_down() -> None:

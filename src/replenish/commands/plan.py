@@ -47,6 +47,9 @@ def plan(
              "planned by item groups), always or never")] = "auto",
     no_explain: Annotated[bool, typer.Option("--no-explain",
                                              help="skip measuring what binds")] = False,
+    scheduler: Annotated[str, typer.Option(
+        help="a Dask scheduler (tcp://host:port) whose workers keep the item groups' models "
+             "when the scenario is planned by groups; default: threads of this process")] = "",
     lang: LangOption = None,
 ) -> None:
     """Plan donations, orders and expansion month by month; write the plan files."""
@@ -72,7 +75,7 @@ def plan(
     read_s = time.perf_counter() - t0
     opts = PlanOptions(method=method, time_limit=time_limit, verbose=verbose,
                        compare_greedy=not no_greedy, decompose=decompose, threads=threads,
-                       explain="never" if no_explain else explain)
+                       explain="never" if no_explain else explain, scheduler=scheduler)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True,
                   disable=verbose) as bar:

@@ -49,47 +49,61 @@ FIRST_PRICES: tuple[float, ...] = (1e4, 1e3, 30.0, 1.0)
 
 @dataclass
 class Coupling:
-    """Rows that couple item groups: `names[r]` may use at most `limit[r]`; `use[g]` is group
-    g's use of each row by its columns (rows x the group's columns).
+    """Rows that couple item groups: `names[r]` may use at most `limit[r]`.
 
-    A group's share of a row may be finer than the row: `parts[g]` (parts x columns) with
-    `part_rows[g]` (each part's row) splits its use, e.g. a budget row's spending per item,
-    and shares are then given per part (a group's relaxation within one share per member, year
-    and item solves far faster than within one per member and year). By default each row is
-    one part."""
+    A group uses the rows through its parts: `part_rows[g]` gives the row of each of group g's
+    parts, e.g. a budget row's spending on each of the group's items. Shares are given per
+    part (a group's relaxation within one share per member, year and item solves far faster
+    than within one per member and year). What each part of a group uses of its columns is
+    the group's own business (its parts matrix: see `Proposal` and `stack_parts`), so that a
+    group's model may live in another process: coordination sees only prices per part going
+    out and each part's use coming back."""
 
     kind: str
     names: list[tuple[Any, ...]]
     limit: np.ndarray
-    use: list[sp.csr_matrix]
-    parts: list[sp.csr_matrix] | None = None
-    part_rows: list[np.ndarray] | None = None
+    part_rows: list[np.ndarray]
 
     def rows_of(self, g: int) -> np.ndarray:
-        """The rows group g uses at all."""
-        return np.flatnonzero(self.use[g].getnnz(axis=1))
+        """The rows group g has parts of."""
+        return np.unique(self.part_rows[g])
 
-    def parts_of(self, g: int) -> tuple[sp.csr_matrix, np.ndarray]:
-        """Group g's parts (parts x columns) and the row of each part."""
-        if self.parts is None or self.part_rows is None:
-            return self.use[g], np.arange(len(self.limit))
-        return self.parts[g], self.part_rows[g]
+    def part_prices(self, g: int, prices: np.ndarray) -> np.ndarray:
+        """Each of group g's parts at its row's price."""
+        return prices[self.part_rows[g]]
+
+    def row_use(self, g: int, part_use: np.ndarray) -> np.ndarray:
+        """Group g's use of each row from its parts' use."""
+        return np.bincount(self.part_rows[g], part_use, len(self.limit))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A group's optimum at some prices: `value`, its objective with the prices on its use;
+    `cost`, the same columns at their own costs; `use`, what each of its parts uses."""
+
+    value: float
+    cost: float
+    use: np.ndarray
 
 
 def stack(couplings: Sequence[Coupling]) -> Coupling:
     """Several kinds of coupling rows as one (rows in the given order, names prefixed with
-    their kind)."""
-    groups = len(couplings[0].use)
+    their kind); each group's parts in the same order (see `stack_parts`)."""
+    groups = len(couplings[0].part_rows)
     offsets = np.cumsum([0] + [len(c.limit) for c in couplings])
-    parts = [[c.parts_of(g) for c in couplings] for g in range(groups)]
     return Coupling(
         "+".join(c.kind for c in couplings),
         [(c.kind, *name) for c in couplings for name in c.names],
         np.concatenate([c.limit for c in couplings]),
-        [sp.vstack([c.use[g] for c in couplings]).tocsr() for g in range(groups)],
-        [sp.vstack([p for p, _ in parts[g]]).tocsr() for g in range(groups)],
-        [np.concatenate([r + offsets[k] for k, (_, r) in enumerate(parts[g])])
+        [np.concatenate([c.part_rows[g] + offsets[k] for k, c in enumerate(couplings)])
          for g in range(groups)])
+
+
+def stack_parts(parts: Sequence[sp.spmatrix]) -> sp.csr_matrix:
+    """One group's parts matrices (parts x its columns) of several kinds, in `stack`'s
+    order."""
+    return sp.vstack(list(parts)).tocsr()
 
 
 @dataclass
@@ -109,12 +123,11 @@ class Coordinated:
     history: list[tuple[float, float, float]] = field(default_factory=list)
 
 
-#: solve groups at these per-column added costs (objective units); return (value, columns)
-Pricing = Callable[[int, np.ndarray], tuple[float, np.ndarray]]
-#: run a function on each of the groups given, in parallel; results in their order
-RunAll = Callable[[Callable[[int], Any], list[int]], list[Any]]
-#: the plain cost (objective units) of group g's columns `x`
-CostOf = Callable[[int, np.ndarray], float]
+#: solve group g at these prices per part (objective units per unit of each of its parts)
+Pricing = Callable[[int, np.ndarray], Proposal]
+#: solve group g at prices per part for each of the groups given, in parallel; results in
+#: their order
+PriceAll = Callable[[list[int], list[np.ndarray]], list[Proposal]]
 Progress = Callable[[int, float, float], None]
 
 
@@ -142,15 +155,16 @@ class _Master:
         self.group: list[int] = []        # per proposal column
         self.parts: list[np.ndarray] = []  # per proposal column: its use of each part
 
-    def add(self, g: int, cost: float, x: np.ndarray) -> None:
-        """Group g's proposal `x` (its columns' values), of plain cost `cost`."""
-        use = self.coupling.use[g] @ x
+    def add(self, g: int, proposal: Proposal) -> None:
+        """Group g's proposal."""
+        use = self.coupling.row_use(g, proposal.use)
         nz = np.flatnonzero(use)
-        self.h.addCol((cost - self.reference[g]) / self.unit, 0.0, np.inf, len(nz) + 1,
+        self.h.addCol((proposal.cost - self.reference[g]) / self.unit, 0.0, np.inf,
+                      len(nz) + 1,
                       np.concatenate([nz, [len(self.limit) + g]]).astype(np.int32),
                       np.concatenate([use[nz] / self.limit[nz], [1.0]]))
         self.group.append(g)
-        self.parts.append(self.coupling.parts_of(g)[0] @ x)
+        self.parts.append(proposal.use)
 
     def solve(self) -> tuple[float, np.ndarray, float]:
         """The combined plan's LP value (inf while it overuses a row), prices (objective per
@@ -171,12 +185,12 @@ class _Master:
         """Each group's use of each of its parts by its combination, plus its part of what
         is left."""
         weight = np.asarray(self.h.getSolution().col_value)[len(self.limit):]
-        used = [np.zeros(self.coupling.parts_of(g)[1].size) for g in range(groups)]
+        part_rows = self.coupling.part_rows
+        used = [np.zeros(part_rows[g].size) for g in range(groups)]
         for w, g, part in zip(weight, self.group, self.parts, strict=True):
             if w > 0:
                 used[g] += w * part
-        return spread_unused(used, [self.coupling.parts_of(g)[1] for g in range(groups)],
-                             self.limit)
+        return spread_unused(used, part_rows, self.limit)
 
 
 def spread_unused(used: list[np.ndarray], part_rows: list[np.ndarray],
@@ -199,24 +213,23 @@ def spread_unused(used: list[np.ndarray], part_rows: list[np.ndarray],
             for u, r in zip(used, part_rows, strict=True)]
 
 
-def coordinate(coupling: Coupling, first: Sequence[tuple[float, np.ndarray]],
-               pricing: Pricing, cost_of: CostOf, run_all: RunAll, until: float,
-               gap: float, max_passes: int, progress: Progress) -> Coordinated:
+def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAll,
+               until: float, gap: float, max_passes: int, progress: Progress) -> Coordinated:
     """Prices for `coupling`'s rows by column generation, from each group's first proposal
-    (`first[g]`: its optimum at prices 0, value and columns) until the master and the bound
-    are within `gap` (relative), time passes `until` (perf_counter; but not before some
-    combination holds every row) or `max_passes` passes are made. `pricing(g, added)`
-    solves group g with `added` (objective units per column) on its costs."""
+    (`first[g]`: its optimum at prices 0) until the master and the bound are within `gap`
+    (relative), time passes `until` (perf_counter; but not before some combination holds every
+    row) or `max_passes` passes are made. `price_all(groups, prices)` solves each of the
+    groups at its prices per part."""
     groups = len(first)
     rows = len(coupling.limit)
     t0 = time.perf_counter()
-    reference = np.array([value for value, _ in first])
+    reference = np.array([p.value for p in first])
     bound = float(reference.sum())
     unit = max(1.0, OBJECTIVE_UNIT * abs(bound))
     master = _Master(coupling, groups, reference, unit)
     used = [coupling.rows_of(g) for g in range(groups)]
-    for g, (value, x) in enumerate(first):
-        master.add(g, value, x)
+    for g, proposal in enumerate(first):
+        master.add(g, proposal)
     centre = np.zeros(rows)
     asked = [np.zeros(rows) for _ in range(groups)]
     values = reference.copy()
@@ -238,15 +251,11 @@ def coordinate(coupling: Coupling, first: Sequence[tuple[float, np.ndarray]],
         # a group using none of the rows whose prices changed keeps its last proposal
         changed = [g for g in range(groups) if used[g].size
                    and not np.array_equal(prices[used[g]], asked[g][used[g]])]
-
-        def solve(g: int, prices: np.ndarray = prices) -> tuple[float, np.ndarray]:
-            return pricing(g, coupling.use[g].T @ prices)
-
-        solved = run_all(solve, changed)
-        for g, (v, x) in zip(changed, solved, strict=True):
-            values[g] = v
+        solved = price_all(changed, [coupling.part_prices(g, prices) for g in changed])
+        for g, proposal in zip(changed, solved, strict=True):
+            values[g] = proposal.value
             asked[g] = prices
-            master.add(g, cost_of(g, x), x)
+            master.add(g, proposal)
         passes += 1
         at = float(values.sum() - prices @ coupling.limit)
         if at > bound:

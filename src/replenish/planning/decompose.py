@@ -41,7 +41,7 @@ from replenish.model import Scenario
 from replenish.plan.records import Plan
 from replenish.planning.blocks import whole_by_blocks
 from replenish.planning.build import build_model, value_scale
-from replenish.planning.coordinate import Coordinated, Coupling, coordinate
+from replenish.planning.coordinate import Coordinated, Coupling, Proposal, coordinate
 from replenish.planning.explain import binding_candidates, budget_change
 from replenish.planning.options import PlanOptions
 from replenish.planning.readback import (
@@ -158,12 +158,41 @@ class GroupsFailed(Exception):
     """A group had no plan within its budget shares: plan the scenario as one model."""
 
 
-class _Group:
-    """One item group's model, kept alive in HiGHS so that adding its budget rows and moving
-    money between rounds re-solve from the last basis instead of from scratch."""
+@dataclasses.dataclass(frozen=True)
+class GroupInfo:
+    """What the plan by groups needs to know of a group's model, wherever it lives: its
+    budget keys (member, year, item), its size and how long it took to build."""
 
-    def __init__(self, scenario: Scenario, options: PlanOptions, scale: float) -> None:
+    keys: list[tuple[str, int, str]]
+    columns: int
+    rows: int
+    items: int
+    build_s: float
+
+
+@dataclasses.dataclass
+class GroupPlan:
+    """A group's plan in whole numbers: the plan, its binding candidates, what it spends per
+    budget key, how its whole numbers were planned and how long reading it back took."""
+
+    plan: Plan
+    binding: list[dict[str, Any]]
+    spent: np.ndarray
+    whole_by: str
+    read_s: float
+
+
+class _Group:
+    """One item group's model, kept alive in HiGHS so that re-pricing it and adding its
+    budget shares re-solve from the last basis instead of from scratch. It lives in a thread
+    of the planning process or, planned on Dask, in an actor on a worker (`_Groups`): every
+    method the plan by groups calls takes and returns small values."""
+
+    def __init__(self, scenario: Scenario, options: PlanOptions, scale: float,
+                 items: list[str] | None = None) -> None:
         t0 = time.perf_counter()
+        if items is not None:
+            scenario = sub_scenario(scenario, items)
         self.scenario = scenario
         self.options = options
         self.built = build_model(scenario, dataclasses.replace(options, budgets=False),
@@ -188,14 +217,58 @@ class _Group:
         # budget-free basis ended "unbounded" on M's largest group and was solved again from
         # scratch, 2.4 times as many iterations
         self.money = scale
-        self.plan: Plan | None = None
-        self.spent = np.zeros(len(self.keys))    # what its plan spends, per key
-        self.binding: list[dict[str, Any]] = []
         #: how its whole numbers were planned: "blocks", "pooled" or "mip" (within its
         #: per-item shares); "" while not planned or where it has none
         self.whole_by = ""
         self.build_s = time.perf_counter() - t0   # building and passing the model
-        self.read_s = 0.0                         # reading the plan back
+
+    def info(self) -> GroupInfo:
+        return GroupInfo(self.keys, self.built.model.n_cols, self.built.model.n_rows,
+                         len(self.scenario.items), self.build_s)
+
+    def first(self) -> Proposal:
+        """The relaxation without budgets: the group's first proposal."""
+        value, x = self.relax()
+        return Proposal(value, self.plain_cost(x), self.demand(x))
+
+    def propose(self, part_prices: np.ndarray) -> Proposal:
+        """The relaxation with `part_prices` (objective per unit of money) on what each budget
+        key spends, solved from the last basis."""
+        if self.spending is None:
+            return self.first()
+        added = np.asarray(self.spending.T @ part_prices)
+        value, x = self.price(added)
+        return Proposal(value, self.plain_cost(x), self.demand(x))
+
+    def within_shares(self, share: np.ndarray) -> float:
+        """The relaxation within `share` of each budget key, at the model's own costs."""
+        self.add_budget_rows(share)
+        return self.relax()[0]
+
+    def whole(self, seconds: float, gap: float) -> GroupPlan:
+        """Whole numbers within the shares (see `plan_whole`); the solver's memory is freed
+        after."""
+        try:
+            sol = self.plan_whole(seconds, gap)
+        except InfeasiblePlan as exc:
+            raise GroupsFailed(str(exc)) from None
+        t_read = time.perf_counter()
+        plan = assign_solution(self.built, sol)
+        binding = binding_candidates(self.built, sol)
+        spent = self.demand(sol.x)
+        self.h = None   # type: ignore[assignment]
+        return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
+
+    def again(self, share: np.ndarray, gap: float) -> GroupPlan | None:
+        """The group planned again from scratch within `share` of each budget key (money
+        whole numbers left elsewhere); None where it has no plan in time."""
+        again = _Group(self.scenario, self.options, self.built.scale)
+        again.add_budget_rows(share)
+        try:
+            again.relax()
+            return again.whole(MIN_GROUP_SECONDS, gap)
+        except (GroupsFailed, InfeasiblePlan, NoPlanInTime):
+            return None
 
     def relax(self) -> tuple[float, np.ndarray]:
         """Solve the LP relaxation as it stands; its objective and column values."""
@@ -354,23 +427,20 @@ class _Group:
 def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                    parts: list[list[str]] | None = None) -> Plan:
     """Plan each item group (`parts`, else `item_groups(scenario)`) within its shares of the
-    budgets; merge the group plans. GroupsFailed where a group could not live within its
-    shares and the scenario may be planned as one model instead; else InfeasiblePlan."""
+    budgets; merge the group plans. The groups' models live in threads of this process, or in
+    actors on the workers of the Dask scheduler `options.scheduler` (planning/on_dask.py).
+    GroupsFailed where a group could not live within its shares and the scenario may be
+    planned as one model instead; else InfeasiblePlan."""
     t0 = time.perf_counter()
-    scale = value_scale(scenario)
-    budget = {n.code: n.annual_budget for n in scenario.members
-              if n.annual_budget is not None}
     parts = item_groups(scenario) if parts is None else parts
-    # HiGHS releases the GIL while it solves: the groups' LPs run on every core at once
-    pool = ThreadPoolExecutor(max_workers=_workers(options))
-
-    def bound_of(items: list[str]) -> tuple[_Group, float, np.ndarray]:
-        g = _Group(sub_scenario(scenario, items), options, scale)
-        objective, x = g.relax()
-        return g, objective, x
-
+    groups: Groups
+    if options.scheduler:
+        from replenish.planning.on_dask import DaskGroups
+        groups = DaskGroups(options.scheduler, options.scheduler_timeout)
+    else:
+        groups = ThreadGroups(_workers(options))
     try:
-        return _plan_by_groups(scenario, options, report, pool, parts, bound_of, budget, t0)
+        return _plan_by_groups(scenario, options, report, groups, parts, t0)
     except GroupsFailed as exc:
         if order_columns(scenario) < options.one_model_max_columns:
             raise
@@ -379,7 +449,7 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                               f"model; check committed pledges against members' budgets"]
                              ) from None
     finally:
-        pool.shutdown(cancel_futures=True)
+        groups.close()
 
 
 def _workers(options: PlanOptions) -> int:
@@ -402,52 +472,81 @@ def _in_order(pool: ThreadPoolExecutor, fn: Callable[[Any], Any], items: list[An
     return [futures[k].result() for k in range(len(items))]
 
 
-def budget_coupling(groups: list[_Group], budget: dict[str, float]) -> Coupling:
-    """Members' budgets per year as coupling rows: each group's spending in each, from its
-    orders and its shares of expansion."""
-    names = sorted({(b, y) for g in groups for b, y, _ in g.keys})
+class Groups:
+    """Where the groups' models live and how their methods are called: `create` builds one
+    `_Group` per part of the items; `call(method, which, args)` calls `method` of each group
+    in `which` with its `args`, at once as far as the cores allow, results in `which`'s order.
+    The plan is the same, value for value, wherever they live."""
+
+    def create(self, scenario: Scenario, options: PlanOptions, scale: float,
+               parts: list[list[str]]) -> None:
+        raise NotImplementedError
+
+    def call(self, method: str, which: list[int], args: list[tuple[Any, ...]],
+             report: Callable[[int], None] = lambda done: None) -> list[Any]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the groups' models."""
+
+
+class ThreadGroups(Groups):
+    """The groups in this process, their solves in threads (HiGHS releases the GIL while it
+    solves, so that they run on every core at once)."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+        self.groups: list[_Group] = []
+
+    def create(self, scenario: Scenario, options: PlanOptions, scale: float,
+               parts: list[list[str]]) -> None:
+        self.groups = _in_order(self.pool, lambda items: _Group(scenario, options, scale, items),
+                                parts, lambda done: None, size=len)
+
+    def call(self, method: str, which: list[int], args: list[tuple[Any, ...]],
+             report: Callable[[int], None] = lambda done: None) -> list[Any]:
+        calls = list(zip(which, args, strict=True))
+        return _in_order(self.pool, lambda c: getattr(self.groups[c[0]], method)(*c[1]), calls,
+                         report, size=lambda c: self.groups[c[0]].built.model.n_cols)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+        self.groups = []
+
+
+def budget_coupling(keys: list[list[tuple[str, int, str]]],
+                    budget: dict[str, float]) -> Coupling:
+    """Members' budgets per year as coupling rows; each group's parts are its budget keys
+    (member, year, item): what it spends on each, from its orders and its shares of
+    expansion."""
+    names = sorted({(b, y) for group in keys for b, y, _ in group})
     row = {name: r for r, name in enumerate(names)}
-    use, parts, part_rows = [], [], []
-    for g in groups:
-        at = np.array([row[(b, y)] for b, y, _ in g.keys], np.int64)
-        spending = (g.spending if g.spending is not None
-                    else sp.csr_matrix((0, g.built.model.n_cols)))
-        place = sp.csr_matrix((np.ones(len(at)), (at, np.arange(len(at)))),
-                              shape=(len(names), len(at)))
-        use.append((place @ spending).tocsr())
-        parts.append(spending)
-        part_rows.append(at)
-    return Coupling("budget", list(names), np.array([budget[b] for b, _ in names], float), use,
-                    parts, part_rows)
+    return Coupling("budget", list(names), np.array([budget[b] for b, _ in names], float),
+                    [np.array([row[(b, y)] for b, y, _ in group], np.int64) for group in keys])
 
 
 def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
-                    pool: ThreadPoolExecutor, parts: list[list[str]],
-                    bound_of: Callable[[list[str]], tuple[_Group, float, np.ndarray]],
-                    budget: dict[str, float], t0: float) -> Plan:
-
+                    groups: Groups, parts: list[list[str]], t0: float) -> Plan:
     deadline = t0 + options.time_limit
-    results = _in_order(pool, bound_of, parts, lambda done: report(
-        f"bound {done}/{len(parts)}", 0.05 + 0.25 * done / len(parts)), size=len)
-    groups: list[_Group] = [r[0] for r in results]
-    columns = np.array([g.built.model.n_cols for g in groups], float)
-    coupling = budget_coupling(groups, budget)
+    n = len(parts)
+    every = list(range(n))
+    scale = value_scale(scenario)
+    budget = {m.code: m.annual_budget for m in scenario.members
+              if m.annual_budget is not None}
+    report("building the item groups' models", 0.02)
+    groups.create(scenario, options, scale, parts)
+    first: list[Proposal] = groups.call("first", every, [()] * n, lambda done: report(
+        f"bound {done}/{n}", 0.05 + 0.25 * done / n))
+    info: list[GroupInfo] = groups.call("info", every, [()] * n)
+    columns = np.array([i.columns for i in info], float)
+    coupling = budget_coupling([i.keys for i in info], budget)
     t_bound = time.perf_counter()
-    coordinated = _coordinate(groups, coupling, [(r[1], r[2]) for r in results], options,
-                              pool, columns, t_bound + SHARE_TIME * max(0.0, deadline - t_bound),
-                              report)
-    # each group's rows are the coupling rows it uses, in its keys' order (both sorted)
+    coordinated = _coordinate(groups, coupling, first, options,
+                              t_bound + SHARE_TIME * max(0.0, deadline - t_bound), report)
     t_coordinated = time.perf_counter()
-    rows = [coupling.parts_of(k)[1] for k in range(len(groups))]
-
-    def within_shares(k: int) -> float:
-        groups[k].add_budget_rows(coordinated.shares[k])
-        return groups[k].relax()[0]
-
-    lp_objective = np.array(_in_order(pool, within_shares, list(range(len(groups))),
-                                      lambda done: report(f"shares {done}/{len(groups)}",
-                                                          0.45 + 0.05 * done / len(groups)),
-                                      size=lambda k: columns[k]))
+    lp_objective = np.array(groups.call(
+        "within_shares", every, [(share,) for share in coordinated.shares],
+        lambda done: report(f"shares {done}/{n}", 0.45 + 0.05 * done / n)))
     t_share = time.perf_counter()
     budget_binding = _budget_binding(scenario, coupling, coordinated.prices)
     # each group may use its part (by size) of the time left for whole numbers
@@ -455,35 +554,22 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     coupled = bool(coupling.names)
     # without budgets the groups' plans are the one model's: as exact as it is
     gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP) if coupled else options.mip_rel_gap
-
-    def whole(k: int) -> None:
-        g = groups[k]
-        seconds = max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum())
-        try:
-            sol = g.plan_whole(seconds, gap_of_group)
-        except InfeasiblePlan as exc:
-            raise GroupsFailed(str(exc)) from None
-        t_read = time.perf_counter()
-        g.plan = assign_solution(g.built, sol)
-        g.binding = binding_candidates(g.built, sol)
-        g.spent = g.demand(sol.x)
-        g.read_s = time.perf_counter() - t_read
-        g.h = None   # type: ignore[assignment]   # free the solver's memory
-
-    _in_order(pool, whole, list(range(len(groups))),
-              lambda done: report(f"whole numbers {done}/{len(groups)}",
-                                  0.5 + 0.4 * done / len(groups)), size=lambda k: columns[k])
+    plans: list[GroupPlan] = groups.call(
+        "whole", every,
+        [(max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum()), gap_of_group)
+         for k in every],
+        lambda done: report(f"whole numbers {done}/{n}", 0.5 + 0.4 * done / n))
     replanned = 0
     if coupled:
         report("spending what whole numbers left", 0.9)
-        replanned = _spend_leftovers(groups, lp_objective, rows, coupling.limit,
-                                     gap_of_group, deadline, options)
-    plan = merge_plans(scenario, [g.plan for g in groups if g.plan is not None])
-    binding = [b for g in groups for b in g.binding if b["change"]] + budget_binding
+        replanned = _spend_leftovers(groups, info, plans, lp_objective, coupling.part_rows,
+                                     coupling.limit, gap_of_group, deadline, options)
+    plan = merge_plans(scenario, [p.plan for p in plans])
+    binding = [b for p in plans for b in p.binding if b["change"]] + budget_binding
     binding.sort(key=lambda f: (-f["value"], f["name"]))
     plan.binding = binding[:8]
-    build_s = sum(g.build_s for g in groups)
-    read_s = sum(g.read_s for g in groups)
+    build_s = sum(i.build_s for i in info)
+    read_s = sum(p.read_s for p in plans)
     plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
                         read_back=read_s, bound=t_bound - t0, coordinate=t_share - t_bound,
                         shares=t_share - t_coordinated)
@@ -495,13 +581,13 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         # far its whole numbers are from the relaxation's bound
         plan.status = "feasible"
     plan.extra["model"] = {
-        "variables": sum(g.built.model.n_cols for g in groups),
-        "constraints": sum(g.built.model.n_rows for g in groups) + len(coupling.names),
+        "variables": int(columns.sum()),
+        "constraints": sum(i.rows for i in info) + len(coupling.names),
         "integer": any(i.integer for i in scenario.items),
         "bound": bound,
         "relaxation_gap": round(gap, 6),
-        "decomposition": {"groups": len(groups),
-                          "largest_group_items": max(len(g.scenario.items) for g in groups),
+        "decomposition": {"groups": n,
+                          "largest_group_items": max(i.items for i in info),
                           "lower_bound": round(bound, 4),
                           "coupling_rows": {coupling.kind: len(coupling.names)},
                           "price_passes": coordinated.passes,
@@ -513,22 +599,20 @@ def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
                                                      if np.isfinite(coordinated.master)
                                                      else None),
                           "shared_relaxation": round(float(lp_objective.sum()), 4),
-                          "whole_numbers": {way: sum(g.whole_by == way for g in groups)
+                          "whole_numbers": {way: sum(p.whole_by == way for p in plans)
                                             for way in ("blocks", "pooled", "mip")},
                           "replanned_with_leftovers": replanned},
     }
     return plan
 
 
-def _coordinate(groups: list[_Group], coupling: Coupling,
-                first: list[tuple[float, np.ndarray]], options: PlanOptions,
-                pool: ThreadPoolExecutor, columns: np.ndarray, until: float,
-                report: Progress) -> Coordinated:
+def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
+                options: PlanOptions, until: float, report: Progress) -> Coordinated:
     """Coordinate the groups by price over `coupling` (see planning/coordinate.py), the
     progress bar showing the combined relaxation and the bound closing."""
 
-    def run_all(fn: Callable[[int], Any], which: list[int]) -> list[Any]:
-        return _in_order(pool, fn, which, lambda done: None, size=lambda k: columns[k])
+    def price_all(which: list[int], prices: list[np.ndarray]) -> list[Proposal]:
+        return groups.call("propose", which, [(p,) for p in prices])
 
     def progress(passes: int, master: float, bound: float) -> None:
         closing = (f"{100 * (master - bound) / max(1.0, abs(master)):.2f} % apart"
@@ -536,14 +620,13 @@ def _coordinate(groups: list[_Group], coupling: Coupling,
         report(f"coordinating by price, pass {passes}: relaxation and bound {closing}",
                0.3 + 0.15 * min(1.0, passes / max(1, options.budget_rounds)))
 
-    return coordinate(coupling, first, lambda k, added: groups[k].price(added),
-                      lambda k, x: groups[k].plain_cost(x),
-                      run_all, until, COORDINATION_GAP, options.budget_rounds, progress)
+    return coordinate(coupling, first, price_all, until, COORDINATION_GAP,
+                      options.budget_rounds, progress)
 
 
-def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
-                     segments: list[np.ndarray], limit: np.ndarray, gap: float,
-                     deadline: float, options: PlanOptions) -> int:
+def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPlan],
+                     lp_objective: np.ndarray, segments: list[np.ndarray], limit: np.ndarray,
+                     gap: float, deadline: float, options: PlanOptions) -> int:
     """Plan again, with the money other groups' whole numbers left unspent, the groups whose
     whole numbers cost them most against their relaxation.
 
@@ -552,45 +635,34 @@ def _spend_leftovers(groups: list[_Group], lp_objective: np.ndarray,
     at least `options.leftover_loss` of the plan's objective to whole numbers, worst first, on
     top of what it spends already; a new plan is kept only if it is better. Only groups planned
     by their own MIP (below `options.split_columns`) are planned again: they take moments.
-    Groups change `plan`, `binding`, `spent` and `whole_by`; every budget still holds.
-    Returns how many groups' new plans were kept."""
+    `plans` changes where a new plan is kept; every budget still holds. Returns how many
+    groups' new plans were kept."""
     n = len(limit)
     spent = np.zeros(n)
-    for g, seg in zip(groups, segments, strict=True):
-        spent += np.bincount(seg, g.spent, n)
+    for p, seg in zip(plans, segments, strict=True):
+        spent += np.bincount(seg, p.spent, n)
     margin = options.pool_margin
     left = np.clip(limit * (1.0 - margin) - spent, 0.0, None)
-    plans = [g.plan for g in groups]
-    total = abs(sum(p.objective for p in plans if p is not None))
-    loss = np.array([(p.objective if p is not None else np.inf) - lp for p, lp
-                     in zip(plans, lp_objective, strict=True)])
+    total = abs(sum(p.plan.objective for p in plans))
+    loss = np.array([p.plan.objective - lp for p, lp in zip(plans, lp_objective, strict=True)])
     replanned = 0
     for k in np.argsort(-loss, kind="stable"):
-        g, seg = groups[k], segments[k]
+        seg, old = segments[k], plans[k]
         if (not np.isfinite(loss[k]) or loss[k] <= options.leftover_loss * max(1.0, total)
                 or time.perf_counter() > deadline):
             break
-        if not g.keys or g.built.model.n_cols >= options.split_columns or g.plan is None:
+        if not info[k].keys or info[k].columns >= options.split_columns:
             continue
         if not (left[seg] > margin * limit[seg]).any():
             continue
         # each segment's money left, shared between the group's keys in it by what they spend
-        again = _Group(g.scenario, g.options, g.built.scale)
-        again.add_budget_rows(g.spent + initial_shares(g.spent, seg, left))
-        try:
-            again.relax()
-            sol = again.plan_whole(MIN_GROUP_SECONDS, gap)
-        except (GroupsFailed, InfeasiblePlan, NoPlanInTime):
+        share = old.spent + initial_shares(old.spent, seg, left)
+        new = groups.call("again", [int(k)], [(share, gap)])[0]
+        if new is None or new.plan.objective >= old.plan.objective - 1e-9 * max(
+                1.0, abs(old.plan.objective)):
             continue
-        objective = sol.objective * again.built.scale
-        if objective >= g.plan.objective - 1e-9 * max(1.0, abs(g.plan.objective)):
-            continue
-        now = again.demand(sol.x)
-        left = np.clip(left - np.bincount(seg, now - g.spent, n), 0.0, None)
-        g.plan = assign_solution(again.built, sol)
-        g.binding = binding_candidates(again.built, sol)
-        g.spent = now
-        g.whole_by = again.whole_by
+        left = np.clip(left - np.bincount(seg, new.spent - old.spent, n), 0.0, None)
+        plans[k] = new
         replanned += 1
     return replanned
 

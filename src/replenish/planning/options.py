@@ -18,6 +18,10 @@ class PlanOptions:
     time_limit: float = 600.0         # seconds for the solver
     mip_rel_gap: float = 1e-4         # relative MIP gap accepted as optimal
     threads: int = 0                  # HiGHS threads, and item groups solved at once; 0 = cores
+    #: the Dask scheduler (tcp://host:port) whose workers keep the item groups' models when a
+    #: scenario is planned by groups; "" = threads of this process
+    scheduler: str = ""
+    scheduler_timeout: float = 10.0   # seconds to reach the scheduler
     verbose: bool = False             # show the solver log
     integer: bool = True              # whole quantities for integer items
     compare_greedy: bool = True       # also plan greedily and report the improvement

@@ -1,0 +1,77 @@
+"""Item groups' models kept on the workers of a Dask cluster (`replenish plan --scheduler`).
+
+Planning by item groups (planning/decompose.py) solves each group many times: its first
+relaxation, once per pass of coordination by price, within its shares, in whole numbers.
+Each group's model lives in a Dask actor on one worker for the whole plan, so that it goes
+through the scheduler once, as the scenario and the group's items, and is built on the worker
+that keeps it; every call after carries only prices per budget key out and a proposal (value,
+cost, spending per key) or a group plan back. The scenario is scattered to every worker once.
+
+Groups are placed largest first on the worker with the fewest items so far. A worker runs its
+actors' calls one at a time (Dask's actor thread), so a cluster of W single-threaded workers
+solves W groups at once. The plan is the same, value for value, as in threads: each group
+sees the same calls in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from replenish.errors import MissingExtra, SchedulerUnavailable
+from replenish.model import Scenario
+from replenish.planning.decompose import Groups, _Group
+from replenish.planning.options import PlanOptions
+
+
+class DaskGroups(Groups):
+    """The groups as actors on the workers of the scheduler at `address`."""
+
+    def __init__(self, address: str, timeout: float) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise MissingExtra("plan --scheduler", "server", ["distributed"]) from None
+
+        self.address = address
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnavailable(f"the Dask scheduler at {address} could not be reached "
+                                       f"in {timeout:g} s: {exc}") from exc
+        self.actors: list[Any] = []
+
+    def create(self, scenario: Scenario, options: PlanOptions, scale: float,
+               parts: list[list[str]]) -> None:
+        workers = sorted(self.client.scheduler_info(n_workers=-1)["workers"])
+        if not workers:
+            raise SchedulerUnavailable(f"the Dask scheduler at {self.address} has no workers")
+        shipped = self.client.scatter(scenario, broadcast=True, hash=False)
+        load = dict.fromkeys(workers, 0)
+        where: dict[int, str] = {}
+        for k in sorted(range(len(parts)), key=lambda k: (-len(parts[k]), k)):
+            worker = min(workers, key=lambda w: (load[w], w))
+            where[k] = worker
+            load[worker] += len(parts[k])
+        futures = [self.client.submit(_Group, shipped, options, scale, items, actor=True,
+                                      workers=[where[k]], allow_other_workers=False,
+                                      pure=False, key=f"replenish-group-{k}-{id(self)}")
+                   for k, items in enumerate(parts)]
+        # an actor handle binds to the client current when it is made (not the default one:
+        # a server may hold several)
+        with self.client.as_current():
+            self.actors = [f.result() for f in futures]
+
+    def call(self, method: str, which: list[int], args: list[tuple[Any, ...]],
+             report: Callable[[int], None] = lambda done: None) -> list[Any]:
+        pending = [getattr(self.actors[k], method)(*a)
+                   for k, a in zip(which, args, strict=True)]
+        out = []
+        for done, future in enumerate(pending, start=1):
+            out.append(future.result())
+            report(done)
+        return out
+
+    def close(self) -> None:
+        self.actors = []
+        self.client.close()
