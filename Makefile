@@ -30,13 +30,14 @@ demo: $(STAMP)
 	$(BIN)/replenish explain .demo/plan
 	$(BIN)/replenish sustainment .demo/plan
 	$(BIN)/replenish compare examples/coalition --out .demo/compare
+	$(BIN)/replenish sweep examples/coalition --runs 20 --out .demo/sweep --plan .demo/plan
 	@token=$$($(BIN)/replenish user create demo-coordinator --role coordinator \
 	  --db .demo/replenish.db | tail -n 1) && \
 	echo "Serving the demo store at http://127.0.0.1:8000 (OpenAPI at /docs; Ctrl-C stops it)." && \
 	echo "Pages at http://127.0.0.1:8000/pages: sign in as demo-coordinator with the token" && \
 	echo "  $$token" && \
 	echo "Try: curl -H 'Authorization: Bearer $$token' http://127.0.0.1:8000/api/v1/stocks/totals"
-	$(BIN)/replenish serve --db .demo/replenish.db --plan
+	$(BIN)/replenish serve --db .demo/replenish.db --plan --sweep .demo/sweep
 
 test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)

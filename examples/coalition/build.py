@@ -209,9 +209,51 @@ def build() -> Scenario:
     )
 
 
+#: what `replenish sweep examples/coalition` draws (docs/sweeps.md)
+UNCERTAINTY = """\
+# What `replenish sweep examples/coalition` draws: one table per uncertain quantity, each a
+# distribution and its parameters (see docs/sweeps.md). Modest, plausible spreads.
+
+# Fraction of each line's monthly capacity lost (per line and run): most lines lose a little.
+[line_shortfall]
+distribution = "triangular"
+low = 0.0
+mode = 0.05
+high = 0.2
+
+# Months each line's expansion comes into service late (per line and run).
+[expansion_delay]
+distribution = "poisson"
+mean = 1.0
+
+# Months added to each line's lead time (per line and run).
+[lead_time]
+distribution = "poisson"
+mean = 0.3
+
+# Factor on consumption.csv for each platform (per platform and run): fighting above plan.
+[consumption]
+distribution = "lognormal"
+mean = 1.1
+sd = 0.15
+
+# Months each pledge is dispatched late (per pledge and run).
+[pledge_slip]
+distribution = "poisson"
+mean = 0.5
+
+# Probability that an announced pledge falls through (per pledge and run).
+[pledge_lapse]
+distribution = "probability"
+p = 0.1
+status = "announced"
+"""
+
+
 def main(out: Path = HERE) -> None:
-    """Write the demo to `out` (this folder by default)."""
+    """Write the demo to `out` (this folder by default), with its uncertainty.toml."""
     write_scenario(build(), out)
+    (out / "uncertainty.toml").write_text(UNCERTAINTY, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from replenish.commands import scenario as scenario_commands
 from replenish.commands import server as server_commands
 from replenish.commands import store as store_commands
 from replenish.commands import sustain as sustain_commands
+from replenish.commands import sweep as sweep_commands
 from replenish.errors import (
     InfeasiblePlan,
     MissingExtra,
@@ -39,7 +40,7 @@ app = typer.Typer(
 
 for module in (scenario_commands, generate_commands, store_commands, plan_commands,
                joint_commands, sustain_commands, server_commands, announce_commands,
-               brief_commands):
+               brief_commands, sweep_commands):
     module.register(app)
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -178,7 +178,7 @@ def test_a_coordinator_sees_every_member_and_every_page_draws(
 ) -> None:
     page = coordinator
     _open(page, site, "/pages", "coordinator-home")
-    assert page.locator("header nav:not(.languages) a").count() == 8
+    assert page.locator("header nav:not(.languages) a").count() == 9
     _open(page, site, "/pages/readiness", "coordinator-readiness")
     rows = page.locator("table.readiness.now tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.member)")

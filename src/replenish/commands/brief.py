@@ -45,12 +45,20 @@ def brief(
     scenario_dir: Annotated[Path | None, typer.Option(
         "--scenario", metavar="DIR", help="scenario of the plan (default: from summary.json)")
     ] = None,
+    sweep_dir: Annotated[Path | None, typer.Option(
+        "--sweep", metavar="SWEEPDIR", help="add what a sweep of the plan found (a folder "
+        "written by `replenish sweep`): how sure the plan is, with fan charts")] = None,
     lang: LangOption = None,
 ) -> None:
     """Write the ministers' brief (the plan in units, months and money, on two to four pages)
     and the plan as a workbook."""
     files = _outputs({"--pdf": pdf, "--html": html, "--xlsx": xlsx})
     language = command_language(lang)
+    sweep = None
+    if sweep_dir is not None and ("--pdf" in files or "--html" in files):
+        from replenish.reports.sweep_view import read_sweep
+
+        sweep = read_sweep(sweep_dir)  # a broken sweep is refused before anything is written
     if "--xlsx" in files:
         from replenish.reports.workbook import write_workbook
 
@@ -62,7 +70,11 @@ def brief(
     from replenish.reports.brief_render import render_brief_html, write_brief_pdf
 
     with i18n.speaking(language):
-        text = render_brief_html(read_brief(plan_dir, scenario_dir))
+        made = read_brief(plan_dir, scenario_dir)
+        if sweep is not None and sweep.scenario != made.scenario:
+            out.print(f"note: the sweep is of scenario {sweep.scenario!r}, the plan of "
+                      f"{made.scenario!r}", markup=False)
+        text = render_brief_html(made, sweep)
     if "--html" in files:
         files["--html"].parent.mkdir(parents=True, exist_ok=True)
         files["--html"].write_text(text, encoding="utf-8")

@@ -52,6 +52,9 @@ def serve(
     plan: Annotated[bool, typer.Option(
         "--plan", help="Plan the store as it is before serving, so that the pages and the "
         "API open on a finished plan.")] = False,
+    sweep: Annotated[Path | None, typer.Option(
+        "--sweep", metavar="SWEEPDIR", help="A folder written by `replenish sweep`: the "
+        "pages' risk page shows its sweep.json (sets REPLENISH_PAGES_SWEEP_DIR).")] = None,
 ) -> None:
     """Run the coalition REST API (OpenAPI at /openapi.json) on the store, migrating it first."""
     require_server_extra("serve")
@@ -61,9 +64,12 @@ def serve(
     from replenish.store import ENV_VAR, describe_url, upgrade
 
     url = _url(db)
+    folder = _sweep_folder(sweep) if sweep is not None else None
     # Settings come from the environment, so every worker process finds the same store;
     # building them here first refuses bad settings before anything is migrated or listens.
     os.environ[ENV_VAR] = url
+    if folder is not None:
+        os.environ[SWEEP_VAR] = str(folder)
     _check_settings()
     with _store_errors(url):
         upgrade(url)
@@ -73,6 +79,19 @@ def serve(
                      f"http://{host}:{port} (API under /api/v1, docs at /docs)")
     uvicorn.run("replenish.api.app:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", access_log=access_log)
+
+
+#: where `serve --sweep` leaves the sweep folder for every worker's page settings
+SWEEP_VAR = "REPLENISH_PAGES_SWEEP_DIR"
+
+
+def _sweep_folder(path: Path) -> Path:
+    """The sweep folder, absolute; a path that is not a folder is refused (a sweep.json not
+    written yet is the page's to say)."""
+    if not path.is_dir():
+        raise ScenarioError([Problem("--sweep", None, None, f"{path} is not a folder; expected "
+                                     "one written by `replenish sweep ... --out SWEEPDIR`")])
+    return path.resolve()
 
 
 def _plan_store(url: str) -> int:

@@ -8,7 +8,7 @@ greedy plan are all computed here, so that they agree with each other and with t
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 
 from replenish.i18n import N_, gettext, ngettext, number, significant
 from replenish.model.records import Scenario
@@ -68,6 +68,42 @@ def spending_by_year(plan: Plan, scenario: Scenario) -> dict[str, dict[int, floa
             for buyer, money in per_buyer.items():
                 spend.setdefault(buyer, defaultdict(float))[0] += money
     return {b: dict(years) for b, years in spend.items()}
+
+
+def last_month_below(plan: Plan, scenario: Scenario, level: Literal["floor", "target"],
+                     tol: float = 1e-6) -> dict[str, int | None]:
+    """Per member: the last month of the horizon in which one of its positions is below its
+    floor or target (-1: only its starting stock was; None: never below). A position without
+    rows in the plan keeps its starting stock."""
+    wanted = {(s.nation, s.item): getattr(s, level) for s in scenario.stocks}
+    last: dict[tuple[str, str], int] = {}
+    for s in scenario.stocks:
+        if s.on_hand < wanted[(s.nation, s.item)] - tol:
+            last[(s.nation, s.item)] = scenario.horizon - 1
+    seen: set[tuple[str, str]] = set()
+    for row in sorted(plan.stocks, key=lambda r: r.month):
+        key = (row.nation, row.item)
+        if key not in wanted or not 0 <= row.month < scenario.horizon:
+            continue
+        if key not in seen:
+            seen.add(key)
+            if key in last:
+                last[key] = -1
+        if row.on_hand < wanted[key] - tol:
+            last[key] = row.month
+    return {m.code: max((t for (n, _), t in last.items() if n == m.code), default=None)
+            for m in scenario.members}
+
+
+def back_at(plan: Plan, scenario: Scenario, level: Literal["floor", "target"]
+            ) -> dict[str, int | None]:
+    """Per member: the first month (0 .. horizon-1) from which all its positions stay at or
+    above their floor or target to the horizon's end; None if not within the horizon."""
+    out: dict[str, int | None] = {}
+    for member, last in last_month_below(plan, scenario, level).items():
+        out[member] = (0 if last is None else None if last >= scenario.horizon - 1
+                       else last + 1)
+    return out
 
 
 def budget_use(plan: Plan, scenario: Scenario) -> dict[str, list[dict[str, Any]]]:

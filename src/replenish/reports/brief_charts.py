@@ -37,6 +37,12 @@ LEGEND_LIMIT = 480
 _WHOLE = "datum.value % 1 ? '' : format(datum.value, ',')"
 
 
+def month_axis(months: Sequence[str]) -> alt.Axis:
+    """A month axis as the brief's charts label it ('Jan 27'), every third month."""
+    return alt.Axis(labelExpr=_MONTH_LABEL, labelAngle=-90, labelFontSize=7,
+                    values=list(months[::3]))
+
+
 def _budgets(payer: Payer) -> list[float | None]:
     return [budget for _label, _spent, budget in payer.years]
 

@@ -16,6 +16,7 @@ from replenish.model.months import format_month
 from replenish.plan.totals import money
 from replenish.reports import brief_charts as charts
 from replenish.reports.brief import Brief, Readiness, family_name, month_name
+from replenish.reports.sweep_view import Sweep
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: lines in the asks to industry; the rest are summed in one sentence
@@ -77,13 +78,19 @@ def _recovery(brief: Brief) -> list[tuple[Readiness, Readiness]]:
             if cells[0].back_to_floor is not None]
 
 
-def chart_uris(brief: Brief) -> dict[str, str]:
-    """Each chart of the brief as an SVG data: URI."""
+def chart_uris(brief: Brief, sweep: Sweep | None = None) -> dict[str, str]:
+    """Each chart of the brief (and of its sweep, if any) as an SVG data: URI."""
     months = [format_month(m, brief.first_month) for m in range(brief.horizon)]
     made = {"priorities": charts.priorities_chart(brief.priorities),
             "readiness": charts.readiness_chart(brief.readiness),
             "arrivals": charts.arrivals_chart(brief.arrivals, months),
             "payers": charts.payers_chart(brief.payers)}
+    if sweep is not None:
+        from replenish.reports import sweep_charts
+
+        axis = charts.month_axis(sweep.months)
+        made["sweep_shortfall"] = sweep_charts.shortfall_chart(sweep, axis)
+        made["sweep_on_time"] = sweep_charts.on_time_chart(sweep, axis)
     return {name: charts.data_uri(charts.svg(chart)) for name, chart in made.items()}
 
 
@@ -96,16 +103,30 @@ def _page_footer() -> str:
     return f"\n@page {{ @bottom-right {{ content: {content}; }} }}\n"
 
 
-def render_brief_html(brief: Brief) -> str:
-    """The brief as one self-contained HTML page (styles and charts inline)."""
+def _sweep_context(sweep: Sweep | None) -> dict[str, Any]:
+    """What the sweep's section shows (nothing without a sweep)."""
+    if sweep is None:
+        return {"sweep": None}
+    from replenish.reports import sweep_view
+
+    return {"sweep": sweep, "sweep_title": sweep_view.title(sweep),
+            "sweep_headline": sweep_view.headline(sweep),
+            "sweep_members": sweep_view.member_rows(sweep),
+            "sweep_on_time": sweep_view.on_time_rows(sweep),
+            "sweep_note": _(sweep_view.QUANTILE_NOTE)}
+
+
+def render_brief_html(brief: Brief, sweep: Sweep | None = None) -> str:
+    """The brief as one self-contained HTML page (styles and charts inline), with a section on
+    the sweep `sweep` if given."""
     env = _environment()
     years = max((p.years for p in brief.payers), key=len, default=[])
     context: dict[str, Any] = {
         "b": brief, "title": _("Ministers' brief: %(scenario)s") % {"scenario": brief.scenario},
         "css": (TEMPLATES / "brief.css").read_text(encoding="utf-8") + _page_footer(),
-        "quality": _quality(brief), "charts": chart_uris(brief), "years": years,
+        "quality": _quality(brief), "charts": chart_uris(brief, sweep), "years": years,
         "recovery": _recovery(brief), "asks": brief.asks[:ASKS_SHOWN],
-        "more_asks": brief.asks[ASKS_SHOWN:]}
+        "more_asks": brief.asks[ASKS_SHOWN:], **_sweep_context(sweep)}
     return env.get_template("brief.html.j2").render(context)
 
 

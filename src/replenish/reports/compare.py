@@ -21,6 +21,7 @@ from replenish.i18n import DEFAULT, _, month_label, ngettext, number, speaking
 from replenish.model.records import Scenario
 from replenish.plan.check import MONEY_REL_TOL, MONEY_TOL
 from replenish.plan.records import Plan
+from replenish.plan.totals import last_month_below
 from replenish.plan.totals import spending_by_year as billed_by_year
 from replenish.plan.writer import requirement_totals, summary_dict, write_plan
 from replenish.planning import PlanOptions, plan_scenario
@@ -92,31 +93,14 @@ def months_to_target(plan: Plan, scenario: Scenario) -> dict[str, int | None]:
     """Per member: months from the start until all its positions are at or above target for
     the rest of the horizon (0 = already there at the start; None = not in the horizon).
     A position without rows in the plan keeps its starting stock."""
-    targets = {(s.nation, s.item): s.target for s in scenario.stocks}
-    last_below: dict[tuple[str, str], int] = {}
-    for s in scenario.stocks:
-        if s.on_hand < s.target - TOL:
-            last_below[(s.nation, s.item)] = scenario.horizon - 1
-    seen: set[tuple[str, str]] = set()
-    for row in sorted(plan.stocks, key=lambda r: r.month):
-        key = (row.nation, row.item)
-        if key not in targets or not 0 <= row.month < scenario.horizon:
-            continue
-        if key not in seen:
-            seen.add(key)
-            if key in last_below:
-                last_below[key] = -1
-        if row.on_hand < targets[key] - TOL:
-            last_below[key] = row.month
     out: dict[str, int | None] = {}
-    for m in scenario.members:
-        last = max((t for (n, _), t in last_below.items() if n == m.code), default=None)
+    for member, last in last_month_below(plan, scenario, "target", TOL).items():
         if last is None:
-            out[m.code] = 0
+            out[member] = 0
         elif last >= scenario.horizon - 1:
-            out[m.code] = None
+            out[member] = None
         else:
-            out[m.code] = last + 2        # at target from the end of month last + 1
+            out[member] = last + 2        # at target from the end of month last + 1
     return out
 
 

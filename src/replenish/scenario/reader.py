@@ -235,8 +235,15 @@ def _load_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str
                                 "missing required file; expected scenario.toml with "
                                 "name, start and horizon_months"))
         return None
-    data = _read_bytes(path, SETTINGS_FILE, problems)
-    text = None if data is None else _decode(data, SETTINGS_FILE, problems)
+    return load_toml(path, SETTINGS_FILE, problems)
+
+
+def load_toml(path: Path, file: str, problems: list[Problem]
+              ) -> tuple[dict[str, Any], str] | None:
+    """The parsed TOML file at `path` (named `file` in problems) and its text, or None with a
+    problem (unreadable, not UTF-8, not valid TOML: with its line and column)."""
+    data = _read_bytes(path, file, problems)
+    text = None if data is None else _decode(data, file, problems)
     if text is None:
         return None
     try:
@@ -247,10 +254,10 @@ def _load_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], str
         line = int(where.group(1)) if where else text.count("\n") + 1
         column = where.group(2) if where else None
         reason = _TOML_END.sub("", _TOML_WHERE.sub("", message)).strip()
-        problems.append(Problem(SETTINGS_FILE, line, column,
+        problems.append(Problem(file, line, column,
                                 f"not valid TOML: {reason}; expected key = value lines"))
     except RecursionError:
-        problems.append(Problem(SETTINGS_FILE, None, None, "not valid TOML: nested too deeply"))
+        problems.append(Problem(file, None, None, "not valid TOML: nested too deeply"))
     return None
 
 
@@ -301,7 +308,7 @@ def _setting_error(key: str, value: Any) -> str | None:
     else:
         ok = isinstance(value, str)
         wanted = "a quoted string"
-    return None if ok else f"expected {wanted}, got {_toml_shown(value)}"
+    return None if ok else f"expected {wanted}, got {toml_shown(value)}"
 
 
 def _read_weights(raw: Any, text: str, problems: list[Problem]) -> dict[str, float]:
@@ -319,7 +326,7 @@ def _read_weights(raw: Any, text: str, problems: list[Problem]) -> dict[str, flo
               or not math.isfinite(value) or value < 0):
             problems.append(_setting_problem(
                 text, f"weights.{key}",
-                f"expected a non-negative number, got {_toml_shown(value)}"))
+                f"expected a non-negative number, got {toml_shown(value)}"))
         else:
             weights[key] = float(value)
     return weights
@@ -327,11 +334,11 @@ def _read_weights(raw: Any, text: str, problems: list[Problem]) -> dict[str, flo
 
 def _setting_problem(text: str, key: str, message: str) -> Problem:
     """A problem on settings key `key` (dotted for tables), at the line where it is written."""
-    return Problem(SETTINGS_FILE, _key_line(text, key), key, message)
+    return Problem(SETTINGS_FILE, key_line(text, key), key, message)
 
 
-def _key_line(text: str, dotted: str) -> int | None:
-    """The line of scenario.toml where `dotted` (e.g. 'weights.floor') is assigned, if found."""
+def key_line(text: str, dotted: str) -> int | None:
+    """The line of a TOML text where `dotted` (e.g. 'weights.floor') is assigned, if found."""
     current = ""
     for number, line in enumerate(text.splitlines(), start=1):
         header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
@@ -347,7 +354,7 @@ def _key_line(text: str, dotted: str) -> int | None:
     return None
 
 
-def _toml_shown(value: Any) -> str:
+def toml_shown(value: Any) -> str:
     """A short rendering of a TOML value for a message."""
     shown = repr(value) if isinstance(value, str) else str(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."

@@ -1,0 +1,1 @@
+"""Tests of replenish.sweep and `replenish sweep`."""
