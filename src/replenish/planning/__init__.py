@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from typing import Any
 
 import highspy
 
@@ -37,10 +38,15 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         _bound_with_price_breaks(scenario, plan)
         report("done", 1.0)
         return plan
-    plan = apply_price_breaks(_plan_by_groups(scenario, opts, report)
-                              or _plan_as_one_model(scenario, opts, report), scenario)
-    _bound_with_price_breaks(scenario, plan)
-    _explain(scenario, plan, opts, report)
+    warm: list[Any] = []      # the planner by groups, kept to measure what binds warm
+    try:
+        plan = apply_price_breaks(_plan_by_groups(scenario, opts, report, warm)
+                                  or _plan_as_one_model(scenario, opts, report), scenario)
+        _bound_with_price_breaks(scenario, plan)
+        _explain(scenario, plan, opts, report, warm[0] if warm else None)
+    finally:
+        for planner in warm:
+            planner.close()
     if opts.compare_greedy:
         report("greedy", 0.95)
         plan.extra["greedy"] = _compare_greedy(scenario, plan, plan_greedy)
@@ -84,9 +90,13 @@ def _bound_with_price_breaks(scenario: Scenario, plan: Plan) -> None:
     model["bound"] -= scenario.settings.weight("cost") * saving
 
 
-def _explain(scenario: Scenario, plan: Plan, opts: PlanOptions, report: Progress) -> None:
-    """Replace the plan's candidate limits by what re-planning with each relaxed measures."""
+def _explain(scenario: Scenario, plan: Plan, opts: PlanOptions, report: Progress,
+             warm: Any = None) -> None:
+    """Replace the plan's candidate limits by what re-planning with each relaxed measures;
+    a plan by groups is planned again warm (`warm`, a decompose.GroupPlanner), one change at
+    a time."""
     from replenish.planning.measure import measure_binding
+    from replenish.planning.pricing import apply_price_breaks
 
     candidates, plan.binding = plan.binding, []
     by_groups = "decomposition" in plan.extra.get("model", {})
@@ -99,16 +109,25 @@ def _explain(scenario: Scenario, plan: Plan, opts: PlanOptions, report: Progress
         return
     report(f"measuring what binds ({len(candidates)} re-plans)", 0.85)
     t0 = time.perf_counter()
-    plan.binding = measure_binding(scenario, plan, candidates, opts, plan_scenario)
+    if warm is not None:
+        plan.binding = measure_binding(
+            scenario, plan, candidates, opts,
+            lambda changed, _o: apply_price_breaks(warm.replan(changed), changed),
+            parallel=False)
+    else:
+        plan.binding = measure_binding(scenario, plan, candidates, opts, plan_scenario)
     plan.timings["explain"] = time.perf_counter() - t0
 
 
-def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> Plan | None:
+def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress,
+                    warm: list[Any]) -> Plan | None:
     """The plan by item groups where they are used (see decompose.py); None otherwise, or when a
-    group could not live within its budget shares."""
+    group could not live within its budget shares. Where what binds is to be measured, the
+    planner is kept (appended to `warm`) to plan again warm."""
     if opts.decompose == "never":
         return None
     from replenish.planning.decompose import (
+        GroupPlanner,
         GroupsFailed,
         item_groups,
         order_columns,
@@ -120,6 +139,10 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress) -> 
     if not should_decompose(scenario, opts, len(parts)):
         return None
     try:
+        if opts.explain == "always":
+            planner = GroupPlanner(scenario, opts, report, parts)
+            warm.append(planner)
+            return planner.plan
         return plan_by_groups(scenario, opts, report, parts)
     except GroupsFailed as exc:
         if order_columns(scenario) < opts.one_model_max_columns:

@@ -121,6 +121,18 @@ class Coordinated:
     shares: list[np.ndarray]
     passes: int
     history: list[tuple[float, float, float]] = field(default_factory=list)
+    #: every proposal the master holds, as (group, proposal): a warm start's columns
+    columns: list[tuple[int, Proposal]] = field(default_factory=list)
+
+
+@dataclass
+class WarmStart:
+    """Coordination resumed after a change (`coordinate`'s `warm`): proposals still valid
+    (of groups the change left alone) and the prices to ask first (those of the plan before),
+    instead of the ladder of uniform prices."""
+
+    columns: list[tuple[int, Proposal]]
+    prices: np.ndarray
 
 
 #: solve group g at these prices per part (objective units per unit of each of its parts)
@@ -154,6 +166,7 @@ class _Master:
                           np.array([-1.0]))
         self.group: list[int] = []        # per proposal column
         self.parts: list[np.ndarray] = []  # per proposal column: its use of each part
+        self.proposals: list[tuple[int, Proposal]] = []
 
     def add(self, g: int, proposal: Proposal) -> None:
         """Group g's proposal."""
@@ -165,6 +178,7 @@ class _Master:
                       np.concatenate([use[nz] / self.limit[nz], [1.0]]))
         self.group.append(g)
         self.parts.append(proposal.use)
+        self.proposals.append((g, proposal))
 
     def solve(self) -> tuple[float, np.ndarray, float]:
         """The combined plan's LP value (inf while it overuses a row), prices (objective per
@@ -214,12 +228,14 @@ def spread_unused(used: list[np.ndarray], part_rows: list[np.ndarray],
 
 
 def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAll,
-               until: float, gap: float, max_passes: int, progress: Progress) -> Coordinated:
+               until: float, gap: float, max_passes: int, progress: Progress,
+               warm: WarmStart | None = None) -> Coordinated:
     """Prices for `coupling`'s rows by column generation, from each group's first proposal
     (`first[g]`: its optimum at prices 0) until the master and the bound are within `gap`
     (relative), time passes `until` (perf_counter; but not before some combination holds every
     row) or `max_passes` passes are made. `price_all(groups, prices)` solves each of the
-    groups at its prices per part."""
+    groups at its prices per part. With `warm`, its columns join the master and its prices
+    are asked first."""
     groups = len(first)
     rows = len(coupling.limit)
     t0 = time.perf_counter()
@@ -230,6 +246,11 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
     used = [coupling.rows_of(g) for g in range(groups)]
     for g, proposal in enumerate(first):
         master.add(g, proposal)
+    ladder: tuple[float, ...] = FIRST_PRICES
+    if warm is not None:
+        for g, proposal in warm.columns:
+            master.add(g, proposal)
+        ladder = ()
     centre = np.zeros(rows)
     asked = [np.zeros(rows) for _ in range(groups)]
     values = reference.copy()
@@ -244,8 +265,10 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         late = time.perf_counter() >= until and np.isfinite(best_master)
         if done or passes >= max_passes or late:
             break
-        if passes < len(FIRST_PRICES):
-            prices = FIRST_PRICES[passes] * unit / coupling.limit
+        if warm is not None and passes == 0:
+            prices = warm.prices
+        elif passes < len(ladder):
+            prices = ladder[passes] * unit / coupling.limit
         else:
             prices = SMOOTHING * centre + (1.0 - SMOOTHING) * dual
         # a group using none of the rows whose prices changed keeps its last proposal
@@ -262,4 +285,5 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
             bound, centre = at, prices
         history.append((time.perf_counter() - t0, best_master, bound))
         progress(passes, best_master, bound)
-    return Coordinated(bound, best_master, centre, master.shares(groups), passes, history)
+    return Coordinated(bound, best_master, centre, master.shares(groups), passes, history,
+                       master.proposals)

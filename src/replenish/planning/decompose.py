@@ -41,7 +41,13 @@ from replenish.model import Scenario
 from replenish.plan.records import Plan
 from replenish.planning.blocks import whole_by_blocks
 from replenish.planning.build import build_model, value_scale
-from replenish.planning.coordinate import Coordinated, Coupling, Proposal, coordinate
+from replenish.planning.coordinate import (
+    Coordinated,
+    Coupling,
+    Proposal,
+    WarmStart,
+    coordinate,
+)
 from replenish.planning.explain import binding_candidates, budget_change
 from replenish.planning.options import PlanOptions
 from replenish.planning.readback import (
@@ -204,12 +210,8 @@ class _Group:
         self.spending: sp.csr_matrix | None = (self.built.info["item_spend"].tocsr()
                                                if self.keys else None)
         self.cost = self.built.model.column_arrays()[2]
-        self.h = new_highs(options)
-        # every relaxation must finish: the deadline is kept by stopping budget rounds early
-        # and by the whole-number phase's time (see plan_whole)
-        self.h.setOptionValue("time_limit", float("inf"))
-        self.h.setOptionValue("simplex_scale_strategy", LP_SCALING)
-        pass_model(self.h, self.built, integrality=False)
+        self.h = self._lp()
+        self.priced: highspy.HighsBasis | None = None   # the basis of its last pricing
         self.base_rows = self.built.model.n_rows
         self.share = np.zeros(len(self.keys))
         # budget rows in HiGHS count money in units of the objective's scale: in currency
@@ -222,6 +224,16 @@ class _Group:
         self.whole_by = ""
         self.build_s = time.perf_counter() - t0   # building and passing the model
 
+    def _lp(self) -> highspy.Highs:
+        """The group's relaxation in a new HiGHS, without budget rows."""
+        h = new_highs(self.options)
+        # every relaxation must finish: the deadline is kept by stopping budget rounds early
+        # and by the whole-number phase's time (see plan_whole)
+        h.setOptionValue("time_limit", float("inf"))
+        h.setOptionValue("simplex_scale_strategy", LP_SCALING)
+        pass_model(h, self.built, integrality=False)
+        return h
+
     def info(self) -> GroupInfo:
         return GroupInfo(self.keys, self.built.model.n_cols, self.built.model.n_rows,
                          len(self.scenario.items), self.build_s)
@@ -229,6 +241,7 @@ class _Group:
     def first(self) -> Proposal:
         """The relaxation without budgets: the group's first proposal."""
         value, x = self.relax()
+        self.priced = self.h.getBasis()
         return Proposal(value, self.plain_cost(x), self.demand(x))
 
     def propose(self, part_prices: np.ndarray) -> Proposal:
@@ -238,6 +251,7 @@ class _Group:
             return self.first()
         added = np.asarray(self.spending.T @ part_prices)
         value, x = self.price(added)
+        self.priced = self.h.getBasis()
         return Proposal(value, self.plain_cost(x), self.demand(x))
 
     def within_shares(self, share: np.ndarray) -> float:
@@ -245,9 +259,10 @@ class _Group:
         self.add_budget_rows(share)
         return self.relax()[0]
 
-    def whole(self, seconds: float, gap: float) -> GroupPlan:
-        """Whole numbers within the shares (see `plan_whole`); the solver's memory is freed
-        after."""
+    def whole(self, seconds: float, gap: float, keep: bool = False) -> GroupPlan:
+        """Whole numbers within the shares (see `plan_whole`). After, the solver's memory is
+        freed, or with `keep` the relaxation is set up again from the basis of its last
+        pricing (its shares and whole numbers gone), ready to be priced again warm."""
         try:
             sol = self.plan_whole(seconds, gap)
         except InfeasiblePlan as exc:
@@ -257,6 +272,10 @@ class _Group:
         binding = binding_candidates(self.built, sol)
         spent = self.demand(sol.x)
         self.h = None   # type: ignore[assignment]
+        if keep:
+            self.h = self._lp()
+            if self.priced is not None:
+                self.h.setBasis(self.priced)
         return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
 
     def again(self, share: np.ndarray, gap: float) -> GroupPlan | None:
@@ -431,25 +450,16 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
     actors on the workers of the Dask scheduler `options.scheduler` (planning/on_dask.py).
     GroupsFailed where a group could not live within its shares and the scenario may be
     planned as one model instead; else InfeasiblePlan."""
-    t0 = time.perf_counter()
-    parts = item_groups(scenario) if parts is None else parts
-    groups: Groups
-    if options.scheduler:
-        from replenish.planning.on_dask import DaskGroups
-        groups = DaskGroups(options.scheduler, options.scheduler_timeout)
-    else:
-        groups = ThreadGroups(_workers(options))
-    try:
-        return _plan_by_groups(scenario, options, report, groups, parts, t0)
-    except GroupsFailed as exc:
-        if order_columns(scenario) < options.one_model_max_columns:
-            raise
-        raise InfeasiblePlan([f"an item group could not be planned within its share of the "
-                              f"budgets ({exc}), and the scenario is too large to plan as one "
-                              f"model; check committed pledges against members' budgets"]
-                             ) from None
-    finally:
-        groups.close()
+    with GroupPlanner(scenario, options, report, parts, keep=False) as planner:
+        return planner.plan
+
+
+def _groups_failed(scenario: Scenario, options: PlanOptions, exc: GroupsFailed) -> Exception:
+    if order_columns(scenario) < options.one_model_max_columns:
+        return exc
+    return InfeasiblePlan([f"an item group could not be planned within its share of the "
+                           f"budgets ({exc}), and the scenario is too large to plan as one "
+                           f"model; check committed pledges against members' budgets"])
 
 
 def _workers(options: PlanOptions) -> int:
@@ -486,6 +496,16 @@ class Groups:
              report: Callable[[int], None] = lambda done: None) -> list[Any]:
         raise NotImplementedError
 
+    def replace(self, which: list[int], scenario: Scenario, options: PlanOptions,
+                scale: float, parts: list[list[str]]) -> list[Any]:
+        """Build the groups `which` afresh (items `parts`) from `scenario`; the groups they
+        replace, for `put_back`."""
+        raise NotImplementedError
+
+    def put_back(self, which: list[int], old: list[Any]) -> None:
+        """The groups `replace` replaced, back in their places."""
+        raise NotImplementedError
+
     def close(self) -> None:
         """Release the groups' models."""
 
@@ -509,6 +529,19 @@ class ThreadGroups(Groups):
         return _in_order(self.pool, lambda c: getattr(self.groups[c[0]], method)(*c[1]), calls,
                          report, size=lambda c: self.groups[c[0]].built.model.n_cols)
 
+    def replace(self, which: list[int], scenario: Scenario, options: PlanOptions,
+                scale: float, parts: list[list[str]]) -> list[Any]:
+        old = [self.groups[k] for k in which]
+        new = _in_order(self.pool, lambda items: _Group(scenario, options, scale, items),
+                        parts, lambda done: None, size=len)
+        for k, g in zip(which, new, strict=True):
+            self.groups[k] = g
+        return old
+
+    def put_back(self, which: list[int], old: list[Any]) -> None:
+        for k, g in zip(which, old, strict=True):
+            self.groups[k] = g
+
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
         self.groups = []
@@ -525,89 +558,205 @@ def budget_coupling(keys: list[list[tuple[str, int, str]]],
                     [np.array([row[(b, y)] for b, y, _ in group], np.int64) for group in keys])
 
 
-def _plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
-                    groups: Groups, parts: list[list[str]], t0: float) -> Plan:
-    deadline = t0 + options.time_limit
-    n = len(parts)
-    every = list(range(n))
-    scale = value_scale(scenario)
-    budget = {m.code: m.annual_budget for m in scenario.members
-              if m.annual_budget is not None}
-    report("building the item groups' models", 0.02)
-    groups.create(scenario, options, scale, parts)
-    first: list[Proposal] = groups.call("first", every, [()] * n, lambda done: report(
-        f"bound {done}/{n}", 0.05 + 0.25 * done / n))
-    info: list[GroupInfo] = groups.call("info", every, [()] * n)
-    columns = np.array([i.columns for i in info], float)
-    coupling = budget_coupling([i.keys for i in info], budget)
-    t_bound = time.perf_counter()
-    coordinated = _coordinate(groups, coupling, first, options,
-                              t_bound + SHARE_TIME * max(0.0, deadline - t_bound), report)
-    t_coordinated = time.perf_counter()
-    lp_objective = np.array(groups.call(
-        "within_shares", every, [(share,) for share in coordinated.shares],
-        lambda done: report(f"shares {done}/{n}", 0.45 + 0.05 * done / n)))
-    t_share = time.perf_counter()
-    budget_binding = _budget_binding(scenario, coupling, coordinated.prices)
-    # each group may use its part (by size) of the time left for whole numbers
-    left = max(1.0, deadline - time.perf_counter()) * _workers(options)
-    coupled = bool(coupling.names)
-    # without budgets the groups' plans are the one model's: as exact as it is
-    gap_of_group = max(options.mip_rel_gap, GROUP_MIP_GAP) if coupled else options.mip_rel_gap
-    plans: list[GroupPlan] = groups.call(
-        "whole", every,
-        [(max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum()), gap_of_group)
-         for k in every],
-        lambda done: report(f"whole numbers {done}/{n}", 0.5 + 0.4 * done / n))
-    replanned = 0
-    if coupled:
-        report("spending what whole numbers left", 0.9)
-        replanned = _spend_leftovers(groups, info, plans, lp_objective, coupling.part_rows,
-                                     coupling.limit, gap_of_group, deadline, options)
-    plan = merge_plans(scenario, [p.plan for p in plans])
-    binding = [b for p in plans for b in p.binding if b["change"]] + budget_binding
-    binding.sort(key=lambda f: (-f["value"], f["name"]))
-    plan.binding = binding[:8]
-    build_s = sum(i.build_s for i in info)
-    read_s = sum(p.read_s for p in plans)
-    plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
-                        read_back=read_s, bound=t_bound - t0, coordinate=t_share - t_bound,
-                        shares=t_share - t_coordinated)
-    bound = coordinated.bound
-    gap = relative_gap(plan.objective, bound)
-    if plan.status == "optimal" and coupled and gap > PROVEN_GAP:
-        # each group is optimal within its shares; the whole is not. Without budgets the
-        # groups are independent, each proven optimal by its MIP: so is the whole, however
-        # far its whole numbers are from the relaxation's bound
-        plan.status = "feasible"
-    plan.extra["model"] = {
-        "variables": int(columns.sum()),
-        "constraints": sum(i.rows for i in info) + len(coupling.names),
-        "integer": any(i.integer for i in scenario.items),
-        "bound": bound,
-        "relaxation_gap": round(gap, 6),
-        "decomposition": {"groups": n,
-                          "largest_group_items": max(i.items for i in info),
-                          "lower_bound": round(bound, 4),
-                          "coupling_rows": {coupling.kind: len(coupling.names)},
-                          "price_passes": coordinated.passes,
-                          # seconds, combined relaxation and bound after each pass
-                          "price_history": [[round(t, 2), round(m, 1) if np.isfinite(m)
-                                             else None, round(b, 1)]
-                                            for t, m, b in coordinated.history],
-                          "coordinated_relaxation": (round(coordinated.master, 4)
-                                                     if np.isfinite(coordinated.master)
-                                                     else None),
-                          "shared_relaxation": round(float(lp_objective.sum()), 4),
-                          "whole_numbers": {way: sum(p.whole_by == way for p in plans)
-                                            for way in ("blocks", "pooled", "mip")},
-                          "replanned_with_leftovers": replanned},
-    }
-    return plan
+@dataclasses.dataclass
+class _Outcome:
+    """One plan by groups as it was made: what planning again warm starts from."""
+
+    scenario: Scenario
+    first: list[Proposal]
+    info: list[GroupInfo]
+    coupling: Coupling
+    coordinated: Coordinated
+    lp_objective: np.ndarray
+    plans: list[GroupPlan]      # each group's plan within its shares (before leftovers)
+    plan: Plan                  # the merged plan
+
+
+class GroupPlanner:
+    """A plan by item groups (`plan`), and with `keep` the groups' models kept so that the
+    scenario changed a little is planned again warm (`replan`, issue 19): only the groups
+    the change touches are built and solved afresh; coordination resumes from the proposals
+    of the others and from the prices of the plan before; a group whose share of every budget
+    comes out as before keeps its plan."""
+
+    def __init__(self, scenario: Scenario, options: PlanOptions, report: Progress,
+                 parts: list[list[str]] | None = None, keep: bool = True) -> None:
+        t0 = time.perf_counter()
+        self.options = options
+        self.keep = keep
+        self.parts = item_groups(scenario) if parts is None else parts
+        self.scale = value_scale(scenario)
+        self.groups: Groups
+        if options.scheduler:
+            from replenish.planning.on_dask import DaskGroups
+            self.groups = DaskGroups(options.scheduler, options.scheduler_timeout)
+        else:
+            self.groups = ThreadGroups(_workers(options))
+        try:
+            report("building the item groups' models", 0.02)
+            self.groups.create(scenario, options, self.scale, self.parts)
+            base = self._plan(scenario, report, t0, None, [])
+            assert base is not None     # a plan from scratch always has its outcome
+            self.base = base
+        except GroupsFailed as exc:
+            self.close()
+            raise _groups_failed(scenario, options, exc) from None
+        except BaseException:
+            self.close()
+            raise
+        self.plan = self.base.plan
+
+    def __enter__(self) -> GroupPlanner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.groups.close()
+
+    def replan(self, changed: Scenario, report: Progress = lambda step, f: None) -> Plan:
+        """The plan of `changed`, warm from this plan where the change leaves the item groups,
+        the objective's scale and the budget rows as they were; else planned afresh. The
+        groups are left as this plan's, ready for the next change."""
+        t0 = time.perf_counter()
+        base = self.base
+        same = (item_groups(changed) == self.parts and value_scale(changed) == self.scale
+                and changed.settings == base.scenario.settings)
+        if not same:
+            return plan_by_groups(changed, self.options, report)
+        touched = [k for k, items in enumerate(self.parts)
+                   if sub_scenario(changed, items) != sub_scenario(base.scenario, items)]
+        old = self.groups.replace(touched, changed, self.options, self.scale,
+                                  [self.parts[k] for k in touched])
+        try:
+            outcome = self._plan(changed, report, t0, base, touched)
+        except GroupsFailed as exc:
+            raise _groups_failed(changed, self.options, exc) from None
+        finally:
+            self.groups.put_back(touched, old)
+        return outcome.plan if outcome is not None else plan_by_groups(changed, self.options,
+                                                                        report)
+
+    def _plan(self, scenario: Scenario, report: Progress, t0: float, base: _Outcome | None,
+              touched: list[int]) -> _Outcome | None:
+        """Plan `scenario` from scratch (`base` None) or warm from `base` with the groups
+        `touched` built afresh; None where the change moved the budget rows."""
+        options, groups, parts = self.options, self.groups, self.parts
+        deadline = t0 + options.time_limit
+        n = len(parts)
+        every = list(range(n))
+        budget = {m.code: m.annual_budget for m in scenario.members
+                  if m.annual_budget is not None}
+        fresh = every if base is None else touched
+        proposals: list[Proposal] = groups.call("first", fresh, [()] * len(fresh),
+                                                lambda done: report(
+            f"bound {done}/{len(fresh)}", 0.05 + 0.25 * done / max(1, len(fresh))))
+        built: list[GroupInfo] = groups.call("info", fresh, [()] * len(fresh))
+        first = list(base.first) if base is not None else [proposals[0]] * n
+        info = list(base.info) if base is not None else [built[0]] * n
+        for k, proposal, i in zip(fresh, proposals, built, strict=True):
+            first[k], info[k] = proposal, i
+        columns = np.array([i.columns for i in info], float)
+        coupling = budget_coupling([i.keys for i in info], budget)
+        warm = None
+        if base is not None:
+            if coupling.names != base.coupling.names:
+                return None
+            kept = set(touched)
+            warm = WarmStart([(g, p) for g, p in base.coordinated.columns if g not in kept],
+                             base.coordinated.prices)
+        t_bound = time.perf_counter()
+        coordinated = _coordinate(groups, coupling, first, options,
+                                  t_bound + SHARE_TIME * max(0.0, deadline - t_bound), report,
+                                  warm)
+        t_coordinated = time.perf_counter()
+        # a group the change left alone whose shares come out as before keeps its plan
+        again = [k for k in every if base is None or k in touched
+                 or not np.allclose(coordinated.shares[k], base.coordinated.shares[k],
+                                    rtol=1e-9, atol=1e-6)]
+        lp_objective = (base.lp_objective.copy() if base is not None else np.zeros(n))
+        lp_objective[again] = groups.call(
+            "within_shares", again, [(coordinated.shares[k],) for k in again],
+            lambda done: report(f"shares {done}/{len(again)}",
+                                0.45 + 0.05 * done / max(1, len(again))))
+        t_share = time.perf_counter()
+        budget_binding = _budget_binding(scenario, coupling, coordinated.prices)
+        # each group may use its part (by size) of the time left for whole numbers
+        left = max(1.0, deadline - time.perf_counter()) * _workers(options)
+        coupled = bool(coupling.names)
+        # without budgets the groups' plans are the one model's: as exact as it is
+        gap_of_group = (max(options.mip_rel_gap, GROUP_MIP_GAP) if coupled
+                        else options.mip_rel_gap)
+        plans = list(base.plans) if base is not None else []
+        made: list[GroupPlan] = groups.call(
+            "whole", again,
+            [(max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum()), gap_of_group,
+              self.keep) for k in again],
+            lambda done: report(f"whole numbers {done}/{len(again)}",
+                                0.5 + 0.4 * done / max(1, len(again))))
+        if base is None:
+            plans = made
+        else:
+            for k, p in zip(again, made, strict=True):
+                plans[k] = p
+        replanned = 0
+        if coupled:
+            report("spending what whole numbers left", 0.9)
+            final = list(plans)
+            replanned = _spend_leftovers(groups, info, final, lp_objective,
+                                         coupling.part_rows, coupling.limit, gap_of_group,
+                                         deadline, options)
+        else:
+            final = plans
+        plan = merge_plans(scenario, [p.plan for p in final])
+        binding = [b for p in final for b in p.binding if b["change"]] + budget_binding
+        binding.sort(key=lambda f: (-f["value"], f["name"]))
+        plan.binding = binding[:8]
+        build_s = sum(info[k].build_s for k in fresh)
+        read_s = sum(p.read_s for p in made)
+        plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
+                            read_back=read_s, bound=t_bound - t0,
+                            coordinate=t_share - t_bound, shares=t_share - t_coordinated)
+        bound = coordinated.bound
+        gap = relative_gap(plan.objective, bound)
+        if plan.status == "optimal" and coupled and gap > PROVEN_GAP:
+            # each group is optimal within its shares; the whole is not. Without budgets the
+            # groups are independent, each proven optimal by its MIP: so is the whole,
+            # however far its whole numbers are from the relaxation's bound
+            plan.status = "feasible"
+        decomposition = {
+            "groups": n,
+            "largest_group_items": max(i.items for i in info),
+            "lower_bound": round(bound, 4),
+            "coupling_rows": {coupling.kind: len(coupling.names)},
+            "price_passes": coordinated.passes,
+            # seconds, combined relaxation and bound after each pass
+            "price_history": [[round(t, 2), round(m, 1) if np.isfinite(m) else None,
+                               round(b, 1)] for t, m, b in coordinated.history],
+            "coordinated_relaxation": (round(coordinated.master, 4)
+                                       if np.isfinite(coordinated.master) else None),
+            "shared_relaxation": round(float(lp_objective.sum()), 4),
+            "whole_numbers": {way: sum(p.whole_by == way for p in final)
+                              for way in ("blocks", "pooled", "mip")},
+            "replanned_with_leftovers": replanned}
+        if base is not None:
+            decomposition["warm"] = {"groups_rebuilt": len(touched),
+                                     "groups_planned_again": len(again)}
+        plan.extra["model"] = {
+            "variables": int(columns.sum()),
+            "constraints": sum(i.rows for i in info) + len(coupling.names),
+            "integer": any(i.integer for i in scenario.items),
+            "bound": bound,
+            "relaxation_gap": round(gap, 6),
+            "decomposition": decomposition,
+        }
+        return _Outcome(scenario, first, info, coupling, coordinated, lp_objective, plans, plan)
 
 
 def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
-                options: PlanOptions, until: float, report: Progress) -> Coordinated:
+                options: PlanOptions, until: float, report: Progress,
+                warm: WarmStart | None = None) -> Coordinated:
     """Coordinate the groups by price over `coupling` (see planning/coordinate.py), the
     progress bar showing the combined relaxation and the bound closing."""
 
@@ -621,7 +770,7 @@ def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
                0.3 + 0.15 * min(1.0, passes / max(1, options.budget_rounds)))
 
     return coordinate(coupling, first, price_all, until, COORDINATION_GAP,
-                      options.budget_rounds, progress)
+                      options.budget_rounds, progress, warm)
 
 
 def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPlan],

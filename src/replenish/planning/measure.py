@@ -92,9 +92,12 @@ def binding_message(entry: dict[str, Any]) -> str:
 
 
 def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, Any]],
-                    options: PlanOptions, planner: Planner) -> list[dict[str, Any]]:
+                    options: PlanOptions, planner: Planner,
+                    parallel: bool = True) -> list[dict[str, Any]]:
     """Each candidate re-planned: `kind`, `name`, `change`, `effect`, `message`, largest
-    improvement of the objective first; candidates whose change alters nothing are left out."""
+    improvement of the objective first; candidates whose change alters nothing are left out.
+    Re-plans run at once on every core, or one at a time (`parallel` False: a planner that
+    keeps state between them)."""
     if not candidates:
         return []
     again = dataclasses.replace(options, explain="never", compare_greedy=False)
@@ -116,7 +119,8 @@ def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, A
                 "shadow_price": round(c["shadow_price"], 6),
                 "objective_change": round(-gain, 4)}
 
-    workers = max(1, min(len(candidates), options.threads or os.cpu_count() or 1))
+    workers = (max(1, min(len(candidates), options.threads or os.cpu_count() or 1))
+               if parallel else 1)
     with ThreadPoolExecutor(workers) as pool:
         found = [f for f in pool.map(one, candidates) if f is not None]
     found.sort(key=lambda f: (f["objective_change"], f["name"]))

@@ -53,14 +53,35 @@ class DaskGroups(Groups):
             worker = min(workers, key=lambda w: (load[w], w))
             where[k] = worker
             load[worker] += len(parts[k])
-        futures = [self.client.submit(_Group, shipped, options, scale, items, actor=True,
-                                      workers=[where[k]], allow_other_workers=False,
-                                      pure=False, key=f"replenish-group-{k}-{id(self)}")
-                   for k, items in enumerate(parts)]
+        self.where = [where[k] for k in range(len(parts))]
+        self.actors = self._actors(shipped, options, scale, list(range(len(parts))), parts)
+
+    def _actors(self, scenario: Any, options: PlanOptions, scale: float, which: list[int],
+                parts: list[list[str]]) -> list[Any]:
+        """A new actor for each group `which[j]` (items `parts[j]`) on the group's worker."""
+        futures = [self.client.submit(_Group, scenario, options, scale, items, actor=True,
+                                      workers=[self.where[k]], allow_other_workers=False,
+                                      pure=False)
+                   for k, items in zip(which, parts, strict=True)]
         # an actor handle binds to the client current when it is made (not the default one:
         # a server may hold several)
         with self.client.as_current():
-            self.actors = [f.result() for f in futures]
+            return [f.result() for f in futures]
+
+    def replace(self, which: list[int], scenario: Scenario, options: PlanOptions,
+                scale: float, parts: list[list[str]]) -> list[Any]:
+        if not which:
+            return []
+        old = [self.actors[k] for k in which]
+        shipped = self.client.scatter(scenario, broadcast=True, hash=False)
+        for k, actor in zip(which, self._actors(shipped, options, scale, which, parts),
+                            strict=True):
+            self.actors[k] = actor
+        return old
+
+    def put_back(self, which: list[int], old: list[Any]) -> None:
+        for k, actor in zip(which, old, strict=True):
+            self.actors[k] = actor
 
     def call(self, method: str, which: list[int], args: list[tuple[Any, ...]],
              report: Callable[[int], None] = lambda done: None) -> list[Any]:
