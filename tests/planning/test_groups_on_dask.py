@@ -72,3 +72,23 @@ def test_a_scheduler_that_cannot_be_reached_is_a_clear_error(
     err = capsys.readouterr().err
     assert "tcp://127.0.0.1:9 could not be reached" in err and "Traceback" not in err
     assert not (tmp_path / "plan").exists()
+
+
+def test_a_warm_replan_on_workers_gives_the_warm_replan_in_threads(
+        cluster: LocalCluster) -> None:
+    from replenish.planning.decompose import GroupPlanner
+
+    from .test_warm_replan import _one_more
+
+    sc = generate_scenario(3, 12, 8, 5)
+    changed, _item = _one_more(sc)
+    options = dataclasses.replace(ALWAYS, explain="never")
+    with GroupPlanner(sc, options, lambda step, f: None) as planner:
+        threads = planner.replan(changed)
+    on_dask = dataclasses.replace(options, scheduler=cluster.scheduler_address)
+    with GroupPlanner(sc, on_dask, lambda step, f: None) as planner:
+        dask = planner.replan(changed)
+        assert len(planner.groups.actors) == threads.extra["model"]["decomposition"]["groups"]  # type: ignore[attr-defined]
+    assert dask.extra["model"]["decomposition"]["warm"]["groups_rebuilt"] == 1
+    assert dask.objective == threads.objective
+    assert dask.orders == threads.orders and dask.donations == threads.donations
