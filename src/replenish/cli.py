@@ -4,6 +4,7 @@ plan, 4 no plan within the time limit."""
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import typer
@@ -46,8 +47,34 @@ for module in (scenario_commands, generate_commands, store_commands, plan_comman
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+class _Notes(logging.Handler):
+    """Prints the scenario readers' warnings (a CSV file that is not a scenario file) on
+    stderr, each once however often the folder (or a copy of it) is read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        key = str(getattr(record, "note", record.getMessage()))
+        if key not in self.seen:
+            self.seen.add(key)
+            err.print(f"[yellow]note[/]: {escape(record.getMessage())}")
+
+
 def run(argv: list[str]) -> int:
     """Run the command line on `argv` and return the exit status (never raises)."""
+    notes = _Notes()
+    readers = logging.getLogger("replenish.scenario")
+    readers.addHandler(notes)
+    try:
+        return _run(argv)
+    finally:
+        readers.removeHandler(notes)
+
+
+def _run(argv: list[str]) -> int:
+    """`run` without the notes' handler."""
     try:
         code = app(args=argv, prog_name="replenish", standalone_mode=False)
     except ScenarioError as exc:

@@ -56,7 +56,20 @@ def requirement(role: str) -> dict[str, Any]:
             "needed_by": "2027-06", "priority": 2}
 
 
+def hub(role: str) -> dict[str, Any]:
+    """A new hub in BBB, its code unique per role."""
+    return {"code": f"HM-{role}", "name": "Rail head", "nation": "BBB", "capacity_tonnes": 900}
+
+
+def route(role: str) -> dict[str, Any]:
+    """A new direct road route from AAA to UKR (so AAA's pledge P1 may still be committed),
+    its code unique per role."""
+    return {"code": f"RTM-{role}", "origin": "AAA", "recipient": "UKR", "mode": "road",
+            "lead_months": 1}
+
+
 ALL = {role: 200 for role in ROLES if role != "anonymous"}
+READERS = {"coordinator": 200, "nation": 200, "other_nation": 200, "recipient": 200}
 MATRIX: dict[str, Case] = {
     "health": Case("GET", "/health", {**ALL, "anonymous": 200}, public=True),
     "health details": Case("GET", "/api/v1/health/details", {"coordinator": 200}),
@@ -94,6 +107,14 @@ MATRIX: dict[str, Case] = {
     "signal of RHM": Case("GET", "/api/v1/signal?producer=RHM",
                           {"coordinator": 200, "industry": 200}),
     "signal of KNDS": Case("GET", "/api/v1/signal?producer=KNDS", {"coordinator": 200}),
+    "hubs": Case("GET", "/api/v1/hubs", READERS),
+    "add a hub": Case("POST", "/api/v1/hubs", {"coordinator": 201}),
+    "routes": Case("GET", "/api/v1/routes", READERS),
+    "routes from BBB": Case("GET", "/api/v1/routes?origin=BBB",
+                            {"coordinator": 200, "other_nation": 200, "recipient": 200}),
+    "routes to POL": Case("GET", "/api/v1/routes?recipient=POL",
+                          {"coordinator": 200, "nation": 200, "other_nation": 200}),
+    "add a route": Case("POST", "/api/v1/routes", {"coordinator": 201}),
     "deliveries": Case("GET", "/api/v1/deliveries", {"coordinator": 200, "recipient": 200}),
     "deliveries to POL": Case("GET", "/api/v1/deliveries?recipient=POL", {"coordinator": 200}),
     "audit": Case("GET", "/api/v1/audit", {"coordinator": 200}),
@@ -102,7 +123,7 @@ MATRIX: dict[str, Case] = {
     "revoke a user": Case("POST", "/api/v1/users/ccc/revoke", {"admin": 200}),
 }
 BODIES = {"record a movement of AAA": movement, "pledge for AAA": pledge,
-          "state a requirement of UKR": requirement,
+          "state a requirement of UKR": requirement, "add a hub": hub, "add a route": route,
           "create a user": lambda role: {"name": f"new-{role}", "role": "coordinator"}}
 
 

@@ -76,7 +76,7 @@ def test_empty_cells_take_their_defaults() -> None:
 def test_missing_optional_files_mean_none(tiny: Path) -> None:
     for table in TABLES:
         if not table.required:
-            (tiny / table.file).unlink()
+            (tiny / table.file).unlink(missing_ok=True)
     scenario = read_scenario(tiny)
     assert (scenario.requirements, scenario.pledges, scenario.lines, scenario.training) \
         == ((), (), (), ())
@@ -137,7 +137,7 @@ def test_raw_tables_keep_cells_as_written(tiny: Path) -> None:
                                       encoding="utf-8")
     raw = read_raw_tables(tiny)
     assert raw["fielded.csv"] == [["recipient", "platform", "quantity"], [" RCP ", "PZH", "4"]]
-    assert set(raw) == {t.file for t in TABLES}
+    assert set(raw) == {t.file for t in TABLES if (TINY / t.file).exists()}
     assert read_raw_records(tiny)["requirements.csv"][2] == (
         3, ["R2", "RCP", "HE155", "", "20000", "2025-09", "2"])
 
@@ -155,6 +155,8 @@ def test_settings_dict_is_the_parsed_toml() -> None:
 
 def test_canonical_csv_reads_back_byte_for_byte(tmp_path: Path) -> None:
     for table in TABLES:
+        if not (TINY / table.file).exists():
+            continue
         original = (TINY / table.file).read_bytes()
         write_raw_table(tmp_path / table.file, read_raw_tables(TINY)[table.file])
         assert (tmp_path / table.file).read_bytes() == original

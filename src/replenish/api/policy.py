@@ -71,6 +71,11 @@ POLICY: dict[str, Rule] = {
     "pledges.create": Rule(N_("make pledges"), own={"nation": body("donor")}),
     "pledges.update": Rule(N_("change pledges"), own={
         "nation": Target("path", "pledge_id", "donor", pledge_donor)}),
+    "hubs.read": Rule(N_("read hubs"), frozenset({"coordinator", "nation", "recipient"})),
+    "hubs.create": Rule(N_("add hubs"), COORDINATOR),
+    "routes.read": Rule(N_("read routes"), COORDINATOR,
+                        {"nation": query("origin"), "recipient": query("recipient")}),
+    "routes.create": Rule(N_("add routes"), COORDINATOR),
     "deliveries.read": Rule(N_("read deliveries"), COORDINATOR,
                             {"recipient": query("recipient")}),
     "plans.create": Rule(N_("plan"), COORDINATOR),

@@ -19,6 +19,9 @@ def generate(
     months: Annotated[int, typer.Option(min=1, help="Horizon in months.")] = 24,
     seed: Annotated[int, typer.Option(min=0, help="Random seed; same seed, same files.")] = 1,
     recipients: Annotated[int, typer.Option(min=1, help="Number of recipients.")] = 1,
+    hubs: Annotated[int, typer.Option(
+        min=0, help="Transit hubs; with any, rail, road and air routes from every member to "
+                    "each recipient and every item's tonnes per unit.")] = 0,
     force: Annotated[bool, typer.Option(
         "--force", help="Write into OUT even if it is not empty (its scenario files replaced).",
     )] = False,
@@ -27,17 +30,18 @@ def generate(
     if out.exists() and not out.is_dir():
         raise typer.BadParameter(f"{out} exists and is not a folder", param_hint="OUT")
     refuse_non_empty(out, force, "OUT")
-    scenario = generate_scenario(nations, items, months, seed, recipients)
+    scenario = generate_scenario(nations, items, months, seed, recipients, hubs)
     try:
         write_scenario(scenario, out)
     except OSError as exc:
         message = f"cannot write to {out}: {exc.strerror}"
         raise typer.BadParameter(message, param_hint="OUT") from exc
+    delivery = f", {hubs} hubs, {len(scenario.routes)} routes" if hubs else ""
     typer.echo(
         f"wrote {out}: {nations} members, {recipients} recipients, {items} items, "
         f"{months} months, {len(scenario.stocks)} stocks, {len(scenario.lines)} lines, "
-        f"{len(scenario.requirements)} requirements, {len(scenario.pledges)} pledges "
-        f"(seed {seed})"
+        f"{len(scenario.requirements)} requirements, {len(scenario.pledges)} pledges"
+        f"{delivery} (seed {seed})"
     )
 
 

@@ -20,6 +20,7 @@ from replenish.plan.totals import effect_sentence, money
 from replenish.plan.writer import summary_dict, write_plan_files, write_summary
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.measure import binding_message
+from replenish.scenario.delivery import refuse_routes
 from replenish.scenario.reader import read_scenario
 
 out = Console(highlight=False)
@@ -72,6 +73,7 @@ def plan(
     refuse_scenario_folder(out_dir, "the plan files")
     t0 = time.perf_counter()
     sc = read_scenario(scenario)
+    refuse_routes(sc)
     read_s = time.perf_counter() - t0
     opts = PlanOptions(method=method, time_limit=time_limit, verbose=verbose,
                        compare_greedy=not no_greedy, decompose=decompose, threads=threads,

@@ -77,6 +77,9 @@ def print_summary(scenario: Scenario, console: Console) -> None:
         ("pledges", str(len(scenario.pledges))),
         ("production lines", str(len(scenario.lines))),
     ]
+    if scenario.routes:
+        rows.append(("delivery", f"{_count(len(scenario.hubs), 'hub')}, "
+                                 f"{_count(len(scenario.routes), 'route')}"))
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)

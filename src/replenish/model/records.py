@@ -77,6 +77,8 @@ class Item:
     kind: Kind
     unit_cost: float
     integer: bool
+    #: weight of one unit for transport limits; read only where routes.csv exists
+    tonnes_per_unit: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,34 @@ class Training:
     seats_per_month: float
 
 
+@dataclass(frozen=True, slots=True)
+class Hub:
+    """A transit hub (airport, rail head, crossing); `capacity_tonnes` per month, None =
+    unlimited."""
+
+    code: str
+    name: str
+    nation: str
+    capacity_tonnes: float | None = None
+
+
+Mode = Literal["rail", "road", "air", "sea"]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A way from a member to a recipient, through a hub or direct (`hub` None); months from
+    leaving the origin to arrival, and tonnes per month (None = unlimited)."""
+
+    code: str
+    origin: str
+    hub: str | None
+    recipient: str
+    mode: Mode
+    lead_months: int
+    capacity_tonnes: float | None = None
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A whole validated scenario. Tuples keep file order; lookups are built on demand."""
@@ -182,6 +212,8 @@ class Scenario:
     consumption: tuple[Consumption, ...] = ()
     training: tuple[Training, ...] = ()
     price_breaks: tuple[PriceBreak, ...] = ()
+    hubs: tuple[Hub, ...] = ()
+    routes: tuple[Route, ...] = ()
 
     @property
     def horizon(self) -> int:

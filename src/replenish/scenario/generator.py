@@ -5,6 +5,9 @@ carriers, spares). An item's `family` is a set of interchangeable items within a
 `howitzer_155` or `ammunition_155`), so a requirement by family is met by like for like;
 munitions fit platforms of their own group only. Everything is drawn as numpy arrays from one
 `numpy.random.default_rng(seed)` and turned into records at the end.
+
+With `hubs`, `delivery_generator` adds transit hubs, routes and items' weights from a random
+stream of its own, so a scenario without hubs is the same, byte for byte, as before hubs.
 """
 
 from __future__ import annotations
@@ -84,14 +87,17 @@ class _Draft:
 
 
 def generate_scenario(
-    nations: int, items: int, months: int, seed: int, recipients: int = 1
+    nations: int, items: int, months: int, seed: int, recipients: int = 1, hubs: int = 0,
 ) -> Scenario:
     """A synthetic scenario of `nations` members, `recipients` recipients, `items` items and
-    `months` months; the same arguments always give the same scenario."""
+    `months` months, with `hubs` transit hubs and routes where `hubs` > 0; the same arguments
+    always give the same scenario."""
     if nations < 1 or recipients < 1 or months < 1 or items < MIN_ITEMS:
         raise ValueError(
             f"need at least 1 member, 1 recipient, 1 month and {MIN_ITEMS} items"
         )
+    if hubs < 0:
+        raise ValueError(f"need 0 hubs or more, got {hubs}")
     rng = np.random.default_rng(seed)
     draft = _draw_stocks(rng, nations, items)
     item_records = _items(draft)
@@ -101,7 +107,7 @@ def generate_scenario(
     fielded, consumption = _sustainment(rng, draft, receivers, compatibility)
     settings = Settings(name=f"synthetic-n{nations}-i{items}-m{months}-s{seed}", start=START,
                         horizon_months=months)
-    return Scenario(
+    scenario = Scenario(
         settings=settings,
         nations=_nations(rng, draft, receivers, months),
         items=item_records,
@@ -114,6 +120,11 @@ def generate_scenario(
         consumption=consumption,
         training=_training(rng, draft),
     )
+    if not hubs:
+        return scenario
+    from replenish.scenario.delivery_generator import with_hubs
+
+    return with_hubs(scenario, hubs, seed)
 
 
 def round_sig(x: Floats, digits: int = 3) -> Floats:

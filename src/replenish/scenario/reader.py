@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
+import logging
 import math
 import re
 import tomllib
@@ -23,11 +25,19 @@ import tomli_w
 from replenish.errors import Problem, ScenarioError
 from replenish.model.records import DEFAULT_WEIGHTS, Scenario, Settings
 from replenish.scenario import validate
+from replenish.scenario.delivery import check_delivery
 from replenish.scenario.schema import SETTINGS, TABLES, Table
 from replenish.scenario.validate import ParsedTable, Row, convert_cell, expected, is_month
 
 SETTINGS_FILE = "scenario.toml"
 SCENARIO_FILES: tuple[str, ...] = (SETTINGS_FILE, *(t.file for t in TABLES))
+#: CSV files replenish itself writes beside a scenario (`import oryx`): not scenario files,
+#: but no mistake either.
+COMPANION_FILES = frozenset({"import-report.csv", "import-corrections.csv"})
+
+#: Notes on what a reader leaves alone (a CSV file it does not know); the command line prints
+#: them on stderr.
+log = logging.getLogger(__name__)
 
 #: Records of a CSV file: (physical line where each starts, raw cells); blank lines left out.
 RawRecords = list[tuple[int, list[str]]]
@@ -39,13 +49,16 @@ _TOML_END = re.compile(r"\(at end of document\)$")
 def read_scenario(path: Path) -> Scenario:
     """Read and validate the scenario folder `path`; raise ScenarioError naming every problem."""
     _check_folder(path)
+    note_unknown_files(path)
     problems: list[Problem] = []
     settings = _read_settings(path, problems)
+    present = {table.file for table in TABLES if (path / table.file).is_file()}
     parsed = {}
     for table in TABLES:
         records = _read_table_records(path, table.file, table.required, problems)
-        parsed[table.file] = parse_table(table, records, problems)
+        parsed[table.file] = parse_table(table.with_files(present), records, problems)
     validate.check_scenario(parsed, settings, problems)
+    check_delivery(parsed, present, problems)
     if problems or settings is None:
         raise ScenarioError(sort_problems(problems))
     return validate.build_scenario(settings, parsed)
@@ -59,6 +72,7 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 def read_raw_records(path: Path) -> dict[str, RawRecords]:
     """The CSV files present in folder `path`, as raw records with their line numbers."""
     _check_folder(path)
+    note_unknown_files(path)
     problems: list[Problem] = []
     tables: dict[str, RawRecords] = {}
     for table in TABLES:
@@ -69,6 +83,32 @@ def read_raw_records(path: Path) -> dict[str, RawRecords]:
     if problems:
         raise ScenarioError(sort_problems(problems))
     return tables
+
+
+def unknown_file_notes(path: Path) -> list[str]:
+    """A note for each CSV file in folder `path` that is not a scenario file (its rows would
+    vanish unseen), naming the closest scenario file if one is close."""
+    known = [name.removesuffix(".csv") for name in SCENARIO_FILES if name.endswith(".csv")]
+    try:
+        files = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
+    except OSError:
+        return []  # an unlistable folder: reading its files says why
+    notes = []
+    for file in files:
+        if file.removesuffix(".csv") in known or file in COMPANION_FILES:
+            continue
+        # stems, not names: a shared ".csv" would make "notes.csv" close to "routes.csv"
+        close = difflib.get_close_matches(file[:-4].lower(), known, n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]}.csv?" if close else "it is ignored"
+        notes.append(f"{file} is not a scenario file; {hint}")
+    return notes
+
+
+def note_unknown_files(path: Path) -> None:
+    """Log a warning for each CSV file of folder `path` that is not a scenario file (the note
+    without the folder as `note`, so that a copy of the folder read again is not noted twice)."""
+    for note in unknown_file_notes(path):
+        log.warning("%s: %s", path, note, extra={"note": note})
 
 
 def read_raw_tables(path: Path) -> dict[str, list[list[str]]]:

@@ -15,7 +15,8 @@ Column types:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Column:
     unit: str = ""
     choices: tuple[str, ...] = ()
     description: str = ""
+    #: a file this column goes with: without that file the column is neither read nor written
+    needs: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +44,16 @@ class Table:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def with_files(self, files: Collection[str]) -> Table:
+        """This table without the columns whose `needs` file is not among `files`."""
+        kept = tuple(c for c in self.columns if not c.needs or c.needs in files)
+        return self if len(kept) == len(self.columns) else replace(self, columns=kept)
+
 
 C = Column
+
+#: Transport modes of routes.csv.
+MODES = ("rail", "road", "air", "sea")
 
 TABLES: tuple[Table, ...] = (
     Table("nations.csv", (
@@ -60,6 +71,9 @@ TABLES: tuple[Table, ...] = (
         C("unit_cost", "money", unit="currency/unit", description="value of one unit"),
         C("integer", "bool", required=False,
           description="quantities must be whole; default true for platforms, false otherwise"),
+        C("tonnes_per_unit", "quantity", required=False, default="0", unit="tonnes/unit",
+          description="weight of one unit against transport limits; read only where "
+                      "routes.csv exists; empty = 0", needs="routes.csv"),
     ), key=("code",), required=True, description="materiel"),
     Table("compatibility.csv", (
         C("munition", "code"),
@@ -127,6 +141,25 @@ TABLES: tuple[Table, ...] = (
         C("course_months", "int", unit="months"),
         C("seats_per_month", "quantity", unit="crews/month"),
     ), key=("platform",), description="crew training"),
+    Table("hubs.csv", (
+        C("code", "code"),
+        C("name", "text"),
+        C("nation", "code", description="the nation the hub is in"),
+        C("capacity_tonnes", "quantity", required=False, unit="tonnes/month",
+          description="what the hub passes per month; empty = unlimited"),
+    ), key=("code",), description="transit hubs (airport, rail head, crossing); only with "
+                                  "routes.csv"),
+    Table("routes.csv", (
+        C("code", "code"),
+        C("origin", "code", description="the member it leaves from"),
+        C("hub", "code", required=False, description="a code of hubs.csv; empty = direct"),
+        C("recipient", "code"),
+        C("mode", "enum", choices=MODES),
+        C("lead_months", "int", unit="months", description="leaving the origin to arrival"),
+        C("capacity_tonnes", "quantity", required=False, unit="tonnes/month",
+          description="what the route carries per month; empty = unlimited"),
+    ), key=("code",), description="ways to the recipient; where this file exists, everything "
+                                  "that reaches a recipient travels one route"),
 )
 
 TABLE_BY_FILE: dict[str, Table] = {t.file: t for t in TABLES}

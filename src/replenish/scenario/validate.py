@@ -50,6 +50,8 @@ RECORDS: dict[str, tuple[str, type[Any]]] = {
     "fielded.csv": ("fielded", records.Fielded),
     "consumption.csv": ("consumption", records.Consumption),
     "training.csv": ("training", records.Training),
+    "hubs.csv": ("hubs", records.Hub),
+    "routes.csv": ("routes", records.Route),
 }
 
 #: Columns naming another record: what they must name (a nation of some role, or an item kind).
@@ -64,6 +66,8 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "consumption.csv": (("recipient", "recipient"), ("munition", "munition"),
                         ("platform", "platform")),
     "training.csv": (("platform", "platform"),),
+    "hubs.csv": (("nation", "nation"),),
+    "routes.csv": (("origin", "member"), ("recipient", "recipient")),
 }
 
 #: Quantities that must be whole when the item named in the given column is integer.

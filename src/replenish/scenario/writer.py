@@ -29,6 +29,8 @@ RECORDS: dict[str, str] = {
     "fielded.csv": "fielded",
     "consumption.csv": "consumption",
     "training.csv": "training",
+    "hubs.csv": "hubs",
+    "routes.csv": "routes",
 }
 
 _NUMERIC = frozenset({"quantity", "money", "int", "priority"})
@@ -86,7 +88,9 @@ def write_scenario(scenario: Scenario, path: Path) -> None:
     """Write `scenario` to the folder `path` (created if needed) in canonical form.
 
     Required tables are always written; an optional table without rows is not, and a stale
-    file of that name is removed so the folder reads back as exactly this scenario.
+    file of that name is removed so the folder reads back as exactly this scenario. A column
+    that goes with another file (items' `tonnes_per_unit` with routes.csv) is written only
+    where that file is.
     """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
@@ -94,10 +98,12 @@ def write_scenario(scenario: Scenario, path: Path) -> None:
     (path / "scenario.toml").write_text(
         format_settings(scenario.settings), encoding="utf-8", newline=""
     )
+    written = {t.file for t in TABLES if t.required or getattr(scenario, RECORDS[t.file])}
     for table in TABLES:
-        records: tuple[Any, ...] = getattr(scenario, RECORDS[table.file])
         target = path / table.file
-        if not records and not table.required:
+        if table.file not in written:
             target.unlink(missing_ok=True)
             continue
-        target.write_text(format_table(table, records, start), encoding="utf-8", newline="")
+        records: tuple[Any, ...] = getattr(scenario, RECORDS[table.file])
+        text = format_table(table.with_files(written), records, start)
+        target.write_text(text, encoding="utf-8", newline="")

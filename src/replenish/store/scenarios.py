@@ -20,12 +20,14 @@ from replenish.model import (
     Compatibility,
     Consumption,
     Fielded,
+    Hub,
     Item,
     Nation,
     Pledge,
     PriceBreak,
     ProductionLine,
     Requirement,
+    Route,
     Scenario,
     Settings,
     Stock,
@@ -38,6 +40,7 @@ from replenish.store.tables import (
     CompatibilityRow,
     ConsumptionRow,
     FieldedRow,
+    HubRow,
     ItemRow,
     Movement,
     NationRow,
@@ -45,6 +48,7 @@ from replenish.store.tables import (
     PriceBreakRow,
     ProductionLineRow,
     RequirementRow,
+    RouteRow,
     ScenarioSettings,
     StockPosition,
     TrainingRow,
@@ -58,8 +62,10 @@ RECORD_TABLES: tuple[tuple[str, type[Base], type[Any]], ...] = (
     ("requirements", RequirementRow, Requirement), ("pledges", PledgeRow, Pledge),
     ("lines", ProductionLineRow, ProductionLine), ("price_breaks", PriceBreakRow, PriceBreak),
     ("fielded", FieldedRow, Fielded), ("consumption", ConsumptionRow, Consumption),
-    ("training", TrainingRow, Training),
+    ("training", TrainingRow, Training), ("hubs", HubRow, Hub), ("routes", RouteRow, Route),
 )
+#: Tables counted only where the scenario has rows (most scenarios have no transport limits).
+COUNTED_WHEN_GIVEN = frozenset({"hubs", "routes"})
 
 
 def stored_scenario_name(session: Session) -> str | None:
@@ -93,7 +99,9 @@ def load_scenario(
         counts[field] = _insert_records(session, table, getattr(scenario, field))
     counts["stocks"] = _insert_stocks(session, scenario.stocks)
     for field, table, _ in RECORD_TABLES[2:]:
-        counts[field] = _insert_records(session, table, getattr(scenario, field))
+        count = _insert_records(session, table, getattr(scenario, field))
+        if count or field not in COUNTED_WHEN_GIVEN:
+            counts[field] = count
     counts["movements"] = _insert_openings(session, scenario, author, now)
     return counts
 

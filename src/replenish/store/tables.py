@@ -94,6 +94,7 @@ class ItemRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     unit_cost: Mapped[float] = mapped_column(Float)
     integer: Mapped[bool] = mapped_column()
+    tonnes_per_unit: Mapped[float] = mapped_column(Float, server_default="0")
 
 
 class CompatibilityRow(Base):
@@ -214,6 +215,33 @@ class TrainingRow(Base):
     seats_per_month: Mapped[float] = mapped_column(Float)
 
 
+class HubRow(Base):
+    """A transit hub (`hubs.csv`); capacity in tonnes per month, null = unlimited."""
+
+    __tablename__ = "hubs"
+
+    code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    nation: Mapped[str] = code_key("nations.code")
+    capacity_tonnes: Mapped[float | None] = mapped_column(Float)
+
+
+class RouteRow(Base):
+    """A way from a member to a recipient, through a hub or direct (`routes.csv`)."""
+
+    __tablename__ = "routes"
+
+    code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = code_key("nations.code")
+    hub: Mapped[str | None] = code_key("hubs.code")
+    recipient: Mapped[str] = code_key("nations.code")
+    mode: Mapped[str] = mapped_column(String(16))
+    lead_months: Mapped[int] = mapped_column(Integer)
+    capacity_tonnes: Mapped[float | None] = mapped_column(Float)
+
+
 class Movement(Base):
     """One entry of the append-only stock ledger; on hand is the sum of signed quantities.
 
@@ -251,6 +279,7 @@ class Movement(Base):
 SCENARIO_TABLES: tuple[type[Base], ...] = (
     ScenarioSettings, NationRow, ItemRow, CompatibilityRow, StockPosition, RequirementRow,
     PledgeRow, ProductionLineRow, PriceBreakRow, FieldedRow, ConsumptionRow, TrainingRow,
+    HubRow, RouteRow,
 )
 
 # The server's tables (users, audit log, plan jobs) share this metadata; importing them here

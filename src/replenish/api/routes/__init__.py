@@ -5,16 +5,18 @@ from replenish.api.routes import (
     audit,
     deliveries,
     health,
+    hubs,
     movements,
     plans,
     pledges,
     requirements,
     signal,
     stocks,
+    transport_routes,
     users,
 )
 
 ROUTERS = tuple(module.router for module in (
-    stocks, movements, requirements, pledges, plans, signal, deliveries, audit, users,
-    announcements,
+    stocks, movements, requirements, pledges, hubs, transport_routes, plans, signal, deliveries,
+    audit, users, announcements,
 )) + (health.details,)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from replenish.api.auditing import record_write
 from replenish.api.calendar import Calendar, calendar
 from replenish.api.deps import Grant, SessionDep, permit
+from replenish.api.routes.transport_routes import missing_route
 from replenish.api.schemas.common import Code, errors
 from replenish.api.schemas.pledges import PledgeCreate, PledgePublic, PledgeUpdate
 from replenish.errors import ConflictError, Problem, ScenarioError
@@ -66,6 +67,9 @@ def update_pledge(
     row = session.scalar(select(PledgeRow).where(PledgeRow.id == pledge_id).with_for_update())
     if row is None:  # only reachable for roles that may change any pledge
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no pledge {pledge_id}")
+    unrouted = missing_route(session, row.donor, row.recipient)
+    if body.status == "committed" and unrouted:
+        raise ScenarioError([Problem("body", None, "status", unrouted)])
     before = row.status
     row.status = body.status
     record_write(session, grant.user, "pledge.update", f"pledge:{pledge_id}",
@@ -74,7 +78,8 @@ def update_pledge(
 
 
 def check_pledge(session: Session, body: PledgeCreate) -> None:
-    """Refuse (422) an unknown recipient or item, or a fraction of a whole item."""
+    """Refuse (422) an unknown recipient or item, a fraction of a whole item, or a committed
+    pledge with no route from its donor where the store has routes."""
     problems = []
     recipient = session.get(NationRow, body.recipient)
     if recipient is None or recipient.role != "recipient":
@@ -85,6 +90,9 @@ def check_pledge(session: Session, body: PledgeCreate) -> None:
     elif item.integer and body.quantity != math.floor(body.quantity):
         problems.append(Problem("body", None, "quantity",
                                 f"{body.item} is counted in whole units"))
+    unrouted = missing_route(session, body.donor, body.recipient)
+    if body.status == "committed" and unrouted:
+        problems.append(Problem("body", None, "donor", unrouted))
     if problems:
         raise ScenarioError(problems)
 
