@@ -42,6 +42,8 @@ from replenish.plan.records import Plan
 from replenish.planning.blocks import whole_by_blocks
 from replenish.planning.build import build_model, value_scale
 from replenish.planning.coordinate import (
+    FIRST_PRICES,
+    OBJECTIVE_UNIT,
     Coordinated,
     Coupling,
     Proposal,
@@ -664,8 +666,17 @@ class GroupPlanner:
             if coupling.names != base.coupling.names:
                 return None
             kept = set(touched)
-            warm = WarmStart([(g, p) for g, p in base.coordinated.columns if g not in kept],
-                             base.coordinated.prices)
+            columns_kept = [(g, p) for g, p in base.coordinated.columns if g not in kept]
+            # a group built afresh proposes, first, what it would plan at prices so high that
+            # it spends nothing it need not: with it the master holds every budget at once, as
+            # after the ladder's first rung planning from scratch (without it, on M, the master
+            # overused some budget for passes on end and a re-plan was worse than a cold one)
+            high = [coupling.part_prices(k, FIRST_PRICES[0] * max(
+                1.0, OBJECTIVE_UNIT * abs(sum(p.value for p in first))) / coupling.limit)
+                for k in touched]
+            columns_kept += list(zip(touched, groups.call("propose", touched, [
+                (p,) for p in high]), strict=True))
+            warm = WarmStart(columns_kept, base.coordinated.prices)
         t_bound = time.perf_counter()
         coordinated = _coordinate(groups, coupling, first, options,
                                   t_bound + SHARE_TIME * max(0.0, deadline - t_bound), report,
