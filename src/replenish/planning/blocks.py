@@ -33,6 +33,7 @@ from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 from replenish.planning.solve import (
+    dot,
     new_highs,
     pass_arrays,
     resolve_held,
@@ -87,7 +88,7 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
     x = np.clip(x.copy(), m.lower, m.upper)
     # each block may lose its part of the group's gap, measured on the group's objective
     # (a block's own objective, what it changes, is small against it)
-    allowed = gap * max(1.0, abs(float(m.cost @ x))) / len(blocks)
+    allowed = gap * max(1.0, abs(dot(m.cost, x))) / len(blocks)
     deadline = time.perf_counter() + seconds
     for k, cols in enumerate(blocks):
         free = _with_shared(cols, cut_rows, cut_ids, m.a_csc, m.integer)

@@ -60,6 +60,7 @@ from replenish.planning.readback import (
 )
 from replenish.planning.solve import (
     Solution,
+    dot,
     exactly_whole,
     hold_whole_values,
     new_highs,
@@ -321,7 +322,7 @@ class _Group:
 
     def plain_cost(self, x: np.ndarray) -> float:
         """The objective of columns `x` at the model's own costs."""
-        return float(self.cost @ x) * self.built.scale
+        return dot(self.cost, x) * self.built.scale
 
     def add_budget_rows(self, share: np.ndarray) -> None:
         """One row per (member, year, item) this group may spend on, at most its share; the
@@ -412,7 +413,7 @@ class _Group:
         whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
                                 coupling=extra, margin=self.options.pool_margin)
         if whole is not None:
-            objective = float(self.built.model.column_arrays()[2] @ whole)
+            objective = dot(self.built.model.column_arrays()[2], whole)
             gap_found = relative_gap(objective, relaxed[0])
             return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
                             duals["row"], duals["col"], True, gap_found)
