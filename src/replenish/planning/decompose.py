@@ -93,6 +93,9 @@ POOL_PART = 0.1
 #: 7.3 s against 16.0 s, bench/lp_scaling.py); whole numbers keep the default, with which
 #: HiGHS's branch and bound did better on S
 LP_SCALING, MIP_SCALING = 4, 1
+#: ... but not on a group this large (columns): on L's 300-item group (1,488,527 columns) it
+#: took 282 s against 181 s with HiGHS's default (1), bench notes, session 12
+LP_SCALING_MAX_COLUMNS = 500_000
 
 
 def item_groups(scenario: Scenario) -> list[list[str]]:
@@ -233,7 +236,8 @@ class _Group:
         # every relaxation must finish: the deadline is kept by stopping budget rounds early
         # and by the whole-number phase's time (see plan_whole)
         h.setOptionValue("time_limit", float("inf"))
-        h.setOptionValue("simplex_scale_strategy", LP_SCALING)
+        if self.built.model.n_cols < LP_SCALING_MAX_COLUMNS:
+            h.setOptionValue("simplex_scale_strategy", LP_SCALING)
         pass_model(h, self.built, integrality=False)
         return h
 
