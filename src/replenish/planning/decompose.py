@@ -660,10 +660,11 @@ class GroupPlanner:
                                                 lambda done: report(
             f"bound {done}/{len(fresh)}", 0.05 + 0.25 * done / max(1, len(fresh))))
         built: list[GroupInfo] = groups.call("info", fresh, [()] * len(fresh))
-        first = list(base.first) if base is not None else [proposals[0]] * n
-        info = list(base.info) if base is not None else [built[0]] * n
-        for k, proposal, i in zip(fresh, proposals, built, strict=True):
-            first[k], info[k] = proposal, i
+        first, info = list(proposals), list(built)
+        if base is not None:        # the groups the change left alone as they were
+            first, info = list(base.first), list(base.info)
+            for k, proposal, i in zip(fresh, proposals, built, strict=True):
+                first[k], info[k] = proposal, i
         columns = np.array([i.columns for i in info], float)
         coupling = budget_coupling([i.keys for i in info], budget)
         warm = None
