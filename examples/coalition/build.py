@@ -15,12 +15,14 @@ from replenish.model.records import (
     Compatibility,
     Consumption,
     Fielded,
+    Hub,
     Item,
     Kind,
     Nation,
     Pledge,
     ProductionLine,
     Requirement,
+    Route,
     Scenario,
     Settings,
     Stock,
@@ -183,6 +185,38 @@ TRAINING: dict[str, tuple[int, float]] = {
 }
 
 
+# tonnes per unit, public orders of magnitude: a 155 mm round about 0.05 t, a towed howitzer
+# 7 t, a tracked one 55 t, an air-defence launcher about 30 t
+TONNES: dict[str, float] = {
+    "AD-L01": 30, "AD-L02": 12, "AD-M01": 0.9, "AD-M02": 0.1, "RA-L01": 25, "RA-L02": 16,
+    "RA-M01": 0.3, "ART155-H01": 7, "ART155-H02": 55, "ART155-H03": 30, "ART155-S01": 0.05,
+    "ART155-S02": 0.05, "ART155-S03": 0.05, "APC-P01": 28, "APC-P02": 18, "SPR-S01": 1.5,
+    "SPR-S02": 0.5,
+}
+
+# code, name, nation, tonnes a month: a rail head and a cargo airport near the border, the
+# rail head sized so that it binds in the first months (the first 40,000 rounds alone weigh
+# 2,000 t) and the airport so that it takes launchers a few at a time
+HUBS: list[tuple[str, str, str, float | None]] = [
+    ("RHD", "Eastern border rail head", "DRN", 1_500),
+    ("APT", "Eastern cargo airport", "DRN", 120),
+]
+
+# months by rail from each member to the partner through the rail head (air: same month)
+RAIL_MONTHS = {"ALD": 2, "BRV": 1, "CSM": 2, "DRN": 1, "ELV": 2, "FRS": 2, "GLT": 1, "HVN": 1}
+
+
+def routes() -> list[Route]:
+    """Every member reaches the partner by rail through the rail head and by air through the
+    airport; Dornheim, beside the border, also by road direct (600 t a month)."""
+    out = []
+    for nation, _, _ in MEMBERS:
+        out.append(Route(f"{nation}-RAIL", nation, "RHD", "PTR", "rail", RAIL_MONTHS[nation]))
+        out.append(Route(f"{nation}-AIR", nation, "APT", "PTR", "air", 0))
+    out.append(Route("DRN-ROAD", "DRN", None, "PTR", "road", 1, 600))
+    return out
+
+
 def build() -> Scenario:
     """The demo scenario as records."""
     def month(text: str) -> int:
@@ -195,7 +229,7 @@ def build() -> Scenario:
         settings=Settings(name="coalition-demo", start=START, horizon_months=24),
         nations=tuple([Nation(c, n, "member", b) for c, n, b in MEMBERS]
                       + [Nation("PTR", "Partner", "recipient")]),
-        items=tuple(Item(*row) for row in ITEMS),
+        items=tuple(Item(*row, tonnes_per_unit=TONNES[row[0]]) for row in ITEMS),
         stocks=tuple(stocks),
         compatibility=tuple(Compatibility(m, p) for m, ps in COMPATIBILITY.items() for p in ps),
         requirements=tuple(Requirement(r, "PTR", i, f, q, month(by), p)
@@ -206,6 +240,8 @@ def build() -> Scenario:
         fielded=tuple(Fielded("PTR", p, q) for p, q in FIELDED.items()),
         consumption=tuple(Consumption("PTR", m, p, q, r) for m, p, q, r in CONSUMPTION),
         training=tuple(Training(p, c, s) for p, (c, s) in TRAINING.items()),
+        hubs=tuple(Hub(*row) for row in HUBS),
+        routes=tuple(routes()),
     )
 
 

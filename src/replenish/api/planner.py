@@ -294,9 +294,7 @@ def plan_files(
     """Plan `scenario`; return the summary and each plan file's rows, as plain JSON values."""
     from replenish.plan.writer import plan_tables, summary_dict
     from replenish.planning import plan_scenario
-    from replenish.scenario.delivery import refuse_routes
 
-    refuse_routes(scenario)
     plan = plan_scenario(scenario, None, progress)
     return jsonable(summary_dict(plan, scenario)), jsonable(plan_tables(plan, scenario))
 

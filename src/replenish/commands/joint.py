@@ -40,12 +40,10 @@ def compare(
     from replenish.commands.guards import refuse_scenario_folder
     from replenish.planning import PlanOptions
     from replenish.reports.compare import headline_sentences, plan_both, write_compare
-    from replenish.scenario.delivery import refuse_routes
     from replenish.scenario.reader import read_scenario
 
     refuse_scenario_folder(out_dir, "the joint and national plans")
     sc = read_scenario(scenario)
-    refuse_routes(sc)
     opts = PlanOptions(time_limit=time_limit, compare_greedy=False)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:

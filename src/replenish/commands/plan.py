@@ -20,7 +20,6 @@ from replenish.plan.totals import effect_sentence, money
 from replenish.plan.writer import summary_dict, write_plan_files, write_summary
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.measure import binding_message
-from replenish.scenario.delivery import refuse_routes
 from replenish.scenario.reader import read_scenario
 
 out = Console(highlight=False)
@@ -73,7 +72,6 @@ def plan(
     refuse_scenario_folder(out_dir, "the plan files")
     t0 = time.perf_counter()
     sc = read_scenario(scenario)
-    refuse_routes(sc)
     read_s = time.perf_counter() - t0
     opts = PlanOptions(method=method, time_limit=time_limit, verbose=verbose,
                        compare_greedy=not no_greedy, decompose=decompose, threads=threads,
@@ -132,6 +130,7 @@ def print_summary(s: dict[str, Any]) -> None:
               + "   " + _("lines expanded: %(n)s (+%(units)s units/month)") % {
                   "n": s["lines_expanded"], "units": number(s["expansion"])})
     print_spending(s)
+    print_delivery(s)
     g = s.get("greedy")
     if g and g.get("status") == "heuristic":
         out.print(_("against a greedy by-hand allocation this plan gives: %(effect)s") % {
@@ -142,6 +141,23 @@ def print_summary(s: dict[str, Any]) -> None:
             "message": binding_message(s["binding"][0])})
     elif s.get("explanations"):
         out.print(_("what binds: %(explanations)s") % {"explanations": s["explanations"]})
+
+
+def print_delivery(s: dict[str, Any]) -> None:
+    """Each hub at its busiest month, against its capacity (plans with routes)."""
+    peaks = s.get("delivery") or []
+    if not peaks:
+        return
+    t = Table(title=_("hubs at their busiest month (tonnes)"), title_justify="left")
+    for col, justify in ((_("hub"), "left"), (_("month"), "left"), (_("tonnes"), "right"),
+                         (_("capacity"), "right"), (_("use"), "right")):
+        t.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for p in peaks:
+        cap = p["capacity_tonnes"]
+        t.add_row(p["hub"], p["month"], number(p["tonnes"]),
+                  _("no limit") if cap is None else number(cap),
+                  "" if p["use"] is None else f"{number(100 * p['use'])} %")
+    out.print(t)
 
 
 def print_spending(s: dict[str, Any]) -> None:

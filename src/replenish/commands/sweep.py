@@ -59,7 +59,6 @@ def sweep(
     """Draw the scenario N times from its uncertainty.toml and give P10/P50/P90 of what the
     plan delivers: requirements on time, months back at floor and target, cost."""
     from replenish.commands.guards import refuse_scenario_folder
-    from replenish.scenario.delivery import refuse_routes
     from replenish.scenario.reader import read_scenario
     from replenish.scenario.uncertainty import UNCERTAINTY_FILE, read_uncertainty
     from replenish.sweep.runs import SweepJob, sweep_options
@@ -67,7 +66,6 @@ def sweep(
     checked = _checked_mode(mode, runs, workers, time_limit, plan_dir, scheduler)
     refuse_scenario_folder(out_dir, "the sweep's files")
     sc = read_scenario(scenario)
-    refuse_routes(sc)
     given = uncertainty or scenario / UNCERTAINTY_FILE
     unc = read_uncertainty(given, UNCERTAINTY_FILE if uncertainty is None else str(given))
     options = sweep_options(time_limit)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from replenish.errors import Problem
-from replenish.model.records import Item, ProductionLine, Scenario, Stock
+from replenish.model.records import Item, ProductionLine, Route, Scenario, Stock
 from replenish.plan.reader import PLAN_FILES, read_summary, read_table
 from replenish.plan.rules import (
     commitment_factor,
@@ -70,6 +70,7 @@ class _Ctx:
     t: dict[str, list[Row]]
     out: list[str]
     lines: dict[tuple[str, str], ProductionLine] = field(init=False)
+    routes: dict[str, Route] = field(init=False)
     stocks: dict[tuple[str, str], Stock] = field(init=False)
     items: dict[str, Item] = field(init=False)
     members: set[str] = field(init=False)
@@ -86,6 +87,7 @@ class _Ctx:
     def __post_init__(self) -> None:
         sc, orders, donations = self.sc, self.t["orders.csv"], self.t["donations.csv"]
         self.lines = {line.key: line for line in sc.lines}
+        self.routes = {route.code: route for route in sc.routes}
         self.stocks = {(s.nation, s.item): s for s in sc.stocks}
         self.items = sc.item_map
         self.members = {n.code for n in sc.members}
@@ -141,7 +143,14 @@ def _check_orders(ctx: _Ctx) -> None:
         if line is None:
             ctx.add("production", f"{where}: no production line {r['producer']} for {r['item']}")
             continue
-        if arr != prod + line.lead_time:
+        route = ctx.routes.get(r["route"] or "")
+        if route is not None and r["destination"] in ctx.recipients:
+            expected = prod + line.lead_time + route.lead_months
+            if arr != expected:
+                ctx.add("delivery", f"{where}: arrives {ctx.m(arr)}, expected "
+                                    f"{ctx.m(expected)} (lead_time {line.lead_time} and route "
+                                    f"{route.code}'s lead_months {route.lead_months})")
+        elif arr != prod + line.lead_time:
             ctx.add("lead time", f"{where}: arrives {ctx.m(arr)}, expected "
                                  f"{ctx.m(prod + line.lead_time)} (lead_time {line.lead_time})")
         prices = [line.unit_price] + [b.unit_price for b in ctx.sc.price_breaks
@@ -166,9 +175,63 @@ def _check_donations(ctx: _Ctx) -> None:
             ctx.add("quantity", f"{where}: negative quantity {r['quantity']:g}")
         if not 0 <= sent < ctx.sc.horizon:
             ctx.add("horizon", f"{where}: dispatch month outside the horizon")
-        if arr != sent + lead:
+        route = ctx.routes.get(r["route"] or "")
+        if route is not None:
+            if arr != sent + route.lead_months:
+                ctx.add("delivery", f"{where}: arrives {ctx.m(arr)}, expected "
+                                    f"{ctx.m(sent + route.lead_months)} (route {route.code}'s "
+                                    f"lead_months {route.lead_months})")
+        elif arr != sent + lead:
             ctx.add("lead time", f"{where}: arrives {ctx.m(arr)}, expected {ctx.m(sent + lead)} "
                                  f"(delivery_lead_months {lead})")
+
+
+def _check_routes(ctx: _Ctx) -> None:
+    """Where routes.csv exists, everything that reaches a recipient travels one route from its
+    origin (a donation's donor, an order's line's nation) to that recipient, and the tonnes
+    arriving over each route and hub in a month stay within their capacity_tonnes; without
+    it, nothing names a route."""
+    sc = ctx.sc
+    shipments = [(f"donation {r['donor']}->{r['recipient']} {r['item']} "
+                  f"{ctx.m(r['dispatch_month'])}", r, r["donor"], r["recipient"])
+                 for r in ctx.t["donations.csv"]]
+    for r in ctx.t["orders.csv"]:
+        line = ctx.lines.get((r["producer"], r["item"]))
+        where = (f"order {r['buyer']}->{r['destination']} {r['producer']} {r['item']} "
+                 f"{ctx.m(r['production_month'])}")
+        if r["destination"] in ctx.recipients and line is not None:
+            shipments.append((where, r, line.nation, r["destination"]))
+        elif r["route"]:
+            ctx.add("delivery", f"{where}: route {r['route']} on an order that does not go "
+                                "to a recipient")
+    if not sc.routes:
+        for where, r, _, _ in shipments:
+            if r["route"]:
+                ctx.add("delivery", f"{where}: route {r['route']} but the scenario has no "
+                                    "routes.csv")
+        return
+    weight = {i.code: i.tonnes_per_unit for i in sc.items}
+    tonnes: Sums = defaultdict(float)
+    for where, r, origin, recipient in shipments:
+        route = ctx.routes.get(r["route"] or "")
+        if route is None:
+            ctx.add("delivery", f"{where}: expected a route of routes.csv from {origin} to "
+                                f"{recipient}, got {r['route'] or 'none'}")
+            continue
+        if (route.origin, route.recipient) != (origin, recipient):
+            ctx.add("delivery", f"{where}: route {route.code} goes from {route.origin} to "
+                                f"{route.recipient}, not from {origin} to {recipient}")
+        t = r["quantity"] * weight.get(r["item"], 0.0)
+        tonnes[("route", route.code, r["arrival_month"])] += t
+        if route.hub is not None:
+            tonnes[("hub", route.hub, r["arrival_month"])] += t
+    capacity = {("route", x.code): x.capacity_tonnes for x in sc.routes}
+    capacity.update({("hub", h.code): h.capacity_tonnes for h in sc.hubs})
+    for (kind, code, month), used in sorted(tonnes.items()):
+        cap = capacity.get((kind, code))
+        if cap is not None and not _le(used, cap):
+            ctx.add("delivery", f"{kind} {code} {ctx.m(month)}: {used:g} tonnes arrive, "
+                                f"capacity_tonnes {cap:g}")
 
 
 def _check_member_stocks(ctx: _Ctx) -> None:
@@ -637,7 +700,7 @@ def _load_summary(plan_dir: Path, out: list[str]) -> Any:
 
 
 _CHECKS: tuple[Callable[[_Ctx], None], ...] = (
-    _check_orders, _check_donations, _check_member_stocks, _check_recipient_stocks,
+    _check_orders, _check_donations, _check_routes, _check_member_stocks, _check_recipient_stocks,
     _check_sustainment, _check_floors, _check_production, _check_expansions, _check_fulfilment,
     _check_pledges, _check_budgets, _check_integrality,
 )

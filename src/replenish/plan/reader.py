@@ -4,8 +4,9 @@ Everything that reads a plan — the checker, the reports, the commands and the 
 through here. A plan is a folder written by `write_plan`, or a mapping file name -> CSV text or
 rows (the API keeps a plan's files in the database as rows). Each cell is parsed by the kind of
 its column, taken from the plan's record types; what cannot be read is a `Problem` naming the
-file, the line, the column and what was expected. Columns a record does not have (`route`) are
-ignored, and a missing optional file (`contracts.csv`, `sustainment.csv`) means none.
+file, the line, the column and what was expected. Columns a record does not have are
+ignored, and a missing optional file (`contracts.csv`, `sustainment.csv`,
+`throughput.csv`) means none.
 
 Months become integer offsets from the plan's start: summary.json's `start`, else the start of
 the scenario named by its `scenario` key. `read_plan` records the start it used and the horizon
@@ -37,6 +38,7 @@ from replenish.plan.records import (
     Production,
     StockLevel,
     SustainmentRow,
+    Throughput,
 )
 from replenish.scenario.writer import format_number
 
@@ -55,7 +57,8 @@ FILE_MISSING = "file missing"
 #: summary.json keys that summary_dict derives from the rows, so not kept in Plan.extra
 DERIVED_KEYS = frozenset({"objective_terms", "requirements", "readiness", "cost", "expansion",
                           "expansion_cost", "lines_expanded", "idle_system_months",
-                          "floor_breaches", "spending", "start", "horizon_months"})
+                          "floor_breaches", "spending", "start", "horizon_months",
+                          "delivery"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ PLAN_FILES: dict[str, PlanFile] = {
     "fulfilment.csv": PlanFile(Fulfilment, "fulfilment"),
     "sustainment.csv": PlanFile(SustainmentRow, "sustainment", required=False),
     "contracts.csv": PlanFile(Contract, "contracts", required=False),
+    "throughput.csv": PlanFile(Throughput, "throughput", required=False),
 }
 
 # the kind of a column from its field's annotation: every int of a plan record is a month

@@ -19,6 +19,8 @@ class Donation:
     arrival_month: int
     quantity: float
     pledge: str | None = None
+    #: the route it travels where routes.csv exists (DESIGN.md, "Delivery")
+    route: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,9 @@ class Order:
     quantity: float
     unit_price: float
     contract: str | None = None
+    #: the route an order for a recipient travels from the line's nation, where routes.csv
+    #: exists
+    route: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,17 @@ class SustainmentRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Throughput:
+    """One row of throughput.csv: tonnes arriving over a hub or route in a month."""
+
+    kind: str
+    code: str
+    month: int
+    tonnes: float
+    capacity_tonnes: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     """One row of contracts.csv: a buyer's part of a joint contract (read plans only: the
     planner's own plans derive them from their orders and `expansion_shares`)."""
@@ -121,6 +137,8 @@ class Plan:
     expansion_shares: dict[tuple[str, str, str], float] = field(default_factory=dict)
     #: contracts.csv as read back (empty for a plan the planner just made)
     contracts: list[Contract] = field(default_factory=list)
+    #: throughput.csv as read back (the writer derives it from the donations and orders)
+    throughput: list[Throughput] = field(default_factory=list)
     binding: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)

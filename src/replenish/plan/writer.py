@@ -11,6 +11,7 @@ from typing import Any
 from replenish.model import Scenario
 from replenish.plan.contracts import COLUMNS as CONTRACT_COLUMNS
 from replenish.plan.contracts import contract_rows
+from replenish.plan.delivery import peak_use, throughput
 from replenish.plan.records import Plan
 from replenish.plan.score import objective_terms, plan_spending
 from replenish.plan.totals import (
@@ -34,6 +35,7 @@ COLUMNS: dict[str, list[str]] = {
     "fulfilment.csv": ["requirement", "item", "arrival_month", "quantity", "late"],
     "sustainment.csv": ["recipient", "platform", "month", "operational", "idle_no_ammo",
                         "idle_no_crew", "ammo_cover_months"],
+    "throughput.csv": ["kind", "code", "month", "tonnes", "capacity_tonnes"],
 }
 
 
@@ -41,6 +43,11 @@ def plan_tables(plan: Plan, scenario: Scenario) -> dict[str, list[Row]]:
     """Each plan file's rows as dicts, months written YYYY-MM; contracts.csv for a joint
     plan by the optimiser (each buyer paying the expansion share the plan gave it)."""
     tables = _record_tables(plan, scenario)
+    if scenario.routes:
+        tables["throughput.csv"] = [dict(kind=t.kind, code=t.code,
+                                         month=scenario.settings.month(t.month),
+                                         tonnes=t.tonnes, capacity_tonnes=t.capacity_tonnes)
+                                    for t in throughput(plan, scenario)]
     if plan.procurement == "joint" and plan.method == "optimal":
         tables["contracts.csv"] = contract_rows(plan, scenario, plan.expansion_shares)
     return tables
@@ -52,11 +59,11 @@ def _record_tables(plan: Plan, scenario: Scenario) -> dict[str, list[Row]]:
         "donations.csv": [dict(donor=d.donor, recipient=d.recipient, item=d.item,
                                dispatch_month=m(d.dispatch_month),
                                arrival_month=m(d.arrival_month), quantity=d.quantity,
-                               pledge=d.pledge, route=None) for d in plan.donations],
+                               pledge=d.pledge, route=d.route) for d in plan.donations],
         "orders.csv": [dict(buyer=o.buyer, destination=o.destination, producer=o.producer,
                             item=o.item, production_month=m(o.production_month),
                             arrival_month=m(o.arrival_month), quantity=o.quantity,
-                            unit_price=o.unit_price, contract=o.contract, route=None)
+                            unit_price=o.unit_price, contract=o.contract, route=o.route)
                        for o in plan.orders],
         "production.csv": [dict(producer=p.producer, item=p.item, month=m(p.month),
                                 quantity=p.quantity, capacity=p.capacity)
@@ -153,6 +160,7 @@ def summary_dict(plan: Plan, scenario: Scenario) -> dict[str, Any]:
         "lines_expanded": len({(e.producer, e.item) for e in plan.expansions}),
         "idle_system_months": round(idle_system_months(plan), 6),
         "floor_breaches": floor_breaches(plan, scenario),
+        **({"delivery": peak_use(plan, scenario)} if scenario.routes else {}),
         "timings": {k: round(v, 3) for k, v in plan.timings.items()},
         "model": model,
         **extra,
@@ -178,9 +186,10 @@ def write_plan_files(plan: Plan, scenario: Scenario, out: Path) -> None:
             w.writerow(columns)
             for row in rows:
                 w.writerow([_cell(row[c]) for c in columns])
-    if "contracts.csv" not in tables:
-        # an earlier plan's contracts would not match this plan's orders
-        (out / "contracts.csv").unlink(missing_ok=True)
+    for name in ("contracts.csv", "throughput.csv"):
+        if name not in tables:
+            # an earlier plan's would not match this plan's orders
+            (out / name).unlink(missing_ok=True)
 
 
 def write_summary(out: Path, summary: dict[str, Any]) -> None:

@@ -38,9 +38,11 @@ def define_stock_balance(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
         rows.append((ix.don_pos[:, None] * H + np.arange(H)[None, :]).ravel())
         cols.append(v["d"].ravel())
         vals.append(np.ones(v["d"].size))
-    for key, pledges in (("pc", ix.committed), ("pa", ix.announced)):
+    for key, pledges, which in (("pc", ix.committed, ix.pc_pledge),
+                                ("pa", ix.announced, ix.pa_pledge)):
         if v[key].size:
-            pos = np.array([ix.pos_of[(p.donor, p.item)] for p in pledges], np.int64)
+            pos = np.array([ix.pos_of[(pledges[k].donor, pledges[k].item)] for k in which],
+                           np.int64)
             rows.append((pos[:, None] * H + np.arange(H)[None, :]).ravel())
             cols.append(v[key].ravel())
             vals.append(np.ones(v[key].size))

@@ -10,6 +10,7 @@ from replenish.model import Scenario
 from replenish.planning.balance import define_stock_balance
 from replenish.planning.budgets import define_budgets
 from replenish.planning.builder import Model
+from replenish.planning.delivery import define_delivery
 from replenish.planning.donations import check_pledges_coverable, define_donations, define_pledges
 from replenish.planning.floors import define_stock, stock_lower_bounds
 from replenish.planning.index import PlanIndex, build_index
@@ -60,6 +61,7 @@ def build_model(scenario: Scenario, options: PlanOptions,
     define_commitment(m, ix, v, info)
     define_requirements(m, ix, v, info, scale)
     define_sustainment(m, ix, v, info, scale)
+    define_delivery(m, ix, v, info)
     define_budgets(m, ix, v, info, options)
     if not options.integer:
         m.integer = [np.zeros_like(a) for a in m.integer]

@@ -122,10 +122,22 @@ def item_groups(scenario: Scenario) -> list[list[str]]:
         fits.setdefault(c.platform, []).append(c.munition)
     for u in scenario.consumption:
         union([u.platform, u.munition, *fits.get(u.platform, [])])
+    union(carried_items(scenario))
     groups: dict[str, list[str]] = {}
     for code in codes:
         groups.setdefault(find(code), []).append(code)
     return list(groups.values())
+
+
+def carried_items(scenario: Scenario) -> list[str]:
+    """Items that share a transport limit: where a route or hub has a capacity, every item
+    with tonnes competes for it in the same months, so they are planned together (the limits
+    are not yet coordinated by price across groups as budgets are)."""
+    limited = any(r.capacity_tonnes is not None for r in scenario.routes) or any(
+        h.capacity_tonnes is not None for h in scenario.hubs)
+    if not scenario.routes or not limited:
+        return []
+    return [i.code for i in scenario.items if i.tonnes_per_unit > 0]
 
 
 def sub_scenario(scenario: Scenario, items: list[str]) -> Scenario:

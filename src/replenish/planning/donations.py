@@ -22,13 +22,15 @@ def held(ix: PlanIndex) -> np.ndarray:
 
 
 def define_donations(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
-    """Free donation variables d[channel, dispatch month]; none in months a donor is held
-    below its floor by what it already owes (readiness "above_aid")."""
-    H, dl = ix.H, ix.scenario.settings.delivery_lead_months
+    """Free donation variables d[channel, dispatch month] (a channel: a donor's position, a
+    recipient and, where routes.csv exists, a route); none that would arrive after the
+    horizon, and none in months a donor is held below its floor by what it already owes
+    (readiness "above_aid")."""
+    H = ix.H
     D = len(ix.don_pos)
     months = np.arange(H)
     ub = np.full((D, H), np.inf)
-    ub[:, months + dl >= H] = 0.0
+    ub[months[None, :] + ix.don_lead[:, None] >= H] = 0.0
     ub[held(ix)[ix.don_pos]] = 0.0
     item = ix.pos_item[ix.don_pos]
     # a little friction per unit moved, so nothing moves without a reason
@@ -39,31 +41,34 @@ def define_donations(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float)
 
 
 def define_pledges(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
-    """Committed pledges dispatched in full by their month; announced ones up to quantity."""
-    H, dl = ix.H, ix.scenario.settings.delivery_lead_months
+    """Committed pledges dispatched in full by their month; announced ones up to quantity.
+    A pledge's variables are one row per way it may travel (`PlanIndex.pc_pledge`)."""
+    H = ix.H
     months = np.arange(H)
-    C = len(ix.committed)
-    c_item = np.array([ix.item_pos[p.item] for p in ix.committed], np.int64)
-    c_ub = np.where(months[None, :] <= np.array([p.month for p in ix.committed])[:, None]
-                    if C else np.zeros((0, H), bool), np.inf, 0.0)
-    v["pc"] = pc = m.add_vars("pc", (C, H), 0.0, c_ub, 0.0,
-                              np.broadcast_to(ix.integer[c_item][:, None], (C, H)) if C else False)
+    C, K = len(ix.committed), len(ix.pc_pledge)
+    c_item = np.array([ix.item_pos[ix.committed[k].item] for k in ix.pc_pledge], np.int64)
+    c_month = np.array([ix.committed[k].month for k in ix.pc_pledge], np.int64)
+    c_ub = np.where(months[None, :] <= c_month[:, None], np.inf, 0.0) if K else np.zeros((0, H))
+    v["pc"] = pc = m.add_vars("pc", (K, H), 0.0, c_ub, 0.0,
+                              np.broadcast_to(ix.integer[c_item][:, None], (K, H)) if K else False)
     if C:
-        m.add_rows("pledge_committed", C, np.repeat(np.arange(C), H), pc.ravel(), 1.0,
+        m.add_rows("pledge_committed", C, np.repeat(ix.pc_pledge, H), pc.ravel(), 1.0,
                    lower=np.array([p.quantity for p in ix.committed]),
                    upper=np.array([p.quantity for p in ix.committed]))
-    A = len(ix.announced)
-    a_item = np.array([ix.item_pos[p.item] for p in ix.announced], np.int64)
-    a_ub = np.where(months[None, :] + dl < H, np.inf, 0.0) * np.ones((A, 1))
-    if A:
-        a_pos = np.array([ix.pos_of[(p.donor, p.item)] for p in ix.announced], np.int64)
+    A, K = len(ix.announced), len(ix.pa_pledge)
+    a_item = np.array([ix.item_pos[ix.announced[k].item] for k in ix.pa_pledge], np.int64)
+    a_ub = np.where(months[None, :] + ix.pa_lead[:, None] < H, np.inf, 0.0) if K \
+        else np.zeros((0, H))
+    if K:
+        a_pos = np.array([ix.pos_of[(ix.announced[k].donor, ix.announced[k].item)]
+                          for k in ix.pa_pledge], np.int64)
         a_ub[held(ix)[a_pos]] = 0.0
     bonus = -ix.scenario.settings.weight("announced") * ix.unit_cost[a_item] / scale
     v["pa"] = pa = m.add_vars(
-        "pa", (A, H), 0.0, a_ub, np.broadcast_to(bonus[:, None], (A, H)),
-        np.broadcast_to(ix.integer[a_item][:, None], (A, H)) if A else False)
+        "pa", (K, H), 0.0, a_ub, np.broadcast_to(bonus[:, None], (K, H)),
+        np.broadcast_to(ix.integer[a_item][:, None], (K, H)) if K else False)
     if A:
-        m.add_rows("pledge_announced", A, np.repeat(np.arange(A), H), pa.ravel(), 1.0,
+        m.add_rows("pledge_announced", A, np.repeat(ix.pa_pledge, H), pa.ravel(), 1.0,
                    upper=np.array([p.quantity for p in ix.announced]))
 
 

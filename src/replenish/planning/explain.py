@@ -69,6 +69,29 @@ def floor_change(scenario: Scenario, nation: str, item: str) -> dict[str, Any]:
     return change("stocks.csv", {"nation": nation, "item": item}, "floor", stock.floor, lower)
 
 
+def round_up(value: float) -> float:
+    """The least of 1, 2 or 5 times a power of ten that is at least `value` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(value))
+    return min(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= value * (1 - 1e-12))
+
+
+def transport_step(scenario: Scenario, capacity: float) -> float:
+    """How much more a hub or route is tried with: a round tenth of its capacity, but room for
+    at least one more unit of the heaviest item (2 t more a month moves no 15 t howitzer)."""
+    heaviest = max((i.tonnes_per_unit for i in scenario.items), default=0.0)
+    return max(round_step(capacity), round_up(heaviest) if heaviest > 0 else 1.0)
+
+
+def transport_change(scenario: Scenario, kind: str, code: str) -> dict[str, Any] | None:
+    """A hub's or a route's capacity_tonnes a step higher (None where it has none)."""
+    rows = scenario.hubs if kind == "hub" else scenario.routes
+    cap = next(r.capacity_tonnes for r in rows if r.code == code)
+    if cap is None:
+        return None
+    return change("hubs.csv" if kind == "hub" else "routes.csv", {"code": code},
+                  "capacity_tonnes", cap, cap + transport_step(scenario, cap))
+
+
 def pledge_change(pledge_id: str) -> dict[str, Any]:
     return change("pledges.csv", {"id": pledge_id}, "status", "committed", "announced")
 
@@ -78,7 +101,7 @@ def binding_candidates(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]
     if sol.row_dual is None:
         return []
     found = (_capacity(built, sol) + _budgets(built, sol) + _floors(built, sol)
-             + _pledges(built, sol))
+             + _pledges(built, sol) + _transport(built, sol))
     found = [f for f in found if f["value"] > 1e-6 and f["change"] is not None]
     found.sort(key=lambda f: (-f["value"], f["name"]))
     return found[:TOP]
@@ -155,4 +178,23 @@ def _pledges(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
         if gain > 1e-6:
             out.append(dict(kind="pledge", name=pl.id, value=gain * pl.quantity,
                             shadow_price=gain, change=pledge_change(pl.id)))
+    return out
+
+
+def _transport(built: BuiltModel, sol: Solution) -> list[dict[str, Any]]:
+    """A hub or route whose tonnes a month bind (DESIGN.md, "Delivery")."""
+    sc = built.index.scenario
+    out = []
+    for kind, block, rows in (("hub", "hub_capacity", sc.hubs),
+                              ("route", "route_capacity", sc.routes)):
+        duals = _block(built, sol, block)
+        gain: dict[int, float] = {}
+        for (k, _), d in zip(built.info.get(f"{kind}_rows", []), duals, strict=False):
+            gain[k] = gain.get(k, 0.0) + max(0.0, -float(d))
+        for k, g in gain.items():
+            cap = rows[k].capacity_tonnes
+            if g > 1e-9 and cap is not None:
+                out.append(dict(kind=kind, name=rows[k].code,
+                                value=g * transport_step(sc, cap),
+                                shadow_price=g, change=transport_change(sc, kind, rows[k].code)))
     return out

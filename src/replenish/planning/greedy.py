@@ -6,7 +6,8 @@ the pledge month, even below its floor; then requirements in priority order (the
 then id) take stock above the donors' floors, donors in nations.csv order, family items in
 items.csv order, at the earliest month; last, every member below target orders for itself
 from the item's cheapest line, month by month, as capacity and budget allow. No expansion,
-no ordering ahead, no sustainment planning.
+no ordering ahead, no sustainment planning. Where routes.csv exists, a donation goes over its
+donor's fastest routes to the recipient that have room for its tonnes in its arrival month.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class _State:
     donations: list[Donation] = field(default_factory=list)
     orders: list[Order] = field(default_factory=list)
     breaches: list[str] = field(default_factory=list)
+    #: tonnes arriving per ("route" or "hub", code, month)
+    carried: dict[tuple[str, str, int], float] = field(default_factory=lambda: defaultdict(float))
 
     def whole(self, item: str, q: float) -> float:
         """Round a quantity down to whole units for integer items."""
@@ -70,15 +73,53 @@ def _start(sc: Scenario) -> _State:
 
 
 def _dispatch(st: _State, donor: str, recipient: str, item: str, t: int, q: float,
-              pledge: str | None = None) -> int:
-    """Send q units at month t; returns the arrival month."""
-    arrival = t + st.sc.settings.delivery_lead_months
-    st.stock[(donor, item)][t:] -= q
-    st.donations.append(Donation(donor, recipient, item, t, arrival, q, pledge))
-    if arrival < st.sc.horizon:
-        key = (recipient, item, arrival)
-        st.pool[key] = st.pool.get(key, 0.0) + q
-    return arrival
+              pledge: str | None = None, *, in_horizon: bool = True) -> list[tuple[int, float]]:
+    """Send up to q units at month t; returns (arrival month, quantity) of what went. Without
+    routes all of it goes, arriving `delivery_lead_months` later; with routes, over the
+    fastest routes from the donor with room for it in their arrival month (and, unless
+    `in_horizon` is False, arriving within the horizon)."""
+    if st.sc.routes:
+        sent = _route(st, donor, recipient, item, t, q, in_horizon)
+    else:
+        sent = [(None, t + st.sc.settings.delivery_lead_months, q)]
+    out = []
+    for route, arrival, part in sent:
+        st.stock[(donor, item)][t:] -= part
+        st.donations.append(Donation(donor, recipient, item, t, arrival, part, pledge, route))
+        if arrival < st.sc.horizon:
+            key = (recipient, item, arrival)
+            st.pool[key] = st.pool.get(key, 0.0) + part
+        out.append((arrival, part))
+    return out
+
+
+def _route(st: _State, origin: str, recipient: str, item: str, t: int, q: float,
+           in_horizon: bool) -> list[tuple[str | None, int, float]]:
+    """Split q units leaving `origin` in month t over its routes to `recipient`, fastest
+    first (then in routes.csv order), each taking what its and its hub's tonnes leave room for
+    in its arrival month; the tonnes taken are booked."""
+    weight = st.items[item].tonnes_per_unit
+    hubs = {h.code: h.capacity_tonnes for h in st.sc.hubs}
+    out: list[tuple[str | None, int, float]] = []
+    ways = [r for r in st.sc.routes if (r.origin, r.recipient) == (origin, recipient)]
+    for r in sorted(ways, key=lambda r: r.lead_months):
+        arrival = t + r.lead_months
+        if q <= EPS or (in_horizon and arrival >= st.sc.horizon):
+            continue
+        part = q
+        if weight > 0:
+            for key, cap in ((("route", r.code, arrival), r.capacity_tonnes),
+                             (("hub", r.hub or "", arrival), hubs.get(r.hub or ""))):
+                if cap is not None:
+                    part = min(part, (cap - st.carried[key]) / weight)
+        part = st.whole(item, max(0.0, part))
+        if part <= EPS:
+            continue
+        st.carried[("route", r.code, arrival)] += part * weight
+        st.carried[("hub", r.hub or "", arrival)] += part * weight
+        out.append((r.code, arrival, part))
+        q -= part
+    return out
 
 
 def _dispatch_pledge(st: _State, p: Pledge) -> str | None:
@@ -93,7 +134,12 @@ def _dispatch_pledge(st: _State, p: Pledge) -> str | None:
         return (f"pledge {p.id}: {p.donor} cannot dispatch {p.quantity:g} {p.item} to "
                 f"{p.recipient} in {month} — it holds {held:g} (the greedy plan orders nothing "
                 "ahead for pledges)")
-    _dispatch(st, p.donor, p.recipient, p.item, p.month, p.quantity, p.id)
+    sent = sum(q for _, q in _dispatch(st, p.donor, p.recipient, p.item, p.month, p.quantity,
+                                       p.id, in_horizon=False))
+    if sent < p.quantity - EPS:
+        return (f"pledge {p.id}: the routes from {p.donor} to {p.recipient} carry only "
+                f"{sent:g} of {p.quantity:g} {p.item} leaving in {month} (the greedy plan "
+                "sends pledges in their month, over the fastest routes with room)")
     left, floor = float(stock[p.month]), st.floor.get(pos, 0.0)
     if left < floor - EPS:
         st.breaches.append(f"pledge {p.id}: {p.donor} {p.item} {month} falls to {left:g}, "
@@ -140,16 +186,19 @@ def _serve(st: _State, req: Requirement) -> None:
         remaining -= _allocate(st, req, item, month, remaining)
     donors = [n.code for n in st.sc.members]
     t, gave = 0, True
+    routes = bool(st.sc.routes)
+    last = st.sc.horizon - (0 if routes else st.sc.settings.delivery_lead_months)
     # before any order, stock only falls: a month that yields nothing, later ones won't either
-    while gave and remaining > EPS and t + st.sc.settings.delivery_lead_months < st.sc.horizon:
+    # (unless routes were full that month)
+    while (gave or routes) and remaining > EPS and t < last:
         gave = False
         for item in items:
             for donor in donors:
                 q = _donatable(st, donor, item, t, remaining)
                 if q > EPS:
-                    arrival = _dispatch(st, donor, req.recipient, item, t, q)
-                    remaining -= _allocate(st, req, item, arrival, q)
-                    gave = True
+                    for arrival, part in _dispatch(st, donor, req.recipient, item, t, q):
+                        remaining -= _allocate(st, req, item, arrival, part)
+                        gave = True
         t += 1
 
 
@@ -212,10 +261,10 @@ def _rows(st: _State, plan: Plan) -> None:
 
 
 def _merged(donations: list[Donation]) -> list[Donation]:
-    """One row per donor, recipient, item, month and pledge, in dispatch order."""
-    total: dict[tuple[int, str, str, str, str], Donation] = {}
+    """One row per donor, recipient, item, month, pledge and route, in dispatch order."""
+    total: dict[tuple[int, str, str, str, str, str], Donation] = {}
     for d in donations:
-        key = (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or "")
+        key = (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or "", d.route or "")
         seen = total.get(key)
         total[key] = d if seen is None else replace(seen, quantity=seen.quantity + d.quantity)
     return [total[k] for k in sorted(total)]

@@ -56,6 +56,24 @@ class PlanIndex:
     ri_rec: IntArray
     ri_item: IntArray
     ri_of: dict[tuple[int, int], int] = field(default_factory=dict)
+    # delivery (DESIGN.md, "Delivery"): the route of each channel (-1: no routes.csv, or an
+    # order for the buyer itself) and months from dispatch to arrival at the recipient
+    don_route: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    don_lead: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    ord_route: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    # pledges dispatched over each route from the donor to the recipient: one channel per
+    # (pledge, route), or one per pledge without routes.csv
+    pc_pledge: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    pc_route: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    pc_lead: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    pa_pledge: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    pa_route: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+    pa_lead: IntArray = field(default_factory=lambda: np.empty(0, np.int64))
+
+    @property
+    def delivery(self) -> bool:
+        """Whether shipments to recipients travel routes (routes.csv exists)."""
+        return bool(self.scenario.routes)
 
     def item_cost(self, codes: list[str]) -> FloatArray:
         return np.array([self.unit_cost[self.item_pos[c]] for c in codes], float)
@@ -80,19 +98,21 @@ def build_index(scenario: Scenario) -> PlanIndex:
     ri_of = {p: k for k, p in enumerate(ri_pairs)}
 
     lines = list(scenario.lines)
+    ways = route_choices(scenario)
     pledged = {(p.donor, p.item) for p in scenario.pledges if p.status == "committed"}
-    channels: list[tuple[str, str, int, int, int]] = []
+    channels: list[tuple[str, str, int, int, int, int]] = []
     for_recipient = set(buyers_for_recipients(scenario))
     for li, line in enumerate(lines):
         for b in members:
             p = pos_of.get((b, line.item))
             if p is not None and (target[p] > 0 or floor[p] > 0 or (b, line.item) in pledged):
-                channels.append((b, b, li, p, -1))
+                channels.append((b, b, li, p, -1, -1))
             if b not in for_recipient:
                 continue
             for r in recipients:
                 if line.item in needs[r]:
-                    channels.append((b, r, li, -1, rec_pos[r]))
+                    channels += [(b, r, li, -1, rec_pos[r], k)
+                                 for k, _ in _ways(ways, line.nation, r, 0)]
 
     committed = [p for p in scenario.pledges if p.status == "committed"]
     # a position held in month 0 is held throughout (what it owes only grows): it gets no
@@ -100,13 +120,16 @@ def build_index(scenario: Scenario) -> PlanIndex:
     held = held_by_floor(scenario.settings.readiness, np.array(s0, float),
                          np.array(floor, float),
                          pledged_due(committed, pos_of, len(s0), scenario.horizon))[:, 0]
-    donation_pairs = [(p, rec_pos[r]) for p, i in enumerate(pos_item_l) for r in recipients
-                      if items[i] in needs[r] and not held[p]]
+    dl = scenario.settings.delivery_lead_months
+    donation_pairs = [(p, rec_pos[r], k, lead) for p, i in enumerate(pos_item_l)
+                      for r in recipients if items[i] in needs[r] and not held[p]
+                      for k, lead in _ways(ways, pos_nation[p], r, dl)]
     ob = [c[0] for c in channels]
     od = [c[1] for c in channels]
-    ol, op, orc = ([c[k] for c in channels] for k in (2, 3, 4))
-    dp = [d[0] for d in donation_pairs]
-    dr = [d[1] for d in donation_pairs]
+    ol, op, orc, oroute = ([c[k] for c in channels] for k in (2, 3, 4, 5))
+    dp, dr, droute, dlead = ([d[k] for d in donation_pairs] for k in range(4))
+    pc_ways = pledge_channels(committed, ways, dl)
+    pa_ways = pledge_channels([p for p in scenario.pledges if p.status == "announced"], ways, dl)
 
     alloc_req, alloc_item, req_value = _allocations(scenario, requirements, item_pos)
     return PlanIndex(
@@ -123,7 +146,39 @@ def build_index(scenario: Scenario) -> PlanIndex:
         announced=[p for p in scenario.pledges if p.status == "announced"],
         requirements=requirements, alloc_req=alloc_req, alloc_item=alloc_item,
         req_value=req_value, ri_rec=ri_rec, ri_item=ri_item, ri_of=ri_of,
+        don_route=np.array(droute, np.int64), don_lead=np.array(dlead, np.int64),
+        ord_route=np.array(oroute, np.int64),
+        pc_pledge=pc_ways[0], pc_route=pc_ways[1], pc_lead=pc_ways[2],
+        pa_pledge=pa_ways[0], pa_route=pa_ways[1], pa_lead=pa_ways[2],
     )
+
+
+def route_choices(scenario: Scenario) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """(route index, lead months) of every route from an origin to a recipient, in
+    routes.csv order; empty without routes.csv (then there are no transport limits and every
+    donation takes `delivery_lead_months`)."""
+    ways: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for k, route in enumerate(scenario.routes):
+        ways.setdefault((route.origin, route.recipient), []).append((k, route.lead_months))
+    return ways
+
+
+def _ways(ways: dict[tuple[str, str], list[tuple[int, int]]], origin: str, recipient: str,
+          lead: int) -> list[tuple[int, int]]:
+    """The routes from `origin` to `recipient` where there are routes (none if it has none),
+    else one way of `lead` months with no route (-1)."""
+    return ways.get((origin, recipient), []) if ways else [(-1, lead)]
+
+
+def pledge_channels(pledges: list[Pledge], ways: dict[tuple[str, str], list[tuple[int, int]]],
+                    lead: int) -> tuple[IntArray, IntArray, IntArray]:
+    """(pledge, route, lead) of each way a pledge can travel: every route from its donor to
+    its recipient where routes.csv exists (none for an announced pledge without one), else
+    one channel per pledge at `lead`."""
+    rows = [(k, r, months) for k, pl in enumerate(pledges)
+            for r, months in _ways(ways, pl.donor, pl.recipient, lead)]
+    return tuple(np.array([row[j] for row in rows], np.int64)  # type: ignore[return-value]
+                 for j in range(3))
 
 
 def buyers_for_recipients(scenario: Scenario) -> list[str]:

@@ -34,7 +34,9 @@ from replenish.planning.options import PlanOptions
 _FILES = {"production_lines.csv": ("lines", ("producer", "item")),
           "nations.csv": ("nations", ("code",)),
           "stocks.csv": ("stocks", ("nation", "item")),
-          "pledges.csv": ("pledges", ("id",))}
+          "pledges.csv": ("pledges", ("id",)),
+          "hubs.csv": ("hubs", ("code",)),
+          "routes.csv": ("routes", ("code",))}
 
 Planner = Callable[[Scenario, PlanOptions], Plan]
 
@@ -49,7 +51,7 @@ def apply_change(scenario: Scenario, change: dict[str, Any]) -> Scenario:
         if all(str(getattr(row, k)) == change["match"][k] for k in keys):
             old = getattr(row, column)
             new: Any = text if isinstance(old, str) else (
-                int(text) if isinstance(old, int) else float(text))
+                int(text) if isinstance(old, int) else (float(text) if text else None))
             row = dataclasses.replace(row, **{column: new})
             hit = True
         rows.append(row)
@@ -75,6 +77,12 @@ def change_words(change: dict[str, Any]) -> str:
     if column == "floor":
         return _("%(member)s's floor on %(item)s at %(after)s instead of %(before)s") % {
             "member": m["nation"], "item": m["item"], "after": after, "before": before}
+    if column == "capacity_tonnes" and change["file"] == "hubs.csv":
+        return _("hub %(hub)s passing %(after)s tonnes a month instead of %(before)s") % {
+            "hub": m["code"], "after": after, "before": before}
+    if column == "capacity_tonnes":
+        return _("route %(route)s carrying %(after)s tonnes a month instead of %(before)s") % {
+            "route": m["code"], "after": after, "before": before}
     if column == "status":
         return _("pledge %(id)s released (announced, not committed)") % {"id": m["id"]}
     return _("%(file)s %(column)s %(after)s instead of %(before)s") % {

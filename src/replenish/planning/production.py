@@ -16,7 +16,10 @@ def define_orders(m: Model, ix: PlanIndex, v: Vars, scale: float) -> None:
     """Order variables x[channel, production month] with their cost as tie-breaker."""
     H, K = ix.H, len(ix.ord_line)
     lines = ix.lines
-    lead = np.array([lines[li].lead_time for li in ix.ord_line], np.int64)
+    # an order for a recipient arrives its route's months after leaving the line's nation
+    route_lead = np.array([ix.scenario.routes[r].lead_months if r >= 0 else 0
+                           for r in ix.ord_route.tolist()], np.int64)
+    lead = np.array([lines[li].lead_time for li in ix.ord_line], np.int64) + route_lead
     cap = np.array([lines[li].capacity + lines[li].max_expansion for li in ix.ord_line])
     price = np.array([lines[li].unit_price for li in ix.ord_line])
     item = np.array([ix.item_pos[lines[li].item] for li in ix.ord_line], np.int64)

@@ -42,14 +42,14 @@ def _clean(values: np.ndarray, integer: np.ndarray) -> np.ndarray:
     return out + 0.0
 
 
-def donation_order(d: Donation) -> tuple[int, str, str, str, str]:
+def donation_order(d: Donation) -> tuple[int, str, str, str, str, str]:
     """The order of donations.csv rows."""
-    return (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or "")
+    return (d.dispatch_month, d.donor, d.recipient, d.item, d.pledge or "", d.route or "")
 
 
-def order_order(o: Order) -> tuple[int, str, str, str, str]:
+def order_order(o: Order) -> tuple[int, str, str, str, str, str]:
     """The order of orders.csv rows."""
-    return (o.production_month, o.producer, o.item, o.buyer, o.destination)
+    return (o.production_month, o.producer, o.item, o.buyer, o.destination, o.route or "")
 
 
 def fulfilment_order(f: Fulfilment) -> tuple[str, int, str]:
@@ -84,20 +84,27 @@ def _values(v: np.ndarray, val: np.ndarray, integer: np.ndarray) -> np.ndarray:
 
 
 def _donations(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[Donation]:
-    dl = ix.scenario.settings.delivery_lead_months
+    routes = [r.code for r in ix.scenario.routes]
+
+    def route(k: int) -> str | None:
+        return routes[k] if k >= 0 else None
+
     out: list[Donation] = []
     q = _values(v["d"], val, ix.integer[ix.pos_item[ix.don_pos]])
     for c, t in zip(*np.nonzero(q > 0), strict=True):
         p = ix.don_pos[c]
         out.append(Donation(ix.pos_nation[p], ix.recipients[ix.don_rec[c]],
-                            ix.items[ix.pos_item[p]], int(t), int(t) + dl, float(q[c, t])))
-    for key, pledges in (("pc", ix.committed), ("pa", ix.announced)):
-        integer = np.array([ix.integer[ix.item_pos[p.item]] for p in pledges], bool)
+                            ix.items[ix.pos_item[p]], int(t), int(t) + int(ix.don_lead[c]),
+                            float(q[c, t]), None, route(int(ix.don_route[c]))))
+    for key, pledges, which, way, lead in (
+            ("pc", ix.committed, ix.pc_pledge, ix.pc_route, ix.pc_lead),
+            ("pa", ix.announced, ix.pa_pledge, ix.pa_route, ix.pa_lead)):
+        integer = np.array([ix.integer[ix.item_pos[pledges[k].item]] for k in which], bool)
         q = _values(v[key], val, integer)
         for k, t in zip(*np.nonzero(q > 0), strict=True):
-            pl = pledges[k]
-            out.append(Donation(pl.donor, pl.recipient, pl.item, int(t), int(t) + dl,
-                                float(q[k, t]), pl.id))
+            pl = pledges[which[k]]
+            out.append(Donation(pl.donor, pl.recipient, pl.item, int(t), int(t) + int(lead[k]),
+                                float(q[k, t]), pl.id, route(int(way[k]))))
     out.sort(key=donation_order)
     return out
 
@@ -115,9 +122,11 @@ def _orders(ix: PlanIndex, v: dict[str, np.ndarray], val: np.ndarray) -> list[Or
     for k, t in zip(*np.nonzero(q > 0), strict=True):
         li = int(ix.ord_line[k])
         line = ix.lines[li]
+        r = int(ix.ord_route[k])
         out.append(Order(ix.ord_buyer[k], ix.ord_dest[k], line.producer, line.item, int(t),
-                         int(t) + line.lead_time, float(q[k, t]), line.unit_price,
-                         contract_id(ix, li) if joint else None))
+                         int(t) + int(v["x_lead"][k]), float(q[k, t]), line.unit_price,
+                         contract_id(ix, li) if joint else None,
+                         ix.scenario.routes[r].code if r >= 0 else None))
     out.sort(key=order_order)
     return out
 

@@ -12,7 +12,7 @@ from replenish.planning.options import Info, Vars
 
 def arrival_terms(ix: PlanIndex, v: Vars) -> tuple[np.ndarray, np.ndarray]:
     """Columns arriving at each (recipient-item pair, month): returns (row = pair*H+t, col)."""
-    H, dl = ix.H, ix.scenario.settings.delivery_lead_months
+    H = ix.H
     t = np.arange(H)
     rows, cols = [], []
 
@@ -25,13 +25,14 @@ def arrival_terms(ix: PlanIndex, v: Vars) -> tuple[np.ndarray, np.ndarray]:
     if v["d"].size:
         pair = np.array([ix.ri_of.get((r, i), -1) for r, i in
                          zip(ix.don_rec.tolist(), ix.pos_item[ix.don_pos].tolist(), strict=True)])
-        add(pair, v["d"], np.full(len(pair), dl))
-    for key, pledges in (("pc", ix.committed), ("pa", ix.announced)):
+        add(pair, v["d"], ix.don_lead)
+    rec = {c: k for k, c in enumerate(ix.recipients)}
+    for key, pledges, which, lead in (("pc", ix.committed, ix.pc_pledge, ix.pc_lead),
+                                      ("pa", ix.announced, ix.pa_pledge, ix.pa_lead)):
         if v[key].size:
-            rec = {c: k for k, c in enumerate(ix.recipients)}
-            pair = np.array([ix.ri_of.get((rec[p.recipient], ix.item_pos[p.item]), -1)
-                             for p in pledges])
-            add(pair, v[key], np.full(len(pair), dl))
+            pair = np.array([ix.ri_of.get((rec[pledges[k].recipient],
+                                           ix.item_pos[pledges[k].item]), -1) for k in which])
+            add(pair, v[key], lead)
     to_rec = np.flatnonzero(ix.ord_rec >= 0)
     if to_rec.size:
         item = np.array([ix.item_pos[ix.lines[li].item] for li in ix.ord_line[to_rec]])

@@ -1,5 +1,5 @@
 """Delivery through hubs and routes (DESIGN.md, "Delivery"): the rules of hubs.csv and
-routes.csv that span files, and the refusal to plan routes until the planner plans them.
+routes.csv that span files.
 
 Where routes.csv exists everything that reaches a recipient travels one route, so a committed
 pledge needs a route from its donor to its recipient; hubs.csv only carries routes, so it is
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from replenish.errors import Problem, ScenarioError
-from replenish.model.records import Scenario
+from replenish.errors import Problem
 from replenish.scenario.validate import ParsedTable
 
 HUBS = "hubs.csv"
@@ -64,14 +63,3 @@ def _check_pledge_routes(pledges: ParsedTable, routes: ParsedTable,
         problems.append(Problem("pledges.csv", row.line, "donor",
                                 f"no route from {donor!r} to {recipient!r} in routes.csv; "
                                 "expected a route for every committed pledge"))
-
-
-def refuse_routes(scenario: Scenario) -> None:
-    """Refuse to plan a scenario with routes or hubs (exit 2), rather than plan it without
-    its transport limits: the planner does not plan deliveries yet. Remove this and its
-    callers once it does."""
-    if scenario.routes or scenario.hubs:
-        raise ScenarioError([Problem(
-            ROUTES, None, None,
-            "planning deliveries through routes is not available in this version yet; "
-            "expected a scenario without routes.csv and hubs.csv (no transport limits)")])

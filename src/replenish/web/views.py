@@ -154,7 +154,8 @@ EFFECTS = tuple(key for key, _words in EFFECT_WORDS)
 SHOWN_WORDS = (N_("queued"), N_("running"), N_("done"), N_("failed"), N_("cancelled"),
                N_("coordinator"), N_("nation"), N_("recipient"), N_("industry"), N_("admin"),
                N_("optimal"), N_("greedy"), N_("joint"), N_("national"), N_("capacity"),
-               N_("lead_time"), N_("budget"), N_("floor"), N_("pledge"))
+               N_("lead_time"), N_("budget"), N_("floor"), N_("pledge"), N_("hub"),
+               N_("route"))
 
 
 def signed(value: float) -> str:

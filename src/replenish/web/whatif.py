@@ -31,7 +31,9 @@ from replenish.web.unreadable import reading
 KINDS = (("pledge", N_("a pledge's status"), "pledges.csv", "status"),
          ("line", N_("a line's capacity (units a month)"), "production_lines.csv", "capacity"),
          ("budget", N_("a member's annual budget"), "nations.csv", "annual_budget"),
-         ("floor", N_("a floor (units)"), "stocks.csv", "floor"))
+         ("floor", N_("a floor (units)"), "stocks.csv", "floor"),
+         ("hub", N_("a hub's capacity (tonnes a month)"), "hubs.csv", "capacity_tonnes"),
+         ("route", N_("a route's capacity (tonnes a month)"), "routes.csv", "capacity_tonnes"))
 PLEDGE_STATUSES = (N_("committed"), N_("announced"))
 #: The totals of the difference table, in words and whether they are money.
 TOTALS = {"on_time": (N_("units on time"), False), "late": (N_("units late"), False),
@@ -91,7 +93,26 @@ def read_choices(scenario: Scenario) -> list[Choice]:
                    _("floor of %(member)s on %(item)s") % {"member": s.nation, "item": s.item},
                    "stocks.csv", {"nation": s.nation, "item": s.item}, "floor",
                    _text(s.floor), _units(s.floor), s.target) for s in scenario.stocks]
+    if scenario.routes:
+        out += [Choice(f"hub:{h.code}", "hub", _("hub %(code)s (%(name)s)") % {
+                           "code": h.code, "name": h.name},
+                       "hubs.csv", {"code": h.code}, "capacity_tonnes", _text(h.capacity_tonnes),
+                       _tonnes(h.capacity_tonnes)) for h in scenario.hubs]
+        out += [Choice(f"route:{r.code}", "route", _("route %(code)s (%(mode)s, %(origin)s → "
+                                                     "%(recipient)s)") % {
+                           "code": r.code, "mode": r.mode, "origin": r.origin,
+                           "recipient": r.recipient},
+                       "routes.csv", {"code": r.code}, "capacity_tonnes",
+                       _text(r.capacity_tonnes), _tonnes(r.capacity_tonnes))
+                for r in scenario.routes]
     return out
+
+
+def _tonnes(capacity: float | None) -> str:
+    """'1,200 tonnes a month', or 'no limit'."""
+    if capacity is None:
+        return _("no limit")
+    return _("%(num)s tonnes a month") % {"num": _count(capacity)}
 
 
 def _units(quantity: float, per_month: bool = False) -> str:
@@ -127,6 +148,8 @@ def parse_change(choices: Sequence[Choice], key: str, value: str) -> dict[str, A
         to = text
     else:
         what = {"line": _("capacity of %(row)s") % {"row": found.label},
+                "hub": _("capacity of %(row)s") % {"row": found.label},
+                "route": _("capacity of %(row)s") % {"row": found.label},
                 "budget": _("annual budget of %(row)s") % {"row": found.label},
                 }.get(found.kind, found.label)
         try:

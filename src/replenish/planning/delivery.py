@@ -1,0 +1,105 @@
+"""Transport limits (DESIGN.md, "Delivery"): a shipment's tonnes count against its route's
+and its hub's `capacity_tonnes` in its arrival month.
+
+Every shipment to a recipient already travels one route in the model: the donation, pledge
+and order channels carry a route each (planning/index.py) and arrive that route's months
+after they leave. Here each route and hub with a capacity gets one row per arrival month:
+the tonnes of what arrives over it that month, at most its capacity. Items without
+`tonnes_per_unit` weigh nothing; routes and hubs without a capacity have no rows. A pledge
+dispatched late enough arrives after the horizon, and still counts in its arrival month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from replenish.planning.builder import Model
+from replenish.planning.index import PlanIndex
+from replenish.planning.options import Info, Vars
+
+
+@dataclass(frozen=True)
+class Shipments:
+    """Every column that carries tonnes over a route: its route, arrival month and tonnes per
+    unit, flat."""
+
+    col: np.ndarray
+    route: np.ndarray
+    arrival: np.ndarray
+    tonnes: np.ndarray
+
+
+def shipments(ix: PlanIndex, v: Vars) -> Shipments:
+    """The columns of every donation, pledge and order channel with a route, per dispatch
+    (or production) month."""
+    weight = np.array([it.tonnes_per_unit for it in ix.scenario.items], float)
+    t = np.arange(ix.H)
+    parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(var: np.ndarray, route: np.ndarray, lead: np.ndarray, item: np.ndarray) -> None:
+        keep = route >= 0
+        if not keep.any():
+            return
+        var, route, lead, item = var[keep], route[keep], lead[keep], item[keep]
+        shape = var.shape
+        parts.append((var.ravel(), np.broadcast_to(route[:, None], shape).ravel(),
+                      (t[None, :] + lead[:, None]).ravel(),
+                      np.broadcast_to(weight[item][:, None], shape).ravel()))
+
+    if v["d"].size:
+        add(v["d"], ix.don_route, ix.don_lead, ix.pos_item[ix.don_pos])
+    for key, pledges, which, route, lead in (
+            ("pc", ix.committed, ix.pc_pledge, ix.pc_route, ix.pc_lead),
+            ("pa", ix.announced, ix.pa_pledge, ix.pa_route, ix.pa_lead)):
+        if v[key].size:
+            add(v[key], route, lead,
+                np.array([ix.item_pos[pledges[k].item] for k in which], np.int64))
+    if v["x"].size:
+        item = np.array([ix.item_pos[ix.lines[li].item] for li in ix.ord_line], np.int64)
+        add(v["x"], ix.ord_route, v["x_lead"], item)
+    if not parts:
+        empty = np.empty(0, np.int64)
+        return Shipments(empty, empty, empty, np.empty(0))
+    return Shipments(*(np.concatenate([p[j] for p in parts]) for j in range(4)))
+
+
+def define_delivery(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
+    """Rows `route_capacity` and `hub_capacity`: tonnes arriving per route and per hub in each
+    month, within their capacities; `info["route_rows"]`/`info["hub_rows"]` name them as
+    (route or hub index, month)."""
+    if not ix.delivery:
+        return
+    ship = shipments(ix, v)
+    keep = ship.tonnes > 0
+    ship = Shipments(ship.col[keep], ship.route[keep], ship.arrival[keep], ship.tonnes[keep])
+    months = int(ship.arrival.max()) + 1 if ship.arrival.size else ix.H
+    months = max(months, ix.H)
+    routes, hubs = ix.scenario.routes, ix.scenario.hubs
+    hub_pos = {h.code: k for k, h in enumerate(hubs)}
+    route_cap = [(k, float(r.capacity_tonnes)) for k, r in enumerate(routes)
+                 if r.capacity_tonnes is not None]
+    _limit_rows(m, "route_capacity", route_cap, ship.route, ship, months, info, "route_rows")
+    via = np.array([hub_pos[r.hub] if r.hub is not None else -1 for r in routes], np.int64)
+    hub_cap = [(k, float(h.capacity_tonnes)) for k, h in enumerate(hubs)
+               if h.capacity_tonnes is not None]
+    _limit_rows(m, "hub_capacity", hub_cap, via[ship.route] if ship.route.size else ship.route,
+                ship, months, info, "hub_rows")
+
+
+def _limit_rows(m: Model, name: str, limits: list[tuple[int, float]], owner: np.ndarray,
+                ship: Shipments, months: int, info: Info, key: str) -> None:
+    """One row per limited owner (route or hub) and arrival month."""
+    if not limits:
+        info[key] = []
+        return
+    slot = np.full(int(max(k for k, _ in limits)) + 2, -1, np.int64)
+    for n, (k, _) in enumerate(limits):
+        slot[k] = n
+    s = slot[np.clip(owner, -1, len(slot) - 2)]  # owner -1 (no hub) reads the last slot, -1
+    on = s >= 0
+    cap = np.repeat(np.array([c for _, c in limits], float), months)
+    m.add_rows(name, len(limits) * months, s[on] * months + ship.arrival[on], ship.col[on],
+               ship.tonnes[on], upper=cap)
+    info[key] = [(k, t) for k, _ in limits for t in range(months)]

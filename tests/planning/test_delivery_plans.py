@@ -1,0 +1,166 @@
+"""Delivery through hubs and routes (DESIGN.md, "Delivery"), on scenarios small enough to plan
+by hand: a hub that delays a requirement and an air route that relieves part of it, an order
+for the partner that arrives its line's lead time plus its route's, a donor without a route
+that cannot give; and generated scenarios with routes that pass the independent checker."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from replenish.cli import run
+from replenish.plan.check import check_plan
+from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.greedy import plan_greedy
+from replenish.scenario import read_scenario
+from replenish.scenario.generator import generate_scenario
+from replenish.scenario.writer import write_scenario
+from tests.planning.support import checked
+
+HOWITZER = "HOW,Howitzer,howitzer,platform,1000000,true,15\n"
+
+
+def _scenario(folder: Path, files: dict[str, str]) -> Path:
+    """A scenario of AAA (a member without a budget) and the recipient RCP, one howitzer
+    item of 15 t, 8 months from 2025-01; `files` add to or replace the defaults."""
+    base = {
+        "scenario.toml": 'name = "hand"\nstart = "2025-01"\nhorizon_months = 8\n',
+        "nations.csv": "code,name,role,annual_budget\nAAA,Aland,member,\nRCP,Recipia,recipient,\n",
+        "items.csv": "code,name,family,kind,unit_cost,integer,tonnes_per_unit\n" + HOWITZER,
+        "stocks.csv": "nation,item,on_hand,floor,target\nAAA,HOW,10,0,0\n",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in {**base, **files}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _rows(folder: Path, name: str) -> list[dict[str, str]]:
+    with open(folder / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _plan(tmp_path: Path, scenario: Path, name: str) -> tuple[Path, dict[str, object]]:
+    out = tmp_path / name
+    assert run(["plan", str(scenario), "--out", str(out), "--no-greedy",
+                "--explain", "never"]) == 0
+    assert check_plan(read_scenario(scenario), out) == []
+    return out, json.loads((out / "summary.json").read_text())
+
+
+RAIL_ONLY = {
+    "hubs.csv": "code,name,nation,capacity_tonnes\nRH,Rail head,AAA,30\n",
+    "routes.csv": "code,origin,hub,recipient,mode,lead_months,capacity_tonnes\n"
+                  "A-RAIL,AAA,RH,RCP,rail,1,\n",
+    "requirements.csv": "id,recipient,item,family,quantity,needed_by,priority\n"
+                        "R1,RCP,HOW,,8,2025-03,1\n",
+}
+WITH_AIR = {**RAIL_ONLY,
+            "routes.csv": RAIL_ONLY["routes.csv"] + "A-AIR,AAA,,RCP,air,0,15\n"}
+
+
+def test_a_hub_delays_a_requirement_and_an_air_route_relieves_part_of_it(
+        tmp_path: Path) -> None:
+    # by rail (1 month) through a rail head passing 30 t = 2 howitzers a month, howitzers
+    # leaving in January and February arrive by March: 4 on time of 8, 4 later
+    rail, summary = _plan(tmp_path, _scenario(tmp_path / "rail", RAIL_ONLY), "rail-plan")
+    assert summary["requirements"]["on_time"] == 4
+    assert summary["requirements"]["late"] == 4
+    hub = {(r["month"]): float(r["tonnes"]) for r in _rows(rail, "throughput.csv")
+           if r["kind"] == "hub"}
+    assert hub["2025-02"] == hub["2025-03"] == 30
+    assert all(t <= 30 for t in hub.values())
+    donations = _rows(rail, "donations.csv")
+    assert {d["route"] for d in donations} == {"A-RAIL"}
+    assert all(int(d["arrival_month"][-2:]) == int(d["dispatch_month"][-2:]) + 1
+               for d in donations)
+    # an air bridge of 15 t a month, same month: one howitzer in each of January to March
+    air, summary = _plan(tmp_path, _scenario(tmp_path / "air", WITH_AIR), "air-plan")
+    assert summary["requirements"]["on_time"] == 7
+    assert summary["requirements"]["late"] == 1
+    by_route: dict[str, float] = {}
+    for d in _rows(air, "donations.csv"):
+        if d["arrival_month"] <= "2025-03":
+            by_route[d["route"]] = by_route.get(d["route"], 0) + float(d["quantity"])
+    assert by_route == {"A-AIR": 3, "A-RAIL": 4}
+    peak = {p["hub"]: p for p in summary["delivery"]}
+    assert peak["RH"]["tonnes"] == 30 and peak["RH"]["use"] == 1
+
+
+def test_an_order_for_the_partner_arrives_its_lead_time_plus_its_routes(
+        tmp_path: Path) -> None:
+    folder = _scenario(tmp_path / "order", {
+        "stocks.csv": "nation,item,on_hand,floor,target\nAAA,HOW,0,0,0\n",
+        "production_lines.csv": "producer,nation,item,capacity,unit_price,lead_time\n"
+                                "WORKS,AAA,HOW,5,900000,3\n",
+        "routes.csv": "code,origin,hub,recipient,mode,lead_months,capacity_tonnes\n"
+                      "A-RAIL,AAA,,RCP,rail,2,\n",
+        "requirements.csv": "id,recipient,item,family,quantity,needed_by,priority\n"
+                            "R1,RCP,HOW,,2,2025-06,1\n"})
+    out, summary = _plan(tmp_path, folder, "order-plan")
+    orders = [o for o in _rows(out, "orders.csv") if o["destination"] == "RCP"]
+    assert orders and all(o["route"] == "A-RAIL" for o in orders)
+    # made in January, 3 months to leave the works' nation, 2 more by rail: June, on time
+    assert [(o["production_month"], o["arrival_month"], o["quantity"]) for o in orders] == [
+        ("2025-01", "2025-06", "2")]
+    assert summary["requirements"]["on_time"] == 2
+
+
+def test_a_donor_without_a_route_cannot_give(tmp_path: Path) -> None:
+    folder = _scenario(tmp_path / "noroute", {
+        "nations.csv": "code,name,role,annual_budget\nAAA,Aland,member,\nBBB,Borland,member,\n"
+                       "RCP,Recipia,recipient,\n",
+        "stocks.csv": "nation,item,on_hand,floor,target\nAAA,HOW,1,0,0\nBBB,HOW,10,0,0\n",
+        "routes.csv": "code,origin,hub,recipient,mode,lead_months,capacity_tonnes\n"
+                      "A-ROAD,AAA,,RCP,road,1,\n",
+        "requirements.csv": "id,recipient,item,family,quantity,needed_by,priority\n"
+                            "R1,RCP,HOW,,3,2025-04,1\n"})
+    out, summary = _plan(tmp_path, folder, "noroute-plan")
+    assert {d["donor"] for d in _rows(out, "donations.csv")} == {"AAA"}
+    assert summary["requirements"]["on_time"] == 1
+    assert summary["requirements"]["unmet"] == 2
+    # the greedy baseline cannot give from BBB either
+    greedy = plan_greedy(read_scenario(folder))
+    assert {d.donor for d in greedy.donations} == {"AAA"}
+
+
+def test_the_greedy_baseline_keeps_to_the_hub(tmp_path: Path) -> None:
+    sc = read_scenario(_scenario(tmp_path / "greedy", WITH_AIR))
+    plan = plan_greedy(sc)
+    checked(sc, plan)
+    assert {d.route for d in plan.donations} == {"A-AIR", "A-RAIL"}
+    assert sum(d.quantity for d in plan.donations) == 8
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_scenarios_with_routes_keep_the_contract(tmp_path: Path, seed: int) -> None:
+    sc = generate_scenario(nations=4, items=10, months=12, seed=seed, hubs=2)
+    # air bridges of 40 t a month: a launcher or two, so that they bind
+    sc = replace(sc, routes=tuple(replace(r, capacity_tonnes=40.0) if r.mode == "air" else r
+                                  for r in sc.routes))
+    write_scenario(sc, tmp_path / "sc")
+    sc = read_scenario(tmp_path / "sc")
+    plan = plan_scenario(sc, PlanOptions(compare_greedy=False, explain="never"))
+    checked(sc, plan)
+    assert any(d.route for d in plan.donations) or any(o.route for o in plan.orders)
+    checked(sc, plan_greedy(sc))
+
+
+def test_a_binding_hub_is_explained_by_planning_again_with_more_tonnes(
+        tmp_path: Path) -> None:
+    folder = _scenario(tmp_path / "explain", RAIL_ONLY)
+    out = tmp_path / "explained"
+    assert run(["plan", str(folder), "--out", str(out), "--no-greedy",
+                "--explain", "always"]) == 0
+    binding = json.loads((out / "summary.json").read_text())["binding"]
+    hub = next(b for b in binding if b["kind"] == "hub")
+    # a step of room for one more howitzer at least (15 t, rounded up to 20): 50 t a month
+    # passes 3 howitzers, so January and February bring 6 by March, not 4
+    assert hub["change"] == {"file": "hubs.csv", "match": {"code": "RH"},
+                             "column": "capacity_tonnes", "from": "30", "to": "50"}
+    assert hub["effect"]["on_time"] == 2 and hub["effect"]["late"] == -2
+    assert hub["message"].startswith("hub RH passing 50 tonnes a month instead of 30")
