@@ -1,6 +1,6 @@
 """Hubs and routes through the API: added by a coordinator, read (a nation its own routes, a
 recipient those to it), refused with 422 or 409 where the scenario files would be invalid, and
-a plan of a store with routes refused until routes can be planned."""
+a plan of a store with routes planned through them."""
 
 from __future__ import annotations
 
@@ -78,19 +78,26 @@ def test_an_invalid_hub_or_route_is_422(
     assert response.json()["detail"][0]["loc"][:2] == ["body", field]
 
 
-def test_a_plan_of_a_store_with_routes_is_refused(server: Server) -> None:
+def test_a_plan_of_a_store_with_routes_plans_deliveries(server: Server) -> None:
     headers = server.headers("coordinator")
     server.client.post("/api/v1/hubs", json=hub(), headers=headers)
     server.client.post("/api/v1/routes", json=route(), headers=headers)
     job = server.client.post("/api/v1/plans", headers=headers)
     assert job.status_code == 202
-    for _ in range(200):
+    for _ in range(600):
         state = server.client.get(f"/api/v1/plans/{job.json()['id']}", headers=headers).json()
         if state["status"] not in ("queued", "running"):
             break
         time.sleep(0.05)
-    assert state["status"] == "failed"
-    assert "planning deliveries through routes is not available" in state["error"]
+    assert state["status"] == "done", state["error"]
+    throughput = state["files"]["throughput.csv"]
+    assert {(r["kind"], r["code"]) for r in throughput} >= {("hub", "RZE"),
+                                                            ("route", "AAA-UKR-RAIL")}
+    # only AAA has a route: nothing reaches UKR from anyone else
+    assert {d["donor"] for d in state["files"]["donations.csv"]
+            if d["recipient"] == "UKR"} <= {"AAA"}
+    assert all(d["route"] == "AAA-UKR-RAIL" for d in state["files"]["donations.csv"]
+               if d["recipient"] == "UKR")
 
 
 def test_where_routes_exist_a_committed_pledge_needs_one(server: Server) -> None:

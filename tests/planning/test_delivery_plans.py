@@ -14,6 +14,7 @@ import pytest
 
 from replenish.cli import run
 from replenish.plan.check import check_plan
+from replenish.plan.delivery import throughput
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.greedy import plan_greedy
 from replenish.scenario import read_scenario
@@ -164,3 +165,25 @@ def test_a_binding_hub_is_explained_by_planning_again_with_more_tonnes(
                              "column": "capacity_tonnes", "from": "30", "to": "50"}
     assert hub["effect"]["on_time"] == 2 and hub["effect"]["late"] == -2
     assert hub["message"].startswith("hub RH passing 50 tonnes a month instead of 30")
+
+
+def test_item_groups_share_the_hubs_by_price(tmp_path: Path) -> None:
+    # hubs of 150 t a month (air routes of 60 t) bind in many months: the items' groups share
+    # them as they share budgets, and their plan keeps to them, near the one model's
+    sc = generate_scenario(nations=8, items=40, months=24, seed=3, hubs=2)
+    sc = replace(sc, hubs=tuple(replace(h, capacity_tonnes=150.0) for h in sc.hubs),
+                 routes=tuple(replace(r, capacity_tonnes=60.0) if r.mode == "air" else r
+                              for r in sc.routes))
+    one = plan_scenario(sc, PlanOptions(compare_greedy=False, explain="never",
+                                        decompose="never"))
+    groups = plan_scenario(sc, PlanOptions(compare_greedy=False, explain="never",
+                                           decompose="always"))
+    checked(sc, groups)
+    decomposition = groups.extra["model"]["decomposition"]
+    assert decomposition["groups"] > 1 and decomposition["coupling_rows"]["transport"] > 0
+    full = [t for t in throughput(groups, sc) if t.kind == "hub"
+            and t.capacity_tonnes and t.tonnes >= 0.99 * t.capacity_tonnes]
+    assert full, "the hubs should bind somewhere"
+    # the groups' bound holds for the one model's plan too, and their plan is near it
+    assert groups.extra["model"]["bound"] <= one.objective * (1 + 1e-9)
+    assert groups.objective <= one.objective + 0.005 * abs(one.objective)

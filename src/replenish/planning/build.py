@@ -61,7 +61,7 @@ def build_model(scenario: Scenario, options: PlanOptions,
     define_commitment(m, ix, v, info)
     define_requirements(m, ix, v, info, scale)
     define_sustainment(m, ix, v, info, scale)
-    define_delivery(m, ix, v, info)
+    define_delivery(m, ix, v, info, options.transport)
     define_budgets(m, ix, v, info, options)
     if not options.integer:
         m.integer = [np.zeros_like(a) for a in m.integer]

@@ -49,8 +49,9 @@ from replenish.planning.coordinate import (
     Proposal,
     WarmStart,
     coordinate,
+    stack,
 )
-from replenish.planning.explain import binding_candidates, budget_change
+from replenish.planning.explain import binding_candidates, budget_change, transport_change
 from replenish.planning.options import PlanOptions
 from replenish.planning.readback import (
     assign_solution,
@@ -122,22 +123,10 @@ def item_groups(scenario: Scenario) -> list[list[str]]:
         fits.setdefault(c.platform, []).append(c.munition)
     for u in scenario.consumption:
         union([u.platform, u.munition, *fits.get(u.platform, [])])
-    union(carried_items(scenario))
     groups: dict[str, list[str]] = {}
     for code in codes:
         groups.setdefault(find(code), []).append(code)
     return list(groups.values())
-
-
-def carried_items(scenario: Scenario) -> list[str]:
-    """Items that share a transport limit: where a route or hub has a capacity, every item
-    with tonnes competes for it in the same months, so they are planned together (the limits
-    are not yet coordinated by price across groups as budgets are)."""
-    limited = any(r.capacity_tonnes is not None for r in scenario.routes) or any(
-        h.capacity_tonnes is not None for h in scenario.hubs)
-    if not scenario.routes or not limited:
-        return []
-    return [i.code for i in scenario.items if i.tonnes_per_unit > 0]
 
 
 def sub_scenario(scenario: Scenario, items: list[str]) -> Scenario:
@@ -188,6 +177,8 @@ class GroupInfo:
     budget keys (member, year, item), its size and how long it took to build."""
 
     keys: list[tuple[str, int, str]]
+    #: (kind "hub" or "route", code, arrival month) of the transport limits it may use
+    carried: list[tuple[str, str, int]]
     columns: int
     rows: int
     items: int
@@ -219,24 +210,31 @@ class _Group:
             scenario = sub_scenario(scenario, items)
         self.scenario = scenario
         self.options = options
-        self.built = build_model(scenario, dataclasses.replace(options, budgets=False),
-                                 scale=scale)
+        self.built = build_model(scenario, dataclasses.replace(options, budgets=False,
+                                                               transport=False), scale=scale)
         # spending per (member, year, item): the group's budget rows. Per item, not per
         # (member, year): with one row per member and year M's relaxations within their
         # shares took 62-168 s, per item a few seconds (bench notes, session 11)
         self.keys: list[tuple[str, int, str]] = list(self.built.info.get("spend_keys", []))
-        self.spending: sp.csr_matrix | None = (self.built.info["item_spend"].tocsr()
-                                               if self.keys else None)
+        # ... and its tonnes per (hub or route, month): the group's transport rows, after
+        # its budget rows; together its parts (coordinate.Coupling)
+        self.carried: list[tuple[str, str, int]] = list(self.built.info["transport_keys"])
+        self.parts = len(self.keys) + len(self.carried)
+        self.spending: sp.csr_matrix | None = (
+            sp.vstack([self.built.info["item_spend"], self.built.info["transport_use"]]).tocsr()
+            if self.parts else None)
         self.cost = self.built.model.column_arrays()[2]
         self.h = self._lp()
         self.priced: highspy.HighsBasis | None = None   # the basis of its last pricing
         self.base_rows = self.built.model.n_rows
-        self.share = np.zeros(len(self.keys))
+        self.share = np.zeros(self.parts)
         # budget rows in HiGHS count money in units of the objective's scale: in currency
         # units (up to 5e8 against coefficients near 1 elsewhere) a warm start from the
         # budget-free basis ended "unbounded" on M's largest group and was solved again from
         # scratch, 2.4 times as many iterations
         self.money = scale
+        # each part's unit in HiGHS: money as above, tonnes as they are
+        self.unit = np.concatenate([np.full(len(self.keys), scale), np.ones(len(self.carried))])
         #: how its whole numbers were planned: "blocks", "pooled" or "mip" (within its
         #: per-item shares); "" while not planned or where it has none
         self.whole_by = ""
@@ -254,7 +252,7 @@ class _Group:
         return h
 
     def info(self) -> GroupInfo:
-        return GroupInfo(self.keys, self.built.model.n_cols, self.built.model.n_rows,
+        return GroupInfo(self.keys, self.carried, self.built.model.n_cols, self.built.model.n_rows,
                          len(self.scenario.items), self.build_s)
 
     def first(self) -> Proposal:
@@ -320,9 +318,10 @@ class _Group:
                 np.asarray(self.h.getSolution().col_value))
 
     def spend(self) -> sp.csr_matrix:
-        """Spending of each (member, year, item) key in units of `money`."""
+        """Each part's use in HiGHS's units (`unit`): spending of each (member, year, item)
+        key in units of `money`, tonnes of each transport key."""
         assert self.spending is not None
-        return (self.spending / self.money).tocsr()
+        return (sp.diags(1.0 / self.unit) @ self.spending).tocsr()
 
     def demand(self, x: np.ndarray) -> np.ndarray:
         """What columns `x` spend per (member, year, item) key, in currency."""
@@ -345,20 +344,20 @@ class _Group:
         costs back to the model's own."""
         n = self.built.model.n_cols
         self.h.changeColsCost(n, np.arange(n, dtype=np.int32), self.cost)
-        if not self.keys:
+        if not self.parts:
             return
         self.share = share.copy()
         a = self.spend()
-        self.h.addRows(len(self.keys), np.full(len(self.keys), -np.inf), share / self.money,
+        self.h.addRows(self.parts, np.full(self.parts, -np.inf), share / self.unit,
                        int(a.nnz), a.indptr[:-1].astype(np.int32),
                        a.indices.astype(np.int32), a.data)
 
     def set_shares(self, share: np.ndarray) -> None:
-        if self.keys:
+        if self.parts:
             self.share = share.copy()
-            n = len(self.keys)
+            n = self.parts
             rows = np.arange(self.base_rows, self.base_rows + n, dtype=np.int32)
-            self.h.changeRowsBounds(n, rows, np.full(n, -np.inf), share / self.money)  # type: ignore[attr-defined]
+            self.h.changeRowsBounds(n, rows, np.full(n, -np.inf), share / self.unit)  # type: ignore[attr-defined]
 
     def plan_whole(self, seconds: float, gap: float) -> Solution:
         """Whole numbers where the scenario needs them, guided by the relaxation solved last
@@ -426,8 +425,12 @@ class _Group:
         (member, year) as in `pooled`: money a block leaves when it rounds down is there for
         the blocks after it. The plan, or None with `h` as it was."""
         extra, cap = self.pool_shares(0.0) if self.keys else (np.zeros(0, np.int32), None)
+        # its transport shares join blocks too: the items of a group share a hub's month
+        carried = np.arange(self.base_rows + len(self.keys), self.base_rows + self.parts,
+                            dtype=np.int32)
         whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
-                                coupling=extra, margin=self.options.pool_margin)
+                                coupling=np.concatenate([extra, carried]),
+                                margin=self.options.pool_margin)
         if whole is not None:
             objective = dot(self.built.model.column_arrays()[2], whole)
             gap_found = relative_gap(objective, relaxed[0])
@@ -444,11 +447,13 @@ class _Group:
         k = len(self.keys)
         names, segment = budget_segments(self.keys)
         pool = sp.csr_matrix((np.ones(k), (segment, np.arange(k))), shape=(len(names), k))
-        a = (pool @ self.spend()).tocsr()
+        a = (pool @ self.spend()[:k]).tocsr()
         rows = np.arange(self.base_rows, self.base_rows + k, dtype=np.int32)
         self.h.changeRowsBounds(k, rows, np.full(k, -np.inf), np.full(k, np.inf))  # type: ignore[attr-defined]
-        cap = pool @ self.share / self.money
-        extra = np.arange(self.base_rows + k, self.base_rows + k + len(names), dtype=np.int32)
+        cap = pool @ self.share[:k] / self.money
+        # after its per-part rows (budget keys, then transport keys, which stay)
+        first = self.base_rows + self.parts
+        extra = np.arange(first, first + len(names), dtype=np.int32)
         # a little below the cap for whole numbers, whose rows hold only to HiGHS's
         # tolerance, so that the plan made exactly whole after it (exactly_whole) is within
         # the cap itself
@@ -678,7 +683,9 @@ class GroupPlanner:
             for k, proposal, i in zip(fresh, proposals, built, strict=True):
                 first[k], info[k] = proposal, i
         columns = np.array([i.columns for i in info], float)
-        coupling = budget_coupling([i.keys for i in info], budget)
+        budgets = budget_coupling([i.keys for i in info], budget)
+        transport = transport_coupling([i.carried for i in info], scenario)
+        coupling = stack([budgets, transport]) if transport.names else budgets
         warm = None
         if base is not None:
             if coupling.names != base.coupling.names:
@@ -710,7 +717,10 @@ class GroupPlanner:
             lambda done: report(f"shares {done}/{len(again)}",
                                 0.45 + 0.05 * done / max(1, len(again))))
         t_share = time.perf_counter()
-        budget_binding = _budget_binding(scenario, coupling, coordinated.prices)
+        budget_binding = _budget_binding(scenario, budgets,
+                                         coordinated.prices[:len(budgets.names)])
+        budget_binding += _transport_binding(scenario, transport,
+                                             coordinated.prices[len(budgets.names):])
         # each group may use its part (by size) of the time left for whole numbers
         left = max(1.0, deadline - time.perf_counter()) * _workers(options)
         coupled = bool(coupling.names)
@@ -758,7 +768,9 @@ class GroupPlanner:
             "groups": n,
             "largest_group_items": max(i.items for i in info),
             "lower_bound": round(bound, 4),
-            "coupling_rows": {coupling.kind: len(coupling.names)},
+            "coupling_rows": {"budget": len(budgets.names),
+                              **({"transport": len(transport.names)} if transport.names
+                                 else {})},
             "price_passes": coordinated.passes,
             # seconds, combined relaxation and bound after each pass
             "price_history": [[round(t, 2), round(m, 1) if np.isfinite(m) else None,
@@ -851,6 +863,36 @@ def budget_segments(keys: list[tuple[str, int, str]]
     names = sorted({(b, y) for b, y, _ in keys})
     of = {name: j for j, name in enumerate(names)}
     return names, np.array([of[(b, y)] for b, y, _ in keys], np.int64)
+
+
+def transport_coupling(carried: list[list[tuple[str, str, int]]],
+                       scenario: Scenario) -> Coupling:
+    """Hubs' and routes' tonnes per arrival month as coupling rows (DESIGN.md, "Delivery");
+    each group's parts are its transport keys, in its order."""
+    capacity = {("hub", h.code): h.capacity_tonnes for h in scenario.hubs}
+    capacity.update({("route", r.code): r.capacity_tonnes for r in scenario.routes})
+    names = sorted({key for keys in carried for key in keys})
+    of = {name: j for j, name in enumerate(names)}
+    return Coupling("transport", list(names),
+                    np.array([capacity[(kind, code)] for kind, code, _ in names], float),
+                    [np.array([of[key] for key in keys], np.int64) for keys in carried])
+
+
+def _transport_binding(scenario: Scenario, coupling: Coupling,
+                       prices: np.ndarray) -> list[dict[str, Any]]:
+    """A hub or route binds as much as its coordinated prices over the months (objective per
+    tonne a month), times the step it is tried with."""
+    total: dict[tuple[str, str], float] = {}
+    for (kind, code, _month), price in zip(coupling.names, prices.tolist(), strict=True):
+        total[(kind, code)] = total.get((kind, code), 0.0) + price
+    out = []
+    for (kind, code), price in total.items():
+        found = transport_change(scenario, kind, code)
+        if found is not None and price > 1e-9:
+            step = float(found["to"]) - float(found["from"])
+            out.append(dict(kind=kind, name=code, value=price * step, shadow_price=price,
+                            change=found))
+    return out
 
 
 def _budget_binding(scenario: Scenario, coupling: Coupling,

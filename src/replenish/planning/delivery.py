@@ -11,10 +11,13 @@ dispatched late enough arrives after the horizon, and still counts in its arriva
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
+from replenish.model.records import Hub, Route
 from replenish.planning.builder import Model
 from replenish.planning.index import PlanIndex
 from replenish.planning.options import Info, Vars
@@ -65,10 +68,14 @@ def shipments(ix: PlanIndex, v: Vars) -> Shipments:
     return Shipments(*(np.concatenate([p[j] for p in parts]) for j in range(4)))
 
 
-def define_delivery(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
+def define_delivery(m: Model, ix: PlanIndex, v: Vars, info: Info, enforce: bool = True) -> None:
     """Rows `route_capacity` and `hub_capacity`: tonnes arriving per route and per hub in each
     month, within their capacities; `info["route_rows"]`/`info["hub_rows"]` name them as
-    (route or hub index, month)."""
+    (route or hub index, month). Each (kind, code, month) a shipment of the model may use is
+    also kept as `info["transport_keys"]` with its tonnes per column (`info["transport_use"]`),
+    so that item groups planned apart can share the limits (planning/decompose.py); with
+    `enforce` False the rows are left out and only those are kept."""
+    info["transport_keys"], info["transport_use"] = [], sp.csr_matrix((0, m.n_cols))
     if not ix.delivery:
         return
     ship = shipments(ix, v)
@@ -78,28 +85,39 @@ def define_delivery(m: Model, ix: PlanIndex, v: Vars, info: Info) -> None:
     months = max(months, ix.H)
     routes, hubs = ix.scenario.routes, ix.scenario.hubs
     hub_pos = {h.code: k for k, h in enumerate(hubs)}
-    route_cap = [(k, float(r.capacity_tonnes)) for k, r in enumerate(routes)
-                 if r.capacity_tonnes is not None]
-    _limit_rows(m, "route_capacity", route_cap, ship.route, ship, months, info, "route_rows")
     via = np.array([hub_pos[r.hub] if r.hub is not None else -1 for r in routes], np.int64)
-    hub_cap = [(k, float(h.capacity_tonnes)) for k, h in enumerate(hubs)
-               if h.capacity_tonnes is not None]
-    _limit_rows(m, "hub_capacity", hub_cap, via[ship.route] if ship.route.size else ship.route,
-                ship, months, info, "hub_rows")
+    limited: tuple[tuple[str, str, str, Sequence[Hub | Route], np.ndarray], ...] = (
+        ("hub", "hub_capacity", "hub_rows", hubs,
+         via[ship.route] if ship.route.size else ship.route),
+        ("route", "route_capacity", "route_rows", routes, ship.route))
+    keys: list[tuple[str, str, int]] = []
+    parts: list[sp.csr_matrix] = []
+    for kind, name, key, owners, owner in limited:
+        limits = [(k, float(cap)) for k, o in enumerate(owners)
+                  if (cap := o.capacity_tonnes) is not None]
+        info[key] = [(k, t) for k, _ in limits for t in range(months)]
+        if not limits:
+            continue
+        row, on = _limit_slots(limits, owner, ship, months)
+        a = sp.csr_matrix((ship.tonnes[on], (row, ship.col[on])),
+                          shape=(len(limits) * months, m.n_cols))
+        used = np.flatnonzero(np.diff(a.indptr))
+        keys += [(kind, owners[limits[r // months][0]].code, int(r % months)) for r in used]
+        parts.append(a[used])
+        if enforce:
+            m.add_rows(name, len(limits) * months, row, ship.col[on], ship.tonnes[on],
+                       upper=np.repeat(np.array([c for _, c in limits], float), months))
+    if parts:
+        info["transport_keys"], info["transport_use"] = keys, sp.vstack(parts).tocsr()
 
 
-def _limit_rows(m: Model, name: str, limits: list[tuple[int, float]], owner: np.ndarray,
-                ship: Shipments, months: int, info: Info, key: str) -> None:
-    """One row per limited owner (route or hub) and arrival month."""
-    if not limits:
-        info[key] = []
-        return
+def _limit_slots(limits: list[tuple[int, float]], owner: np.ndarray, ship: Shipments,
+                 months: int) -> tuple[np.ndarray, np.ndarray]:
+    """The row (limited owner, arrival month) of each shipment over a limited owner, and
+    which shipments those are."""
     slot = np.full(int(max(k for k, _ in limits)) + 2, -1, np.int64)
     for n, (k, _) in enumerate(limits):
         slot[k] = n
     s = slot[np.clip(owner, -1, len(slot) - 2)]  # owner -1 (no hub) reads the last slot, -1
     on = s >= 0
-    cap = np.repeat(np.array([c for _, c in limits], float), months)
-    m.add_rows(name, len(limits) * months, s[on] * months + ship.arrival[on], ship.col[on],
-               ship.tonnes[on], upper=cap)
-    info[key] = [(k, t) for k, _ in limits for t in range(months)]
+    return s[on] * months + ship.arrival[on], on

@@ -31,6 +31,7 @@ class PlanOptions:
     explain: str = "auto"
     budget_rounds: int = 60           # passes of coordinating item groups by price, at most
     budgets: bool = True              # False: budgets are measured but not enforced
+    transport: bool = True            # False: hub and route tonnes measured, not limited
     #: a scenario this large (order columns: lines x members x months) is never planned as
     #: one model, not even when its item groups fail: on a 24 GB machine it runs out of
     #: memory (L, 6.3 million, passed 18 GB)
