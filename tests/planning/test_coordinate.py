@@ -71,7 +71,8 @@ class _Toy:
         value, x = self.solve(g, self.use[g].T @ part_prices)
         return Proposal(value, float(self.cost(g) @ x), self.use[g] @ x)
 
-    def coordinate(self, gap: float, passes: int) -> tuple[Coupling, object]:
+    def coordinate(self, gap: float, passes: int, lazy: bool = False
+                   ) -> tuple[Coupling, object]:
         rows = len(self.limit)
         coupling = Coupling("budget", [(r,) for r in range(rows)], self.limit,
                             [np.arange(rows) for _ in range(self.groups)])
@@ -79,17 +80,20 @@ class _Toy:
         out = coordinate(coupling, first,
                          lambda which, prices: [self.propose(g, p)
                                                 for g, p in zip(which, prices, strict=True)],
-                         float("inf"), gap, passes, lambda *_: None)
+                         float("inf"), gap, passes, lambda *_: None,
+                         lazy=np.ones(rows, bool) if lazy else None)
         return coupling, out
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.integers(0, 2**16), st.integers(2, 5), st.integers(2, 6), st.integers(1, 4))
+@given(st.integers(0, 2**16), st.integers(2, 5), st.integers(2, 6), st.integers(1, 4),
+       st.booleans())
 def test_bound_and_combined_plan_meet_the_whole_lp(seed: int, groups: int, items: int,
-                                                    rows: int) -> None:
+                                                    rows: int, lazy: bool) -> None:
+    # lazy: every row joins the master only once the groups would use more than half of it
     toy = _Toy(seed, groups, items, rows)
     optimum = toy.whole()
-    coupling, out = toy.coordinate(gap=1e-9, passes=200)
+    coupling, out = toy.coordinate(gap=1e-9, passes=200, lazy=lazy)
     tol = 1e-6 * max(1.0, abs(optimum))
     # whatever the prices, the bound holds; the combined plan holds every row
     for _t, master, bound in out.history:        # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests.planning.support import checked
 
 from replenish.cli import run
 from replenish.plan.check import check_plan
@@ -20,7 +21,6 @@ from replenish.planning.greedy import plan_greedy
 from replenish.scenario import read_scenario
 from replenish.scenario.generator import generate_scenario
 from replenish.scenario.writer import write_scenario
-from tests.planning.support import checked
 
 HOWITZER = "HOW,Howitzer,howitzer,platform,1000000,true,15\n"
 

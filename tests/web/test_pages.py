@@ -24,7 +24,7 @@ REPLENISH = Path(sys.executable).with_name("replenish")
 DEMO = Path(__file__).parents[2] / "examples/coalition"
 MEMBERS = ("ALD", "BRV", "CSM", "DRN", "ELV", "FRS", "GLT", "HVN")
 NATION = "ALD"
-PLAN_PAGES = ("needs", "binding", "sustainment")
+PLAN_PAGES = ("needs", "binding", "sustainment", "delivery")
 ARTEFACTS = Path(__file__).parents[1] / "artifacts"
 #: the coordinator's password (set with `replenish user password --password-stdin`)
 PASSWORD = "correct horse battery staple"
@@ -178,7 +178,7 @@ def test_a_coordinator_sees_every_member_and_every_page_draws(
 ) -> None:
     page = coordinator
     _open(page, site, "/pages", "coordinator-home")
-    assert page.locator("header nav:not(.languages) a").count() == 9
+    assert page.locator("header nav:not(.languages) a").count() == 10
     _open(page, site, "/pages/readiness", "coordinator-readiness")
     rows = page.locator("table.readiness.now tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.member)")
@@ -201,6 +201,25 @@ def test_the_sustainment_page_draws_cover_crews_and_fragmentation(
     assert page.locator("table.cover tbody tr[data-platform]").count() > 0
     assert page.locator("table.crews tbody tr[data-platform]").count() > 0
     assert page.locator("table.fragmentation tbody tr[data-family]").count() > 0
+
+
+def test_the_delivery_page_draws_the_full_airport_and_what_waits_on_it(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    page = coordinator
+    _open(page, site, "/pages/delivery", "delivery")
+    # a chart per hub and the road with its own capacity, each with its capacity rule
+    assert page.locator("#chart svg .role-mark > *").count() > 3 * 24
+    legend = page.locator("#chart svg").text_content() or ""
+    assert "full" in legend and "APT · Eastern cargo airport" in legend
+    full = page.locator("#limit-APT tbody tr.full")
+    assert full.count() > 0
+    assert page.locator("#limit-RHD tbody tr.full").count() == 0
+    month = full.first.get_attribute("data-month")
+    waiting = page.locator(f"table.waiting tbody tr[data-month='{month}'][data-full='APT']")
+    assert waiting.count() > 0
+    assert page.locator("table.delivery-peaks tr[data-limit='APT'] td.full").inner_text() \
+        == str(full.count())
 
 
 def test_the_needs_filter_by_family(coordinator: sync_api.Page, site: Site) -> None:
@@ -280,7 +299,7 @@ def test_a_nation_sees_its_own_row_and_no_other_members_figures(
     rows = page.locator("table.numbers tbody tr").count()
     assert rows > 1 and page.locator("table.numbers td.withheld").count() == 4 * rows
     assert _chart_marks(page) > 0
-    for name in ("binding", "sustainment", "what-if", "compare"):
+    for name in ("binding", "sustainment", "delivery", "what-if", "compare"):
         response = page.goto(f"{site.url}/pages/{name}")
         assert response is not None and response.status == 403, name
         page.screenshot(path=site.artefacts / f"nation-{name}.png", full_page=True)

@@ -28,6 +28,7 @@ PAGES = {
     "needs": (["Partnerens behov", "Fra plan"], True),
     "binding": (["Hvad binder", "Hver begrænsning blev lempet"], True),
     "sustainment": (["Vedligeholdelse", "Fra plan"], True),
+    "delivery": (["Levering", "Fra plan", "knudepunkt APT", "fuldt udnyttet"], True),
     "explorer": (["Planudforsker", "Medlem og materiel", "på lager", "målbeholdning"], True),
     "what-if": (["Hvad nu hvis", "Planlæg igen med denne ændring", "Ny værdi"], False),
     "compare": (["Fælles mod nationalt", "Planlæg begge veje"], False),

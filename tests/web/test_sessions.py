@@ -19,7 +19,7 @@ from replenish.store import make_engine, upgrade
 from replenish.store.server_tables import PlanJob
 
 PAGES = ("/pages", "/pages/readiness", "/pages/needs", "/pages/binding", "/pages/sustainment",
-         "/pages/risk")
+         "/pages/delivery", "/pages/risk")
 #: The pages each role may open (the others answer 403), as the API's policy has it.
 ALLOWED = {
     "coordinator": set(PAGES),

@@ -45,6 +45,9 @@ OBJECTIVE_UNIT = 1e-4
 #: six M needed from 1000) down to low: the master gets proposals that spend little as well as
 #: much, and its first prices are trade-offs, not the cost of overuse
 FIRST_PRICES: tuple[float, ...] = (1e4, 1e3, 30.0, 1.0)
+#: a lazy row (see `coordinate`) is held from the start where the groups' first proposals
+#: together use more than this part of its limit
+LAZY_USE = 0.5
 
 
 @dataclass
@@ -145,63 +148,108 @@ Progress = Callable[[int, float, float], None]
 
 class _Master:
     """The master LP, kept in HiGHS and re-solved warm as proposals arrive. Rows: each
-    coupling row, its use as a fraction of its limit (at most 1); each group's convexity row
-    (its weights add up to 1). Columns: a group's proposal, cost (its cost less the group's
-    first proposal's, in units of `unit`); a row's overuse at OVERUSE_COST."""
+    group's convexity row (its weights add up to 1); each active coupling row, its use as a
+    fraction of its limit (at most 1), added as it becomes active (`activate`). Columns: a
+    group's proposal, cost (its cost less the group's first proposal's, in units of `unit`);
+    an active row's overuse at OVERUSE_COST."""
 
     def __init__(self, coupling: Coupling, groups: int, reference: np.ndarray,
                  unit: float) -> None:
         limit = coupling.limit
         self.coupling = coupling
         self.limit, self.reference, self.unit = limit, reference, unit
-        rows, g = len(limit), groups
+        self.groups = groups
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("random_seed", 0)
         empty_i, empty_f = np.zeros(0, np.int32), np.zeros(0)
-        self.h.addRows(rows, np.full(rows, -np.inf), np.ones(rows), 0, empty_i, empty_i, empty_f)
-        self.h.addRows(g, np.ones(g), np.ones(g), 0, empty_i, empty_i, empty_f)
-        for r in range(rows):
-            self.h.addCol(OVERUSE_COST, 0.0, np.inf, 1, np.array([r], np.int32),
-                          np.array([-1.0]))
+        self.h.addRows(groups, np.ones(groups), np.ones(groups), 0, empty_i, empty_i, empty_f)
+        #: each coupling row's row in HiGHS (-1: not active, its price 0)
+        self.at = np.full(len(limit), -1, np.int64)
+        self.over: list[int] = []          # HiGHS column of each active row's overuse
+        self.active: list[int] = []        # coupling rows in the order they became active
+        self.columns: list[int] = []       # HiGHS column of each proposal
+        self.uses: list[tuple[np.ndarray, np.ndarray]] = []   # its rows used, and how much
         self.group: list[int] = []        # per proposal column
         self.parts: list[np.ndarray] = []  # per proposal column: its use of each part
         self.proposals: list[tuple[int, Proposal]] = []
+
+    def activate(self, rows: np.ndarray) -> None:
+        """Hold coupling `rows` from now on, for the proposals already in as for those to
+        come."""
+        rows = np.array([r for r in rows.tolist() if self.at[r] < 0], np.int64)
+        if not rows.size:
+            return
+        first = self.groups + len(self.active)
+        self.at[rows] = first + np.arange(rows.size)
+        self.active += rows.tolist()
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
+        for r in rows.tolist():
+            starts.append(len(index))
+            for col, (nz, use) in zip(self.columns, self.uses, strict=True):
+                k = np.searchsorted(nz, r)
+                if k < nz.size and nz[k] == r:
+                    index.append(col)
+                    value.append(use[k] / self.limit[r])
+        self.h.addRows(rows.size, np.full(rows.size, -np.inf), np.ones(rows.size), len(index),
+                       np.array(starts, np.int32), np.array(index, np.int32),
+                       np.array(value, float))
+        for r in rows.tolist():
+            self.over.append(self.h.getNumCol())
+            self.h.addCol(OVERUSE_COST, 0.0, np.inf, 1, np.array([self.at[r]], np.int32),
+                          np.array([-1.0]))
 
     def add(self, g: int, proposal: Proposal) -> None:
         """Group g's proposal."""
         use = self.coupling.row_use(g, proposal.use)
         nz = np.flatnonzero(use)
+        on = nz[self.at[nz] >= 0]
+        self.columns.append(self.h.getNumCol())
+        self.uses.append((nz, use[nz]))
         self.h.addCol((proposal.cost - self.reference[g]) / self.unit, 0.0, np.inf,
-                      len(nz) + 1,
-                      np.concatenate([nz, [len(self.limit) + g]]).astype(np.int32),
-                      np.concatenate([use[nz] / self.limit[nz], [1.0]]))
+                      len(on) + 1, np.concatenate([[g], self.at[on]]).astype(np.int32),
+                      np.concatenate([[1.0], use[on] / self.limit[on]]))
         self.group.append(g)
         self.parts.append(proposal.use)
         self.proposals.append((g, proposal))
 
     def solve(self) -> tuple[float, np.ndarray, float]:
         """The combined plan's LP value (inf while it overuses a row), prices (objective per
-        unit of each row) and how much it overuses (fractions of limits, summed)."""
+        unit of each row; 0 where not active) and how much it overuses (fractions of limits,
+        summed)."""
         self.h.run()
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             self.h.clearSolver()
             self.h.run()
         sol = self.h.getSolution()
-        rows = len(self.limit)
-        over = float(np.asarray(sol.col_value)[:rows].sum())
+        over = float(np.asarray(sol.col_value)[self.over].sum()) if self.over else 0.0
         value = float(self.h.getInfo().objective_function_value) * self.unit
         value += float(self.reference.sum())
-        prices = np.maximum(0.0, -np.asarray(sol.row_dual)[:rows]) * self.unit / self.limit
+        prices = np.zeros(len(self.limit))
+        on = np.flatnonzero(self.at >= 0)
+        prices[on] = (np.maximum(0.0, -np.asarray(sol.row_dual)[self.at[on]]) * self.unit
+                      / self.limit[on])
         return (value if over <= 1e-9 else float("inf")), prices, over
+
+    def weights(self) -> np.ndarray:
+        return np.asarray(self.h.getSolution().col_value)[self.columns]
+
+    def combined(self) -> np.ndarray:
+        """What the master's combination uses of every coupling row, active or not."""
+        total = np.zeros(len(self.limit))
+        for w, (nz, use) in zip(self.weights(), self.uses, strict=True):
+            if w > 0:
+                total[nz] += w * use
+        return total
 
     def shares(self, groups: int) -> list[np.ndarray]:
         """Each group's use of each of its parts by its combination, plus its part of what
         is left."""
-        weight = np.asarray(self.h.getSolution().col_value)[len(self.limit):]
         part_rows = self.coupling.part_rows
         used = [np.zeros(part_rows[g].size) for g in range(groups)]
-        for w, g, part in zip(weight, self.group, self.parts, strict=True):
+        for w, g, part in zip(self.weights(), self.group, self.parts, strict=True):
             if w > 0:
                 used[g] += w * part
         return spread_unused(used, part_rows, self.limit)
@@ -229,13 +277,16 @@ def spread_unused(used: list[np.ndarray], part_rows: list[np.ndarray],
 
 def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAll,
                until: float, gap: float, max_passes: int, progress: Progress,
-               warm: WarmStart | None = None) -> Coordinated:
+               warm: WarmStart | None = None, lazy: np.ndarray | None = None) -> Coordinated:
     """Prices for `coupling`'s rows by column generation, from each group's first proposal
     (`first[g]`: its optimum at prices 0) until the master and the bound are within `gap`
     (relative), time passes `until` (perf_counter; but not before some combination holds every
     row) or `max_passes` passes are made. `price_all(groups, prices)` solves each of the
     groups at its prices per part. With `warm`, its columns join the master and its prices
-    are asked first."""
+    are asked first. Rows marked `lazy` join the master only once the groups' first proposals
+    together use more than LAZY_USE of them, or a combination the master chooses uses more
+    than all of one; until then their price is 0 (a bound still: any prices >= 0 give one).
+    Of M's 4,050 hub and route rows (generated, 4 hubs), 217 ever had a price."""
     groups = len(first)
     rows = len(coupling.limit)
     t0 = time.perf_counter()
@@ -244,6 +295,12 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
     unit = max(1.0, OBJECTIVE_UNIT * abs(bound))
     master = _Master(coupling, groups, reference, unit)
     used = [coupling.rows_of(g) for g in range(groups)]
+    if lazy is None:
+        master.activate(np.arange(rows))
+    else:
+        together = sum((coupling.row_use(g, p.use) for g, p in enumerate(first)),
+                       np.zeros(rows))
+        master.activate(np.flatnonzero(~lazy | (together > LAZY_USE * coupling.limit)))
     for g, proposal in enumerate(first):
         master.add(g, proposal)
     ladder: tuple[float, ...] = FIRST_PRICES
@@ -257,8 +314,14 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
     passes = 0
     history: list[tuple[float, float, float]] = [(0.0, float("inf"), bound)]
     while True:
-        # proposals are only ever added: the master's value never rises
+        # proposals are only ever added: the master's value never rises (but for rows
+        # becoming active: then it may)
         best_master, dual, _over = master.solve()
+        beyond = np.flatnonzero((master.at < 0)
+                                & (master.combined() > coupling.limit * (1 + 1e-9)))
+        if beyond.size:
+            master.activate(beyond)
+            continue
         done = (best_master - bound) / max(1.0, abs(best_master)) <= gap
         # past `until` only while no combination holds every row: shares from such a master
         # would leave some group unable to pay for what it must (a committed pledge)
@@ -268,6 +331,9 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         if warm is not None and passes == 0:
             prices = warm.prices
         elif passes < len(ladder):
+            # on every row, active or not: at the first rung every group uses nothing it
+            # need not of any row, so the master holds them all (asked of the active rows
+            # only, groups moved to the others, row after row, pass after pass, on M)
             prices = ladder[passes] * unit / coupling.limit
         else:
             prices = SMOOTHING * centre + (1.0 - SMOOTHING) * dual

@@ -703,9 +703,12 @@ class GroupPlanner:
                 (p,) for p in high]), strict=True))
             warm = WarmStart(columns_kept, base.coordinated.prices)
         t_bound = time.perf_counter()
+        # hubs' and routes' months join the master as they fill (see coordinate)
+        lazy = (np.arange(len(coupling.names)) >= len(budgets.names)) if transport.names \
+            else None
         coordinated = _coordinate(groups, coupling, first, options,
                                   t_bound + SHARE_TIME * max(0.0, deadline - t_bound), report,
-                                  warm)
+                                  warm, lazy)
         t_coordinated = time.perf_counter()
         # a group the change left alone whose shares come out as before keeps its plan
         again = [k for k in every if base is None or k in touched
@@ -797,7 +800,7 @@ class GroupPlanner:
 
 def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
                 options: PlanOptions, until: float, report: Progress,
-                warm: WarmStart | None = None) -> Coordinated:
+                warm: WarmStart | None = None, lazy: np.ndarray | None = None) -> Coordinated:
     """Coordinate the groups by price over `coupling` (see planning/coordinate.py), the
     progress bar showing the combined relaxation and the bound closing."""
 
@@ -811,7 +814,7 @@ def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
                0.3 + 0.15 * min(1.0, passes / max(1, options.budget_rounds)))
 
     return coordinate(coupling, first, price_all, until, COORDINATION_GAP,
-                      options.budget_rounds, progress, warm)
+                      options.budget_rounds, progress, warm, lazy)
 
 
 def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPlan],

@@ -19,6 +19,7 @@ from replenish.model.records import Scenario
 from replenish.plan.reader import plan_scenario_path, read_plan, read_summary
 from replenish.plan.records import Plan, StockLevel
 from replenish.planning.measure import binding_message
+from replenish.reports.delivery import Limit, delivery_limits
 from replenish.reports.signal import build_signal, line_summary
 
 #: stock against floor and target, worst first (data; translated where shown)
@@ -162,6 +163,8 @@ class Brief:
     explanations: list[Explanation] = field(default_factory=list)
     asks: list[Ask] = field(default_factory=list)
     payers: list[Payer] = field(default_factory=list)
+    #: hubs and capacity-limited routes month by month (none without routes)
+    delivery: list[Limit] = field(default_factory=list)
 
     @property
     def total(self) -> PriorityRow:
@@ -214,7 +217,8 @@ def _brief(summary: dict[str, Any], plan: Plan, scenario: Scenario, plan_dir: Pa
         readiness=readiness(plan, scenario), arrivals=arrivals(plan, scenario),
         explanations=[_explanation(b) for b in (summary.get("binding") or [])[:explanations]],
         asks=asks(plan, scenario, plan_dir),
-        payers=payers(plan, scenario, summary.get("spending") or {}))
+        payers=payers(plan, scenario, summary.get("spending") or {}),
+        delivery=delivery_limits(plan, scenario))
 
 
 def _explanation(binding: dict[str, Any]) -> Explanation:

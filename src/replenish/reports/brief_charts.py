@@ -23,6 +23,7 @@ from replenish.reports.brief import (
     month_name,
     share_of_target,
 )
+from replenish.reports.delivery import Limit
 
 FONT = "DejaVu Sans"
 #: on time / late / unmet, and below floor / below target / at target
@@ -169,3 +170,35 @@ def payers_chart(payers: Sequence[Payer]) -> Any:
     ticks = alt.Chart(_data(budgets)).mark_tick(color="#111", thickness=2, size=14).encode(
         y=alt.Y("member:N", sort=order), x="money:Q")
     return alt.layer(bars, ticks).properties(width=470, height=18 * len(order))
+
+
+def delivery_chart(limits: Sequence[Limit]) -> Any:
+    """Tonnes arriving each month over each hub and capacity-limited route (bars, red where
+    full) against its capacity (a line), a small chart each with its own scale."""
+    room, full = _("below capacity"), _("full")
+    labels = [_limit_label(limit) for limit in limits]
+    data = [{"limit": label, "month": m.month, "tonnes": m.tonnes, "capacity": m.capacity,
+             "state": full if m.full else room}
+            for limit, label in zip(limits, labels, strict=True) for m in limit.months]
+    months = sorted({m.month for limit in limits for m in limit.months})
+    bars = alt.Chart().mark_bar().encode(
+        x=alt.X("month:O", scale=alt.Scale(domain=months), title=None,
+                axis=month_axis(months)),
+        y=alt.Y("tonnes:Q", title=None, axis=alt.Axis(tickCount=3)),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(
+            domain=[room, full], range=[OUTCOME_COLOURS[0], OUTCOME_COLOURS[2]])))
+    capacity = alt.Chart().mark_rule(color="#111", strokeWidth=1.2).encode(
+        y=alt.Y("max(capacity):Q")).transform_filter("isValid(datum.capacity)")
+    return alt.layer(bars, capacity, data=_data(data)).properties(width=150, height=55).facet(
+        facet=alt.Facet("limit:N", title=None, sort=labels,
+                        header=alt.Header(labelFontSize=8.5)),
+        columns=3,
+    ).resolve_scale(y="independent")
+
+
+def _limit_label(limit: Limit) -> str:
+    """A hub or route as its small chart is headed: 'APT: 120 tonnes a month'."""
+    if limit.capacity is None:
+        return _("%(code)s: no limit") % {"code": limit.code}
+    return _("%(code)s: %(num)s tonnes a month") % {
+        "code": limit.code, "num": i18n.number(limit.capacity)}

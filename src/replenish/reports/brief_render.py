@@ -11,11 +11,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from replenish import i18n
-from replenish.i18n import _, number, significant
+from replenish.i18n import _, ngettext, number, percent, significant
 from replenish.model.months import format_month
 from replenish.plan.totals import money
 from replenish.reports import brief_charts as charts
 from replenish.reports.brief import Brief, Readiness, family_name, month_name
+from replenish.reports.delivery import FULL, Limit, month_spans, use_words
 from replenish.reports.sweep_view import Sweep
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,12 +44,23 @@ def _back(month: str | None) -> str:
     return month_name(month) if month else _("after the plan")
 
 
+def _full(limit: Limit) -> str:
+    """The months a hub or route is full, counted and in runs: '3 months: Jan 2027 – Mar
+    2027'."""
+    months = limit.full_months
+    if not months:
+        return _("never full")
+    count = ngettext("%(num)s month", "%(num)s months", len(months)) % {"num": len(months)}
+    return f"{count}: {', '.join(month_spans(months))}"
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
         ["html", "j2"]), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(units=units, money=money, share=share, family=family_name,
                        month=lambda m: month_name(m) if m else "", translated=i18n.gettext,
-                       back=_back, capitalize_first=lambda s: s[:1].upper() + s[1:])
+                       back=_back, capitalize_first=lambda s: s[:1].upper() + s[1:],
+                       full_months=_full, use=use_words)
     env.globals["language"] = i18n.language
     i18n.install(env)
     return env
@@ -85,6 +97,8 @@ def chart_uris(brief: Brief, sweep: Sweep | None = None) -> dict[str, str]:
             "readiness": charts.readiness_chart(brief.readiness),
             "arrivals": charts.arrivals_chart(brief.arrivals, months),
             "payers": charts.payers_chart(brief.payers)}
+    if brief.delivery:
+        made["delivery"] = charts.delivery_chart(brief.delivery)
     if sweep is not None:
         from replenish.reports import sweep_charts
 
@@ -126,7 +140,8 @@ def render_brief_html(brief: Brief, sweep: Sweep | None = None) -> str:
         "css": (TEMPLATES / "brief.css").read_text(encoding="utf-8") + _page_footer(),
         "quality": _quality(brief), "charts": chart_uris(brief, sweep), "years": years,
         "recovery": _recovery(brief), "asks": brief.asks[:ASKS_SHOWN],
-        "more_asks": brief.asks[ASKS_SHOWN:], **_sweep_context(sweep)}
+        "more_asks": brief.asks[ASKS_SHOWN:], "full_share": percent(FULL, 1),
+        **_sweep_context(sweep)}
     return env.get_template("brief.html.j2").render(context)
 
 

@@ -44,6 +44,8 @@ def write_workbook(plan_dir: Path, path: Path) -> Path:
                                      f"not a summary of a plan: {exc!r} missing or wrong")]
                             ) from None
     for name, rows in _plan_rows(plan, plan_dir, start).items():
+        if name == "throughput.csv" and not rows:
+            continue    # a plan without routes.csv
         _table_sheet(book.create_sheet(name.removesuffix(".csv")), name, rows, start)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,7 @@ PAGES = (
     ("needs", N_("The partner's needs"), "requirements.read"),
     ("binding", N_("What binds"), "plans.read"),
     ("sustainment", N_("Sustainment"), "plans.read"),
+    ("delivery", N_("Delivery"), "plans.read"),
     ("risk", N_("Risk"), "plans.read"),
     ("explorer", N_("Plan explorer"), "stocks.read"),
     ("what-if", N_("What-if"), "plans.create"),
@@ -377,9 +378,16 @@ def install_pages(app: FastAPI, settings: PageSettings | None = None) -> None:
     app.add_exception_handler(PageForbidden, refused)
     app.include_router(router)
     # these pages build on this module's helpers
-    from replenish.web import compare_pages, explorer_pages, risk_pages, whatif_pages
+    from replenish.web import (
+        compare_pages,
+        delivery_pages,
+        explorer_pages,
+        risk_pages,
+        whatif_pages,
+    )
 
     app.include_router(compare_pages.router)
+    app.include_router(delivery_pages.router)
     app.include_router(explorer_pages.router)
     app.include_router(risk_pages.router)
     app.include_router(whatif_pages.router)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,14 +88,15 @@ class SustainmentView:
     months: list[dict[str, Any]]
 
 
-def read_job_plan(job: PlanJob, scenario: Scenario) -> Plan:
-    """The files of a finished job that the page reads, months counted from the scenario's
-    start (the store's plans are plans of its scenario)."""
+def read_job_plan(job: PlanJob, scenario: Scenario,
+                  names: Collection[str] = SUSTAINMENT_FILES) -> Plan:
+    """The files `names` of a finished job (those this page reads by default), months counted
+    from the scenario's start (the store's plans are plans of its scenario)."""
     files: dict[str, Any] = dict(job.rows or {})
     if job.summary is not None:
         files["summary.json"] = job.summary
     with reading(job):
-        return read_plan(files, scenario.settings.start, files=SUSTAINMENT_FILES)
+        return read_plan(files, scenario.settings.start, files=names)
 
 
 def read_sustainment(scenario: Scenario, plan: Plan) -> SustainmentView:
