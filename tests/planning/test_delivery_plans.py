@@ -11,11 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.planning.support import checked
 
 from replenish.cli import run
+from replenish.errors import InfeasiblePlan
 from replenish.plan.check import check_plan
 from replenish.plan.delivery import throughput
+from replenish.plan.score import score_plan
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.greedy import plan_greedy
 from replenish.scenario import read_scenario
@@ -187,3 +191,49 @@ def test_item_groups_share_the_hubs_by_price(tmp_path: Path) -> None:
     # the groups' bound holds for the one model's plan too, and their plan is near it
     assert groups.extra["model"]["bound"] <= one.objective * (1 + 1e-9)
     assert groups.objective <= one.objective + 0.005 * abs(one.objective)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.tuples(st.integers(2, 4), st.integers(8, 12), st.integers(3, 8),
+                 st.integers(0, 2**20), st.integers(1, 3), st.sampled_from([0.01, 0.1, 1.0])))
+def test_random_scenarios_with_routes_keep_the_contract_and_beat_greedy(
+        size: tuple[int, int, int, int, int, float]) -> None:
+    nations, items, months, seed, hubs, tight = size
+    sc = generate_scenario(nations, items, months, seed, hubs=hubs)
+    # capacities scaled down (to 1 % at most) so that hubs and routes bind
+    sc = replace(sc, hubs=tuple(replace(h, capacity_tonnes=(h.capacity_tonnes or 0) * tight)
+                                for h in sc.hubs),
+                 routes=tuple(replace(r, capacity_tonnes=(r.capacity_tonnes or 0) * tight)
+                              for r in sc.routes))
+    try:
+        plan = plan_scenario(sc, PlanOptions(compare_greedy=False, explain="never"))
+    except InfeasiblePlan as exc:
+        # committed pledges the routes cannot carry: said so, naming routes
+        assert "routes" in str(exc)
+        return
+    checked(sc, plan)
+    try:
+        greedy = plan_greedy(sc)
+    except InfeasiblePlan as exc:
+        # by hand, pledges go in their month or just before: the routes may be full then
+        assert "the routes from" in str(exc)
+        return
+    checked(sc, greedy)
+    optimal, by_hand = score_plan(sc, plan), score_plan(sc, greedy)
+    slack = 1e-6 * abs(by_hand) + plan.extra["model"]["relaxation_gap"] * abs(optimal)
+    assert optimal <= by_hand + slack
+
+
+def test_a_committed_pledge_its_routes_cannot_carry_is_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 5 howitzers (75 t) due by February over a road of 15 t a month: 30 t can leave by then
+    folder = _scenario(tmp_path / "carry", {
+        "routes.csv": "code,origin,hub,recipient,mode,lead_months,capacity_tonnes\n"
+                      "A-ROAD,AAA,,RCP,road,1,15\n",
+        "pledges.csv": "id,donor,recipient,item,quantity,month,status\n"
+                       "P1,AAA,RCP,HOW,5,2025-02,committed\n"})
+    assert run(["plan", str(folder), "--out", str(tmp_path / "out")]) == 3
+    err = capsys.readouterr().err
+    assert "P1" in err and "75 t" in err and "30 t by then" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "summary.json").exists()

@@ -10,7 +10,7 @@ from replenish.model import Scenario
 from replenish.planning.balance import define_stock_balance
 from replenish.planning.budgets import define_budgets
 from replenish.planning.builder import Model
-from replenish.planning.delivery import define_delivery
+from replenish.planning.delivery import check_pledges_carriable, define_delivery
 from replenish.planning.donations import check_pledges_coverable, define_donations, define_pledges
 from replenish.planning.floors import define_stock, stock_lower_bounds
 from replenish.planning.index import PlanIndex, build_index
@@ -47,6 +47,7 @@ def build_model(scenario: Scenario, options: PlanOptions,
     of one scenario planned apart share one unit)."""
     ix = build_index(scenario)
     check_pledges_coverable(ix)
+    check_pledges_carriable(ix)
     m = Model()
     v: Vars = {}
     info: Info = {}

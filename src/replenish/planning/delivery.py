@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from replenish.errors import InfeasiblePlan
 from replenish.model.records import Hub, Route
 from replenish.planning.builder import Model
 from replenish.planning.index import PlanIndex
@@ -121,3 +122,40 @@ def _limit_slots(limits: list[tuple[int, float]], owner: np.ndarray, ship: Shipm
     s = slot[np.clip(owner, -1, len(slot) - 2)]  # owner -1 (no hub) reads the last slot, -1
     on = s >= 0
     return s[on] * months + ship.arrival[on], on
+
+
+def check_pledges_carriable(ix: PlanIndex) -> None:
+    """Name the committed pledges that their routes cannot carry in time: for each donor and
+    recipient, the tonnes of its committed pledges due by each month against what its routes
+    (each within its own and its hub's capacity) can carry leaving by then. A necessary
+    condition only: routes and hubs shared with other donors are left to the solver."""
+    if not ix.delivery:
+        return
+    sc = ix.scenario
+    weight = {i.code: i.tonnes_per_unit for i in sc.items}
+    hub_cap = {h.code: h.capacity_tonnes for h in sc.hubs}
+    due: dict[tuple[str, str], np.ndarray] = {}
+    for pl in ix.committed:
+        tonnes = pl.quantity * weight.get(pl.item, 0.0)
+        if tonnes > 0:
+            due.setdefault((pl.donor, pl.recipient), np.zeros(ix.H))[pl.month] += tonnes
+    reasons = []
+    for (donor, recipient), tonnes in due.items():
+        per_month = 0.0
+        for r in sc.routes:
+            if (r.origin, r.recipient) == (donor, recipient):
+                caps = [c for c in (r.capacity_tonnes, hub_cap.get(r.hub or "")) if c is not None]
+                per_month += min(caps) if caps else np.inf
+        can = per_month * (np.arange(ix.H) + 1)      # leaving in months 0..t
+        short = np.flatnonzero(np.cumsum(tonnes) > can + 1e-9)
+        if short.size:
+            t = int(short[0])
+            names = ", ".join(pl.id for pl in ix.committed
+                              if (pl.donor, pl.recipient) == (donor, recipient)
+                              and pl.month <= t)
+            reasons.append(
+                f"committed pledges {names}: {donor} must send {np.cumsum(tonnes)[t]:g} t to "
+                f"{recipient} by {sc.settings.month(t)}, but its routes there carry at most "
+                f"{per_month:g} t a month, {can[t]:g} t by then (routes.csv, hubs.csv)")
+    if reasons:
+        raise InfeasiblePlan(reasons)

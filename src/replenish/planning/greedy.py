@@ -134,12 +134,18 @@ def _dispatch_pledge(st: _State, p: Pledge) -> str | None:
         return (f"pledge {p.id}: {p.donor} cannot dispatch {p.quantity:g} {p.item} to "
                 f"{p.recipient} in {month} — it holds {held:g} (the greedy plan orders nothing "
                 "ahead for pledges)")
-    sent = sum(q for _, q in _dispatch(st, p.donor, p.recipient, p.item, p.month, p.quantity,
-                                       p.id, in_horizon=False))
+    sent = 0.0
+    # in its month; what the routes have no room for then, in the months before, latest first
+    for t in range(p.month, -1, -1):
+        if sent >= p.quantity - EPS or float(stock[t:].min()) < p.quantity - sent - EPS:
+            break
+        sent += sum(q for _, q in _dispatch(st, p.donor, p.recipient, p.item, t,
+                                            p.quantity - sent, p.id, in_horizon=False))
     if sent < p.quantity - EPS:
         return (f"pledge {p.id}: the routes from {p.donor} to {p.recipient} carry only "
-                f"{sent:g} of {p.quantity:g} {p.item} leaving in {month} (the greedy plan "
-                "sends pledges in their month, over the fastest routes with room)")
+                f"{sent:g} of {p.quantity:g} {p.item} leaving by {month} (the greedy plan "
+                "sends pledges in their month, or the months before where the fastest routes "
+                "are full)")
     left, floor = float(stock[p.month]), st.floor.get(pos, 0.0)
     if left < floor - EPS:
         st.breaches.append(f"pledge {p.id}: {p.donor} {p.item} {month} falls to {left:g}, "

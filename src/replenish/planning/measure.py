@@ -11,14 +11,16 @@ warm start may stop at another optimum of the same objective, whose totals diffe
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast, get_args
 
 from replenish.errors import InfeasiblePlan, NoPlanInTime
-from replenish.i18n import _
-from replenish.model.records import Scenario
+from replenish.i18n import _, ngettext, number
+from replenish.model.records import Mode, Route, Scenario
 from replenish.plan.records import Plan
 from replenish.plan.score import score_plan
 from replenish.plan.totals import (
@@ -38,11 +40,18 @@ _FILES = {"production_lines.csv": ("lines", ("producer", "item")),
           "hubs.csv": ("hubs", ("code",)),
           "routes.csv": ("routes", ("code",))}
 
+#: a route's modes (routes.csv), and a code as the scenario files write one
+MODES: tuple[str, ...] = get_args(Mode)
+_CODE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
 Planner = Callable[[Scenario, PlanOptions], Plan]
 
 
 def apply_change(scenario: Scenario, change: dict[str, Any]) -> Scenario:
-    """The scenario with one cell changed, as `change` states it (see explain.change)."""
+    """The scenario with one cell changed, as `change` states it (see explain.change), or with
+    one row added: `{"file": "routes.csv", "add": {column: cell, ...}}` (see read_route)."""
+    if "add" in change:
+        return _add_route(scenario, change)
     attr, keys = _FILES[change["file"]]
     column, text = change["column"], change["to"]
     rows = []
@@ -61,8 +70,70 @@ def apply_change(scenario: Scenario, change: dict[str, Any]) -> Scenario:
     return dataclasses.replace(scenario, **edited)
 
 
+def _add_route(scenario: Scenario, change: dict[str, Any]) -> Scenario:
+    """The scenario with the route of `change["add"]` last in routes.csv (ValueError if the
+    scenario cannot take it: a code taken, an origin not a member, ...)."""
+    if change["file"] != "routes.csv":
+        raise KeyError(f"{change['file']}: only routes.csv takes an added row")
+    route = read_route(change["add"])
+    if not _CODE.fullmatch(route.code):
+        raise ValueError(f"routes.csv: {route.code!r} is not a code ([A-Za-z0-9_.-]{{1,64}})")
+    if route.code in {r.code for r in scenario.routes}:
+        raise ValueError(f"routes.csv: the code {route.code!r} is taken")
+    roles = {n.code: n.role for n in scenario.nations}
+    if roles.get(route.origin) != "member":
+        raise ValueError(f"routes.csv: origin {route.origin!r} is not a member")
+    if roles.get(route.recipient) != "recipient":
+        raise ValueError(f"routes.csv: recipient {route.recipient!r} is not a recipient")
+    if route.hub is not None and route.hub not in {h.code for h in scenario.hubs}:
+        raise ValueError(f"routes.csv: hub {route.hub!r} is not one of hubs.csv")
+    return dataclasses.replace(scenario, routes=(*scenario.routes, route))
+
+
+def read_route(cells: Mapping[str, Any]) -> Route:
+    """A route from an added row's cells: texts as routes.csv holds them (an empty hub is
+    direct, an empty capacity unlimited), or numbers and None (ValueError if one is bad)."""
+    def blank(key: str) -> bool:
+        return cells.get(key) is None or str(cells[key]).strip() == ""
+
+    mode = str(cells["mode"])
+    if mode not in MODES:
+        raise ValueError(f"routes.csv: mode {mode!r} is not one of {', '.join(MODES)}")
+    months = float(cells["lead_months"])
+    if not months.is_integer() or months < 0:
+        raise ValueError(f"routes.csv: lead_months {cells['lead_months']!r} is not a whole "
+                         "number of 0 or more")
+    capacity = None if blank("capacity_tonnes") else float(cells["capacity_tonnes"])
+    if capacity is not None and not (math.isfinite(capacity) and capacity >= 0):
+        raise ValueError(f"routes.csv: capacity_tonnes {capacity!r} is not 0 or more")
+    return Route(str(cells["code"]), str(cells["origin"]),
+                 None if blank("hub") else str(cells["hub"]), str(cells["recipient"]),
+                 cast(Mode, mode), int(months), capacity)
+
+
+def _route_words(cells: Mapping[str, Any]) -> str:
+    """An added route in words: its code, ends, mode, hub, months and tonnes."""
+    route = read_route(cells)
+    capacity = route.capacity_tonnes
+    digits = 2 if capacity is None else next(
+        (d for d in (0, 1) if round(capacity, d) == capacity), 2)
+    return _("a new route %(code)s from %(origin)s to %(recipient)s by %(mode)s, %(via)s, "
+             "%(months)s, %(tonnes)s") % {
+        "code": route.code, "origin": route.origin, "recipient": route.recipient,
+        "mode": _(route.mode),
+        "via": _("direct") if route.hub is None else _("through hub %(hub)s") % {
+            "hub": route.hub},
+        "months": ngettext("%(num)s month", "%(num)s months", route.lead_months) % {
+            "num": route.lead_months},
+        "tonnes": _("no limit on tonnes") if capacity is None
+        else _("%(num)s tonnes a month") % {
+            "num": number(capacity, digits)}}
+
+
 def change_words(change: dict[str, Any]) -> str:
     """A change (see explain.change) in words: what the scenario says instead."""
+    if "add" in change:
+        return _route_words(change["add"])
     m, column, before, after = (change["match"], change["column"], change["from"],
                                 change["to"])
     if column == "capacity":

@@ -189,8 +189,9 @@ def read_solution(h: highspy.Highs, mip: bool, lp_bound: float | None,
     if status in (highspy.HighsModelStatus.kInfeasible,
                   highspy.HighsModelStatus.kUnboundedOrInfeasible):
         raise InfeasiblePlan(["the hard rules cannot all hold: committed pledges, floors, "
-                              "capacity and budgets conflict (run `replenish validate` and "
-                              "check committed pledges against stocks and lines)"])
+                              "capacity, budgets and transport limits conflict (run `replenish "
+                              "validate` and check committed pledges against stocks, lines, "
+                              "hubs and routes)"])
     sol = h.getSolution()
     info = h.getInfo()
     if not sol.value_valid:
