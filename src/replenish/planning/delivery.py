@@ -136,9 +136,9 @@ def check_pledges_carriable(ix: PlanIndex) -> None:
     hub_cap = {h.code: h.capacity_tonnes for h in sc.hubs}
     due: dict[tuple[str, str], np.ndarray] = {}
     for pl in ix.committed:
-        tonnes = pl.quantity * weight.get(pl.item, 0.0)
-        if tonnes > 0:
-            due.setdefault((pl.donor, pl.recipient), np.zeros(ix.H))[pl.month] += tonnes
+        weighs = pl.quantity * weight.get(pl.item, 0.0)
+        if weighs > 0:
+            due.setdefault((pl.donor, pl.recipient), np.zeros(ix.H))[pl.month] += weighs
     reasons = []
     for (donor, recipient), tonnes in due.items():
         per_month = 0.0
