@@ -237,3 +237,22 @@ def test_a_committed_pledge_its_routes_cannot_carry_is_named(
     assert "P1" in err and "75 t" in err and "30 t by then" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_an_unlimited_route_or_hub_after_a_limited_one_is_not_held_to_its_limit(
+        tmp_path: Path) -> None:
+    # the rail head passes 2 howitzers a month, the road crossing after it in hubs.csv has
+    # no limit, nor has the direct road after the air route: all 8 arrive by March (once the
+    # unlimited ones were counted against the limited one before them)
+    folder = _scenario(tmp_path / "after", {
+        **RAIL_ONLY,
+        "hubs.csv": "code,name,nation,capacity_tonnes\nRH,Rail head,AAA,30\n"
+                    "LV,Road crossing,AAA,\n",
+        "routes.csv": "code,origin,hub,recipient,mode,lead_months,capacity_tonnes\n"
+                      "A-RAIL,AAA,RH,RCP,rail,1,\nA-AIR,AAA,,RCP,air,0,15\n"
+                      "A-ROAD,AAA,LV,RCP,road,1,\n"})
+    out, summary = _plan(tmp_path, folder, "after-plan")
+    assert summary["requirements"]["on_time"] == 8
+    road = sum(float(d["quantity"]) for d in _rows(out, "donations.csv")
+               if d["route"] == "A-ROAD")
+    assert road >= 2

@@ -370,6 +370,32 @@ def test_a_coordinator_runs_a_what_if_and_sees_the_difference(
     assert page.locator(".what-ifs tbody tr").count() == 1
 
 
+def test_a_coordinator_adds_a_route_in_a_what_if(
+    coordinator: sync_api.Page, site: Site,
+) -> None:
+    """After the what-if above: the demo has routes, so the page offers to add one."""
+    page = coordinator
+    _open(page, site, "/pages/what-if")
+    page.select_option("#route-origin", "ALD")
+    page.select_option("#route-recipient", "PTR")
+    page.select_option("#route-mode", "road")
+    page.fill("#route-months", "-1")
+    page.click("form.what-if-route button")
+    assert "months from origin to arrival" in page.inner_text("#route-error")
+    assert page.input_value("#route-origin") == "ALD"
+    page.fill("#route-months", "1")
+    page.fill("#route-tonnes", "600")
+    page.click("form.what-if-route button")
+    assert re.search(r"job=\d+", page.url)
+    page.wait_for_selector("#what-if-difference", timeout=120_000)  # the bar reloads the page
+    page.screenshot(path=site.artefacts / "what-if-route-done.png", full_page=True)
+    assert page.inner_text("#what-if-job h2").endswith(
+        "a new route ALD-PTR-ROAD from ALD to PTR by road, direct, 1 month, "
+        "600 tonnes a month")
+    assert page.inner_text("#what-if-sentence").startswith("Against plan")
+    assert page.locator(".what-ifs tbody tr").count() == 2
+
+
 def test_a_coordinator_compares_joint_and_national(
     coordinator: sync_api.Page, site: Site,
 ) -> None:

@@ -99,7 +99,7 @@ def define_delivery(m: Model, ix: PlanIndex, v: Vars, info: Info, enforce: bool 
         info[key] = [(k, t) for k, _ in limits for t in range(months)]
         if not limits:
             continue
-        row, on = _limit_slots(limits, owner, ship, months)
+        row, on = _limit_slots(limits, len(owners), owner, ship, months)
         a = sp.csr_matrix((ship.tonnes[on], (row, ship.col[on])),
                           shape=(len(limits) * months, m.n_cols))
         used = np.flatnonzero(np.diff(a.indptr))
@@ -112,14 +112,15 @@ def define_delivery(m: Model, ix: PlanIndex, v: Vars, info: Info, enforce: bool 
         info["transport_keys"], info["transport_use"] = keys, sp.vstack(parts).tocsr()
 
 
-def _limit_slots(limits: list[tuple[int, float]], owner: np.ndarray, ship: Shipments,
-                 months: int) -> tuple[np.ndarray, np.ndarray]:
+def _limit_slots(limits: list[tuple[int, float]], owners: int, owner: np.ndarray,
+                 ship: Shipments, months: int) -> tuple[np.ndarray, np.ndarray]:
     """The row (limited owner, arrival month) of each shipment over a limited owner, and
-    which shipments those are."""
-    slot = np.full(int(max(k for k, _ in limits)) + 2, -1, np.int64)
+    which shipments those are; `owner` is each shipment's owner among `owners` (-1: none,
+    a route without a hub)."""
+    slot = np.full(owners + 1, -1, np.int64)    # the last, -1, for owner -1
     for n, (k, _) in enumerate(limits):
         slot[k] = n
-    s = slot[np.clip(owner, -1, len(slot) - 2)]  # owner -1 (no hub) reads the last slot, -1
+    s = slot[owner]
     on = s >= 0
     return s[on] * months + ship.arrival[on], on
 

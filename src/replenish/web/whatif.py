@@ -23,7 +23,7 @@ from replenish.plan.totals import (
     plan_totals,
     totals_difference,
 )
-from replenish.planning.measure import apply_change, change_words
+from replenish.planning.measure import MODES, apply_change, change_words
 from replenish.store.server_tables import PlanJob
 from replenish.web.unreadable import reading
 
@@ -40,6 +40,12 @@ TOTALS = {"on_time": (N_("units on time"), False), "late": (N_("units late"), Fa
           "unmet": (N_("units never delivered"), False),
           "readiness": (N_("unit-months below floor"), False),
           "idle_system_months": (N_("idle system-months"), False), "cost": (N_("cost"), True)}
+
+
+#: The most months a route may take, as the API's routes take them.
+MOST_LEAD_MONTHS = 1200
+#: The fields of the "Add a route" form.
+ROUTE_FIELDS = ("origin", "recipient", "hub", "mode", "months", "tonnes")
 
 
 class WhatIfError(ValueError):
@@ -165,6 +171,98 @@ def parse_change(choices: Sequence[Choice], key: str, value: str) -> dict[str, A
         to = _text(number)
     return {"file": found.file, "match": dict(found.match), "column": found.column,
             "from": found.now, "to": to}
+
+
+@dataclass(frozen=True)
+class RouteChoices:
+    """What the "Add a route" form offers: the stored scenario's members, recipients and
+    hubs as (code, name), and the modes."""
+
+    members: list[tuple[str, str]]
+    recipients: list[tuple[str, str]]
+    hubs: list[tuple[str, str]]
+    modes: tuple[str, ...] = MODES
+
+
+def read_route_choices(scenario: Scenario) -> RouteChoices | None:
+    """The choices of the "Add a route" form; None where the scenario has no routes (adding
+    the first would put every shipment to a recipient on routes)."""
+    if not scenario.routes:
+        return None
+    return RouteChoices([(n.code, n.name) for n in scenario.members],
+                        [(n.code, n.name) for n in scenario.recipients],
+                        [(h.code, h.name) for h in scenario.hubs])
+
+
+def route_code(scenario: Scenario, origin: str, recipient: str, mode: str) -> str:
+    """A new route's code from its ends and mode ('ALD-PTR-ROAD'), made unique against the
+    scenario's routes ('ALD-PTR-ROAD-2') and at most 64 characters."""
+    taken = {r.code for r in scenario.routes}
+    stem = f"{origin}-{recipient}-{mode.upper()}"
+    for n in range(1, len(taken) + 2):
+        tail = "" if n == 1 else f"-{n}"
+        code = stem[:64 - len(tail)] + tail
+        if code not in taken:
+            return code
+    raise AssertionError("unreachable: one of len(taken) + 1 codes is free")
+
+
+def parse_route(scenario: Scenario, fields: Mapping[str, str]) -> dict[str, Any]:
+    """The added route the form asks for (apply_change's edit), or WhatIfError naming each
+    field that is wrong and what it expects."""
+    choices = read_route_choices(scenario)
+    if choices is None:
+        raise WhatIfError(_("The stored scenario has no routes: a what-if adds a route only "
+                            "where the scenario plans deliveries over routes."))
+    got = {name: fields.get(name, "").strip() for name in ROUTE_FIELDS}
+    problems = []
+
+    def pick(name: str, codes: list[tuple[str, str]], words: str) -> None:
+        if got[name] not in {code for code, _name in codes}:
+            problems.append(words % {"text": got[name][:40] or _("nothing")})
+
+    pick("origin", choices.members,
+         _("The origin must be a member of the stored scenario, not %(text)s."))
+    pick("recipient", choices.recipients,
+         _("The recipient must be a recipient of the stored scenario, not %(text)s."))
+    if got["hub"]:
+        pick("hub", choices.hubs,
+             _("The hub must be a hub of the stored scenario or direct, not %(text)s."))
+    mode = {_(m): m for m in MODES}.get(got["mode"], got["mode"])
+    if mode not in MODES:
+        problems.append(_("The mode must be one of %(modes)s, not %(text)s.") % {
+            "modes": ", ".join(_(m) for m in MODES), "text": got["mode"][:40] or _("nothing")})
+    months = _whole(got["months"])
+    if months is None or not 0 <= months <= MOST_LEAD_MONTHS:
+        problems.append(_("The months from origin to arrival must be a whole number from 0 to "
+                          "%(most)s, not %(text)s.") % {
+            "most": number(MOST_LEAD_MONTHS), "text": got["months"][:40] or _("nothing")})
+    tonnes = _tonnes_given(got["tonnes"])
+    if tonnes is not None and (not math.isfinite(tonnes) or tonnes < 0):
+        problems.append(_("The tonnes a month must be a number of 0 or more, or empty for no "
+                          "limit, not %(text)s.") % {"text": got["tonnes"][:40]})
+    if problems:
+        raise WhatIfError(" ".join(problems))
+    return {"file": "routes.csv", "add": {
+        "code": route_code(scenario, got["origin"], got["recipient"], mode),
+        "origin": got["origin"], "hub": got["hub"], "recipient": got["recipient"],
+        "mode": mode, "lead_months": str(months), "capacity_tonnes": _text(tonnes)}}
+
+
+def _whole(text: str) -> int | None:
+    """A whole number as typed ('2', '1,200'), or None."""
+    cleaned = text.replace(",", "").replace("_", "").replace(" ", "")
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and len(cleaned) < 9 else None
+
+
+def _tonnes_given(text: str) -> float | None:
+    """Tonnes as typed: None for empty (no limit), nan for what is not a number."""
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        return math.nan
 
 
 def describe(change: Mapping[str, Any]) -> str:

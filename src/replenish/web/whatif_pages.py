@@ -1,10 +1,10 @@
-"""The what-if page (coordinators): change one row of the stored scenario, re-plan it in the
-background as a plan job, and show what the change does to the current plan."""
+"""The what-if page (coordinators): change one row of the stored scenario or add a route to
+it, re-plan it in the background as a plan job, and show what that does to the current plan."""
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from replenish.api.auditing import record_write
 from replenish.api.deps import SessionDep
+from replenish.api.identity import Identity
 from replenish.api.planner import OPEN, PlanRunner, TooManyPlans, new_job
 from replenish.errors import ScenarioError
 from replenish.i18n import _
@@ -26,11 +27,14 @@ from replenish.web.sessions import read_form
 from replenish.web.unreadable import UnreadablePlan, log_unreadable, trouble_words
 from replenish.web.whatif import (
     KINDS,
+    ROUTE_FIELDS,
     WhatIfError,
     describe,
     parse_change,
+    parse_route,
     read_choices,
     read_outcome,
+    read_route_choices,
 )
 
 log = logging.getLogger(__name__)
@@ -51,10 +55,13 @@ def _one_change(job: PlanJob) -> bool:
 
 def _page(request: Request, visit: Visit, db: Session, job_id: int | None = None,
           status_code: int = 200, error: str | None = None, row: str = "",
-          value: str = "") -> HTMLResponse:
-    """The form, the what-if `job_id` (its progress or outcome) and the recent what-ifs."""
+          value: str = "", route_error: str | None = None,
+          route: dict[str, str] | None = None) -> HTMLResponse:
+    """The forms (a changed row, an added route), the what-if `job_id` (its progress or
+    outcome) and the recent what-ifs; `route` the route form's entries to show again."""
     scenario = export_scenario(db) if stored_scenario_name(db) is not None else None
     choices = read_choices(scenario) if scenario is not None else []
+    route_choices = read_route_choices(scenario) if scenario is not None else None
     shown = _what_if(db, job_id)
     shown = shown if shown is not None and _one_change(shown) else None
     outcome, problem = None, None
@@ -78,7 +85,9 @@ def _page(request: Request, visit: Visit, db: Session, job_id: int | None = None
     return _render(request, "what_if.html", visit, status_code, page="what-if",
                    choices=choices, kinds=KINDS, base=views.latest_plan(db), shown=shown,
                    outcome=outcome, problem=problem, recent=recent, describe=describe,
-                   error=error, row=row, value=value, open_statuses=OPEN)
+                   error=error, row=row, value=value, open_statuses=OPEN,
+                   route_choices=route_choices, route_error=route_error,
+                   route=route or {})
 
 
 @router.get(PAGE)
@@ -105,10 +114,41 @@ async def queue_what_if(request: Request, visit: VisitDep, db: SessionDep,
     except WhatIfError as exc:
         return _page(request, visit, db, None, 422, str(exc), row, value)
     try:
-        job = new_job(db, user.name, request.app.state.settings.max_queued_plans,
-                      {**change, "base": base.id})
+        return _queue(request, db, background, user, change, base)
     except TooManyPlans as exc:
         return _page(request, visit, db, None, 429, job_words(str(exc)), row, value)
+
+
+@router.post(PAGE + "/route", response_model=None)
+async def queue_added_route(request: Request, visit: VisitDep, db: SessionDep,
+                            background: BackgroundTasks) -> Response:
+    """Queue a re-plan of the stored scenario with the form's route added, then show its
+    progress."""
+    fields = await read_form(request, visit.session)
+    user = require(visit.user, "plans.create").user
+    entries = {name: fields.get(name, "") for name in ROUTE_FIELDS}
+    base = views.latest_plan(db)
+    if base is None or stored_scenario_name(db) is None:
+        return _page(request, visit, db, None, 409, route_error=_(
+            "There is no finished plan to compare with: plan the store as it is first."),
+            route=entries)
+    try:
+        change = parse_route(export_scenario(db), entries)
+    except WhatIfError as exc:
+        return _page(request, visit, db, None, 422, route_error=str(exc), route=entries)
+    try:
+        return _queue(request, db, background, user, change, base)
+    except TooManyPlans as exc:
+        return _page(request, visit, db, None, 429, route_error=job_words(str(exc)),
+                     route=entries)
+
+
+def _queue(request: Request, db: Session, background: BackgroundTasks, user: Identity,
+           change: dict[str, Any], base: PlanJob) -> RedirectResponse:
+    """Queue the what-if `change` against the plan `base` (TooManyPlans if the queue is full),
+    and send the browser to its progress."""
+    job = new_job(db, user.name, request.app.state.settings.max_queued_plans,
+                  {**change, "base": base.id})
     record_write(db, user, "plan.create", f"plan:{job.id}",
                  {"from": "what-if", "change": describe(change), "base": base.id})
     runner: PlanRunner = request.app.state.runner
