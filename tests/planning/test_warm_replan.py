@@ -87,3 +87,25 @@ def test_plans_by_groups_measure_what_binds_warm() -> None:
     assert plan.binding, "a plan whose budgets bind has limits that bind"
     for entry in plan.binding:
         assert entry["effect"] and entry["message"] and entry["change"]
+
+
+def test_a_budget_or_a_hub_changed_rebuilds_no_group() -> None:
+    # budgets and hubs' tonnes are coupling rows, not in any group's model
+    sc = generate_scenario(3, 12, 8, 5, hubs=1)
+    member = next(n for n in sc.members if n.annual_budget is not None)
+    richer = dataclasses.replace(sc, nations=tuple(
+        dataclasses.replace(n, annual_budget=2 * (n.annual_budget or 0)) if n is member else n
+        for n in sc.nations))
+    narrower = dataclasses.replace(sc, hubs=tuple(
+        dataclasses.replace(h, capacity_tonnes=1.0) for h in sc.hubs))
+    with GroupPlanner(sc, ALWAYS, lambda step, f: None) as planner:
+        plans = {"budget": (richer, planner.replan(richer)),
+                 "hub": (narrower, planner.replan(narrower))}
+    for name, (changed, warm) in plans.items():
+        checked(changed, warm)
+        assert warm.extra["model"]["decomposition"]["warm"]["groups_rebuilt"] == 0, name
+        cold = plan_scenario(changed, ALWAYS)
+        assert abs(warm.objective - cold.objective) <= (
+            (_gap(warm) + _gap(cold)) * abs(cold.objective) + 1e-6 * abs(cold.objective)), name
+    # a hub of 1 t a month carries next to nothing: the plan changed
+    assert plans["hub"][1].objective > planner.plan.objective

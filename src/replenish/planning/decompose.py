@@ -571,6 +571,21 @@ class ThreadGroups(Groups):
         self.groups = []
 
 
+def _groups_view(scenario: Scenario) -> Scenario:
+    """The scenario as the groups' models see it: budgets and hubs' and routes' capacities
+    only as limited or not (their values are the coupling's)."""
+    def limited(value: float | None) -> float | None:
+        return None if value is None else 0.0
+    return dataclasses.replace(
+        scenario,
+        nations=tuple(dataclasses.replace(n, annual_budget=limited(n.annual_budget))
+                      for n in scenario.nations),
+        hubs=tuple(dataclasses.replace(h, capacity_tonnes=limited(h.capacity_tonnes))
+                   for h in scenario.hubs),
+        routes=tuple(dataclasses.replace(r, capacity_tonnes=limited(r.capacity_tonnes))
+                     for r in scenario.routes))
+
+
 def budget_coupling(keys: list[list[tuple[str, int, str]]],
                     budget: dict[str, float]) -> Coupling:
     """Members' budgets per year as coupling rows; each group's parts are its budget keys
@@ -649,8 +664,11 @@ class GroupPlanner:
                 and changed.settings == base.scenario.settings)
         if not same:
             return plan_by_groups(changed, self.options, report)
+        # budgets and transport limits live in the coupling, not in the groups' models: a
+        # change to one rebuilds no group
+        now, before = _groups_view(changed), _groups_view(base.scenario)
         touched = [k for k, items in enumerate(self.parts)
-                   if sub_scenario(changed, items) != sub_scenario(base.scenario, items)]
+                   if sub_scenario(now, items) != sub_scenario(before, items)]
         old = self.groups.replace(touched, changed, self.options, self.scale,
                                   [self.parts[k] for k in touched])
         try:
