@@ -1,6 +1,7 @@
 """A warm what-if against a cold plan of the same change (issue 19): one line's capacity one
-unit/month higher, planned again warm from the plan before (decompose.GroupPlanner.replan)
-and from scratch, in the same run.
+unit/month higher (on the largest item group, then on a group of one item) and a member's
+budget a tenth higher, each planned again warm from the plan before
+(decompose.GroupPlanner.replan) and from scratch, in the same run.
 
     .venv/bin/python bench/warm_whatif.py --items 200 --seed 1      # generated M
     .venv/bin/python bench/warm_whatif.py --scenario DIR
@@ -32,7 +33,16 @@ def _one_more(scenario: Scenario, largest: bool) -> tuple[Scenario, str]:
     lines = tuple(dataclasses.replace(ln, capacity=ln.capacity + 1) if ln is line else ln
                   for ln in scenario.lines)
     return (dataclasses.replace(scenario, lines=lines),
-            f"{line.producer} {line.item} ({len(group)}-item group)")
+            f"{line.producer} {line.item} ({len(group)}-item group) +1/month")
+
+
+def _richer(scenario: Scenario) -> tuple[Scenario, str]:
+    """The first member with a budget given a tenth more a year."""
+    member = next(n for n in scenario.members if n.annual_budget is not None)
+    budget = member.annual_budget or 0.0
+    nations = tuple(dataclasses.replace(n, annual_budget=budget * 1.1) if n is member else n
+                    for n in scenario.nations)
+    return dataclasses.replace(scenario, nations=nations), f"{member.code} budget +10 %"
 
 
 def main() -> None:
@@ -52,12 +62,11 @@ def main() -> None:
     with GroupPlanner(scenario, options, lambda step, f: None) as planner:
         base_s = time.perf_counter() - t0
         rows.append(("plan (kept warm)", "-", base_s, planner.plan))
-        for largest in (True, False):
-            changed, what = _one_more(scenario, largest)
+        for changed, what in (_one_more(scenario, True), _one_more(scenario, False),
+                              _richer(scenario)):
             t1 = time.perf_counter()
             warm = planner.replan(changed)
-            rows.append((f"warm what-if: {what} +1/month", what, time.perf_counter() - t1,
-                         warm))
+            rows.append((f"warm what-if: {what}", what, time.perf_counter() - t1, warm))
             t1 = time.perf_counter()
             cold = plan_scenario(changed, options)
             rows.append(("cold plan of the same change", what, time.perf_counter() - t1,
