@@ -150,6 +150,11 @@ class PlanRunner:
         self.connect_timeout = connect_timeout
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        #: the last plan of the store made by item groups, kept to plan its what-ifs warm
+        #: (issue 19): (its job id, its decompose.GroupPlanner); one at a time, as it holds
+        #: every group's model (about 1 GB at M)
+        self._kept: tuple[int, Any] | None = None
+        self._kept_lock = threading.Lock()
 
     def submit(self, job_id: int) -> None:
         """Start job `job_id` when a worker is free (call after its row is committed)."""
@@ -166,6 +171,15 @@ class PlanRunner:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=wait, cancel_futures=True)
+        with self._kept_lock:
+            self._keep(None)
+
+    def _keep(self, kept: tuple[int, Any] | None) -> None:
+        """Keep `kept` (job id, planner) in place of the planner kept before, which is closed
+        (call holding `_kept_lock`)."""
+        if self._kept is not None:
+            self._kept[1].close()
+        self._kept = kept
 
     def run(self, job_id: int) -> None:
         """Plan the stored state and record the outcome on the job row."""
@@ -180,7 +194,7 @@ class PlanRunner:
             if self.scheduler:
                 summary, files = self._plan_on_dask(job_id, scenario)
             else:
-                summary, files = plan_files(scenario, self._progress(job_id))
+                summary, files = self._plan_here(job_id, scenario, change)
             self._update(job_id, status="done", stage="done", progress=1.0, summary=summary,
                          rows=files, finished_at=datetime.now(UTC))
         except JobCancelled:
@@ -190,6 +204,31 @@ class PlanRunner:
         except Exception as exc:  # a worker thread has no one else to report to
             log.exception("planning job %s failed", job_id)
             self._fail(job_id, f"{type(exc).__name__}: {exc}")
+
+    def _plan_here(self, job_id: int, scenario: Any, change: dict[str, Any] | None
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """`plan_files` of `scenario` in this process: a plan of the store as it is keeps its
+        planner where it was made by item groups; a what-if compared with that plan starts
+        from it (a warm re-plan, one at a time)."""
+        progress = self._progress(job_id)
+        if change is None:
+            kept: list[Any] = []
+            try:
+                out = plan_files(scenario, progress, keep=kept)
+            except BaseException:
+                for planner in kept:
+                    planner.close()
+                raise
+            if kept:
+                with self._kept_lock:
+                    self._keep((job_id, kept[0]))
+            return out
+        base = change.get("base")
+        with self._kept_lock:
+            if (self._kept is not None and base == self._kept[0]
+                    and "procurement" not in change):
+                return plan_files(scenario, progress, warm_from=self._kept[1])
+        return plan_files(scenario, progress)
 
     def _plan_on_dask(self, job_id: int, scenario: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """`plan_files` of `scenario` on the Dask scheduler, through a client of this job's own
@@ -289,13 +328,15 @@ def changed_scenario(scenario: Any, change: dict[str, Any]) -> Any:
 
 
 def plan_files(
-    scenario: Any, progress: Callable[[str, float], None],
+    scenario: Any, progress: Callable[[str, float], None], keep: list[Any] | None = None,
+    warm_from: Any = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Plan `scenario`; return the summary and each plan file's rows, as plain JSON values."""
+    """Plan `scenario`; return the summary and each plan file's rows, as plain JSON values
+    (`keep`, `warm_from`: see planning.plan_scenario)."""
     from replenish.plan.writer import plan_tables, summary_dict
     from replenish.planning import plan_scenario
 
-    plan = plan_scenario(scenario, None, progress)
+    plan = plan_scenario(scenario, None, progress, keep=keep, warm_from=warm_from)
     return jsonable(summary_dict(plan, scenario)), jsonable(plan_tables(plan, scenario))
 
 

@@ -22,8 +22,14 @@ Progress = Callable[[str, float], None]
 
 
 def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
-                  progress: Progress | None = None) -> Plan:
-    """Plan a scenario with the chosen method; `progress(step, fraction)` reports steps."""
+                  progress: Progress | None = None, keep: list[Any] | None = None,
+                  warm_from: Any = None) -> Plan:
+    """Plan a scenario with the chosen method; `progress(step, fraction)` reports steps.
+
+    A plan by item groups may be kept to plan a changed scenario again warm (issue 19): with
+    `keep`, its `decompose.GroupPlanner` is appended there, open (the caller closes it); with
+    `warm_from`, such a planner of a scenario like this one plans it again warm (it is left
+    as it was, ready for the next change)."""
     from replenish.planning.greedy import plan_greedy
     from replenish.planning.pricing import apply_price_breaks
 
@@ -40,13 +46,18 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         return plan
     warm: list[Any] = []      # the planner by groups, kept to measure what binds warm
     try:
-        plan = apply_price_breaks(_plan_by_groups(scenario, opts, report, warm)
-                                  or _plan_as_one_model(scenario, opts, report), scenario)
+        by_groups = (warm_from.replan(scenario, report) if warm_from is not None
+                     else _plan_by_groups(scenario, opts, report, warm, keep is not None))
+        plan = apply_price_breaks(by_groups or _plan_as_one_model(scenario, opts, report),
+                                  scenario)
         _bound_with_price_breaks(scenario, plan)
-        _explain(scenario, plan, opts, report, warm[0] if warm else None)
+        _explain(scenario, plan, opts, report, warm[0] if warm else warm_from)
     finally:
-        for planner in warm:
-            planner.close()
+        if keep is not None:
+            keep += warm
+        else:
+            for planner in warm:
+                planner.close()
     if opts.compare_greedy:
         report("greedy", 0.95)
         plan.extra["greedy"] = _compare_greedy(scenario, plan, plan_greedy)
@@ -120,10 +131,10 @@ def _explain(scenario: Scenario, plan: Plan, opts: PlanOptions, report: Progress
 
 
 def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress,
-                    warm: list[Any]) -> Plan | None:
+                    warm: list[Any], keep: bool = False) -> Plan | None:
     """The plan by item groups where they are used (see decompose.py); None otherwise, or when a
-    group could not live within its budget shares. Where what binds is to be measured, the
-    planner is kept (appended to `warm`) to plan again warm."""
+    group could not live within its budget shares. Where what binds is to be measured, or
+    with `keep`, the planner is kept (appended to `warm`) to plan again warm."""
     if opts.decompose == "never":
         return None
     from replenish.planning.decompose import (
@@ -139,7 +150,7 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress,
     if not should_decompose(scenario, opts, len(parts)):
         return None
     try:
-        if opts.explain == "always":
+        if opts.explain == "always" or keep:
             planner = GroupPlanner(scenario, opts, report, parts)
             warm.append(planner)
             return planner.plan
