@@ -83,6 +83,8 @@ class _Ctx:
     #: joint plans: expansion cost per (producer, item) and buyer, from contracts.csv if written
     contract_shares: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
     stock_rows: dict[tuple[str, str, int], Row] = field(init=False)
+    #: throughput.csv's rows; None where the plan has no such file
+    throughput: list[Row] | None = None
 
     def __post_init__(self) -> None:
         sc, orders, donations = self.sc, self.t["orders.csv"], self.t["donations.csv"]
@@ -232,6 +234,38 @@ def _check_routes(ctx: _Ctx) -> None:
         if cap is not None and not _le(used, cap):
             ctx.add("delivery", f"{kind} {code} {ctx.m(month)}: {used:g} tonnes arrive, "
                                 f"capacity_tonnes {cap:g}")
+    _check_throughput(ctx, tonnes, capacity)
+
+
+def _check_throughput(ctx: _Ctx, tonnes: Sums,
+                      capacity: dict[tuple[str, str], float | None]) -> None:
+    """throughput.csv, where routes.csv exists: a row per hub and route and month with the
+    tonnes the donations and orders bring over it then, and its capacity_tonnes."""
+    if ctx.throughput is None:
+        ctx.add("delivery", "throughput.csv: missing; expected it where routes.csv exists")
+        return
+    seen: set[tuple[str, str, int]] = set()
+    for r in ctx.throughput:
+        key = (r["kind"], r["code"], r["month"])
+        where = f"throughput.csv {r['kind']} {r['code']} {ctx.m(r['month'])}"
+        if (r["kind"], r["code"]) not in capacity:
+            ctx.add("delivery", f"{where}: not a hub or route of the scenario")
+            continue
+        if key in seen:
+            ctx.add("delivery", f"{where}: duplicate row")
+        seen.add(key)
+        if not _close(r["tonnes"], tonnes.get(key, 0.0)):
+            ctx.add("delivery", f"{where}: {r['tonnes']:g} tonnes, but the donations and "
+                                f"orders bring {tonnes.get(key, 0.0):g}")
+        cap = capacity[(r["kind"], r["code"])]
+        if (cap is None) != (r["capacity_tonnes"] is None) or (
+                cap is not None and not _close(cap, r["capacity_tonnes"])):
+            ctx.add("delivery", f"{where}: capacity_tonnes {r['capacity_tonnes']}, the "
+                                f"scenario says {cap}")
+    for key, used in sorted(tonnes.items()):
+        if key not in seen and used > 0:
+            ctx.add("delivery", f"throughput.csv {key[0]} {key[1]} {ctx.m(key[2])}: no row, "
+                                f"but {used:g} tonnes arrive")
 
 
 def _check_member_stocks(ctx: _Ctx) -> None:
@@ -682,14 +716,16 @@ def _load(scenario: Scenario, plan_dir: Path, out: list[str]) -> _Ctx:
     """The plan files read through the plan reader; what cannot be read is a violation."""
     problems: list[Problem] = []
     tables = {name: read_table(Path(plan_dir), name, scenario.settings.start, problems)
-              for name in (*_FILES, "sustainment.csv", "contracts.csv")}
+              for name in (*_FILES, "sustainment.csv", "contracts.csv", "throughput.csv")}
     _format(problems, out)
+    throughput = tables.pop("throughput.csv")
     shares: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for row in tables.pop("contracts.csv"):
         key = (row["producer"], row["item"])
         shares[key][row["buyer"]] = shares[key].get(row["buyer"], 0.0) + \
             row["expansion_share_cost"]
-    return _Ctx(scenario, tables, out, contract_shares=dict(shares))
+    return _Ctx(scenario, tables, out, contract_shares=dict(shares),
+                throughput=throughput if (Path(plan_dir) / "throughput.csv").exists() else None)
 
 
 def _load_summary(plan_dir: Path, out: list[str]) -> Any:

@@ -46,7 +46,7 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         return plan
     warm: list[Any] = []      # the planner by groups, kept to measure what binds warm
     try:
-        by_groups = (warm_from.replan(scenario, report) if warm_from is not None
+        by_groups = (_replan(warm_from, scenario, report) if warm_from is not None
                      else _plan_by_groups(scenario, opts, report, warm, keep is not None))
         plan = apply_price_breaks(by_groups or _plan_as_one_model(scenario, opts, report),
                                   scenario)
@@ -62,6 +62,18 @@ def plan_scenario(scenario: Scenario, options: PlanOptions | None = None,
         report("greedy", 0.95)
         plan.extra["greedy"] = _compare_greedy(scenario, plan, plan_greedy)
     report("done", 1.0)
+    return plan
+
+
+def _replan(planner: Any, scenario: Scenario, report: Progress) -> Plan | None:
+    """`planner.replan(scenario)`; None (plan as one model) where a group could not live
+    within its shares and the scenario is small enough (see decompose._groups_failed)."""
+    from replenish.planning.decompose import GroupsFailed
+
+    try:
+        plan: Plan = planner.replan(scenario, report)
+    except GroupsFailed:
+        return None
     return plan
 
 

@@ -67,6 +67,11 @@ class Coupling:
     limit: np.ndarray
     part_rows: list[np.ndarray]
 
+    @property
+    def scale(self) -> np.ndarray:
+        """Each row's unit in the master: its limit, or 1 where the limit is 0 (a hub closed)."""
+        return np.where(self.limit > 0, self.limit, 1.0)
+
     def rows_of(self, g: int) -> np.ndarray:
         """The rows group g has parts of."""
         return np.unique(self.part_rows[g])
@@ -158,6 +163,8 @@ class _Master:
         limit = coupling.limit
         self.coupling = coupling
         self.limit, self.reference, self.unit = limit, reference, unit
+        self.scale = coupling.scale
+        self.overuse = OVERUSE_COST
         self.groups = groups
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
@@ -192,13 +199,14 @@ class _Master:
                 k = np.searchsorted(nz, r)
                 if k < nz.size and nz[k] == r:
                     index.append(col)
-                    value.append(use[k] / self.limit[r])
-        self.h.addRows(rows.size, np.full(rows.size, -np.inf), np.ones(rows.size), len(index),
+                    value.append(use[k] / self.scale[r])
+        self.h.addRows(rows.size, np.full(rows.size, -np.inf), self.limit[rows] / self.scale[rows],
+                       len(index),
                        np.array(starts, np.int32), np.array(index, np.int32),
                        np.array(value, float))
         for r in rows.tolist():
             self.over.append(self.h.getNumCol())
-            self.h.addCol(OVERUSE_COST, 0.0, np.inf, 1, np.array([self.at[r]], np.int32),
+            self.h.addCol(self.overuse, 0.0, np.inf, 1, np.array([self.at[r]], np.int32),
                           np.array([-1.0]))
 
     def add(self, g: int, proposal: Proposal) -> None:
@@ -210,7 +218,7 @@ class _Master:
         self.uses.append((nz, use[nz]))
         self.h.addCol((proposal.cost - self.reference[g]) / self.unit, 0.0, np.inf,
                       len(on) + 1, np.concatenate([[g], self.at[on]]).astype(np.int32),
-                      np.concatenate([[1.0], use[on] / self.limit[on]]))
+                      np.concatenate([[1.0], use[on] / self.scale[on]]))
         self.group.append(g)
         self.parts.append(proposal.use)
         self.proposals.append((g, proposal))
@@ -230,8 +238,17 @@ class _Master:
         prices = np.zeros(len(self.limit))
         on = np.flatnonzero(self.at >= 0)
         prices[on] = (np.maximum(0.0, -np.asarray(sol.row_dual)[self.at[on]]) * self.unit
-                      / self.limit[on])
+                      / self.scale[on])
         return (value if over <= 1e-9 else float("inf")), prices, over
+
+    def dearer_overuse(self) -> None:
+        """Overuse ten times as dear: where the groups' first bound is small against what the
+        rows hold back (everything on time but for the hubs, say), OVERUSE_COST in its units
+        was cheaper than the limits and the master never held them."""
+        self.overuse *= 10.0
+        if self.over:
+            self.h.changeColsCost(len(self.over), np.array(self.over, np.int32),
+                                  np.full(len(self.over), self.overuse))
 
     def weights(self) -> np.ndarray:
         return np.asarray(self.h.getSolution().col_value)[self.columns]
@@ -328,13 +345,15 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         late = time.perf_counter() >= until and np.isfinite(best_master)
         if done or passes >= max_passes or late:
             break
+        if passes >= len(ladder) and not np.isfinite(best_master):
+            master.dearer_overuse()
         if warm is not None and passes == 0:
             prices = warm.prices
         elif passes < len(ladder):
             # on every row, active or not: at the first rung every group uses nothing it
             # need not of any row, so the master holds them all (asked of the active rows
             # only, groups moved to the others, row after row, pass after pass, on M)
-            prices = ladder[passes] * unit / coupling.limit
+            prices = ladder[passes] * unit / coupling.scale
         else:
             prices = SMOOTHING * centre + (1.0 - SMOOTHING) * dual
         # a group using none of the rows whose prices changed keeps its last proposal

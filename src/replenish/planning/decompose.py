@@ -51,7 +51,9 @@ from replenish.planning.coordinate import (
     coordinate,
     stack,
 )
+from replenish.planning.delivery import check_pledges_carriable
 from replenish.planning.explain import binding_candidates, budget_change, transport_change
+from replenish.planning.index import build_index
 from replenish.planning.options import PlanOptions
 from replenish.planning.readback import (
     assign_solution,
@@ -221,7 +223,9 @@ class _Group:
         self.carried: list[tuple[str, str, int]] = list(self.built.info["transport_keys"])
         self.parts = len(self.keys) + len(self.carried)
         self.spending: sp.csr_matrix | None = (
-            sp.vstack([self.built.info["item_spend"], self.built.info["transport_use"]]).tocsr()
+            sp.vstack([self.built.info.get("item_spend",
+                                           sp.csr_matrix((0, self.built.model.n_cols))),
+                       self.built.info["transport_use"]]).tocsr()
             if self.parts else None)
         self.cost = self.built.model.column_arrays()[2]
         self.h = self._lp()
@@ -478,12 +482,20 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         return planner.plan
 
 
+def _check_carriable(scenario: Scenario) -> None:
+    """Committed pledges the routes cannot carry, named for the whole scenario (each group's
+    model sees only its own pledges, and a what-if of a hub builds no group at all)."""
+    if scenario.routes:
+        check_pledges_carriable(build_index(scenario))
+
+
 def _groups_failed(scenario: Scenario, options: PlanOptions, exc: GroupsFailed) -> Exception:
     if order_columns(scenario) < options.one_model_max_columns:
         return exc
     return InfeasiblePlan([f"an item group could not be planned within its share of the "
-                           f"budgets ({exc}), and the scenario is too large to plan as one "
-                           f"model; check committed pledges against members' budgets"])
+                           f"budgets or of the hubs' and routes' tonnes ({exc}), and the "
+                           f"scenario is too large to plan as one model; check committed "
+                           f"pledges against members' budgets, hubs and routes"])
 
 
 def _workers(options: PlanOptions) -> int:
@@ -621,6 +633,7 @@ class GroupPlanner:
     def __init__(self, scenario: Scenario, options: PlanOptions, report: Progress,
                  parts: list[list[str]] | None = None, keep: bool = True) -> None:
         t0 = time.perf_counter()
+        _check_carriable(scenario)
         self.options = options
         self.keep = keep
         self.parts = item_groups(scenario) if parts is None else parts
@@ -659,6 +672,7 @@ class GroupPlanner:
         the objective's scale and the budget rows as they were; else planned afresh. The
         groups are left as this plan's, ready for the next change."""
         t0 = time.perf_counter()
+        _check_carriable(changed)
         base = self.base
         same = (item_groups(changed) == self.parts and value_scale(changed) == self.scale
                 and changed.settings == base.scenario.settings)
@@ -715,7 +729,7 @@ class GroupPlanner:
             # after the ladder's first rung planning from scratch (without it, on M, the master
             # overused some budget for passes on end and a re-plan was worse than a cold one)
             high = [coupling.part_prices(k, FIRST_PRICES[0] * max(
-                1.0, OBJECTIVE_UNIT * abs(sum(p.value for p in first))) / coupling.limit)
+                1.0, OBJECTIVE_UNIT * abs(sum(p.value for p in first))) / coupling.scale)
                 for k in touched]
             columns_kept += list(zip(touched, groups.call("propose", touched, [
                 (p,) for p in high]), strict=True))
