@@ -300,3 +300,27 @@ def test_the_checker_reads_throughput_against_the_shipments(tmp_path: Path) -> N
     (out / "throughput.csv").unlink()
     assert check_plan(sc, out) == [
         "[delivery] throughput.csv: missing; expected it where routes.csv exists"]
+
+
+def test_more_tonnes_through_a_hub_never_make_the_plan_worse(tmp_path: Path) -> None:
+    # 15 t howitzers and 10 t trucks through one rail head: at 50 t a month the relaxation is
+    # fractional in every month, and holding its whole values left a howitzer unmet where
+    # whole numbers everywhere bring them all (late at worst)
+    files = {
+        "nations.csv": "code,name,role,annual_budget\nAAA,Aland,member,1000000000\n"
+                       "BBB,Borland,member,\nRCP,Recipia,recipient,\n",
+        "items.csv": TWO_GROUPS["items.csv"],
+        "stocks.csv": "nation,item,on_hand,floor,target\nAAA,HOW,10,0,0\nAAA,TRK,10,0,0\n"
+                      "BBB,HOW,10,0,0\n",
+        "routes.csv": "code,origin,hub,recipient,mode,lead_months,capacity_tonnes\n"
+                      "A-RAIL,AAA,RH,RCP,rail,1,\nB-RAIL,BBB,RH,RCP,rail,1,\n",
+        "requirements.csv": TWO_GROUPS["requirements.csv"],
+    }
+    plans = {}
+    for tonnes in (30, 50):
+        hubs = f"code,name,nation,capacity_tonnes\nRH,Rail head,AAA,{tonnes}\n"
+        folder = _scenario(tmp_path / str(tonnes), {**files, "hubs.csv": hubs})
+        plans[tonnes] = _plan(tmp_path, folder, f"plan-{tonnes}")[1]
+    assert plans[50]["requirements"]["unmet"] == 0
+    assert plans[50]["objective"] <= plans[30]["objective"]
+    assert plans[50]["requirements"]["on_time"] > plans[30]["requirements"]["on_time"]

@@ -289,13 +289,30 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
         bound, x = relaxed
     whole = hold_whole_values(h, integer, x)
     _run(h, patient)
-    if _settled(h):
-        return bound
     used = whole[np.abs(x[whole]) >= 1e-9]
+    if _settled(h) and not (used.size and _far_from(h, bound)):
+        return bound
     if used.size:
+        # from the plan found, if any: the search only gets better
+        start = h.getSolution() if h.getSolution().value_valid else None
         h.changeColsBounds(int(used.size), used.astype(np.int32), lower[used], upper[used])
+        if start is not None:
+            h.setSolution(start)
         _run(h, patient)
     return bound
+
+
+#: a plan with its relaxation's whole values held this far above the relaxation is planned
+#: again with only its zeros held: heavy items through a full hub (15 t howitzers, 50 t a
+#: month) left one unmet where whole numbers everywhere met all on time (79 % above the
+#: relaxation, against 0.1 % or less on generated M's groups)
+FAR_ABOVE_RELAXATION = 0.01
+
+
+def _far_from(h: highspy.Highs, bound: float) -> bool:
+    """Whether `h`'s plan is more than FAR_ABOVE_RELAXATION above the relaxation `bound`."""
+    objective = float(h.getInfo().objective_function_value)
+    return objective - bound > FAR_ABOVE_RELAXATION * max(1.0, abs(objective))
 
 
 def hold_whole_values(h: highspy.Highs, integer: np.ndarray, x: np.ndarray) -> np.ndarray:
