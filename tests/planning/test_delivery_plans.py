@@ -324,3 +324,19 @@ def test_more_tonnes_through_a_hub_never_make_the_plan_worse(tmp_path: Path) -> 
     assert plans[50]["requirements"]["unmet"] == 0
     assert plans[50]["objective"] <= plans[30]["objective"]
     assert plans[50]["requirements"]["on_time"] > plans[30]["requirements"]["on_time"]
+
+
+def test_the_demand_signal_announces_in_time_for_the_route(tmp_path: Path) -> None:
+    from replenish.reports.signal import announced_offtake
+
+    folder = _scenario(tmp_path / "signal", {
+        "production_lines.csv": "producer,nation,item,capacity,unit_price,lead_time\n"
+                                "WORKS,AAA,HOW,5,900000,3\n",
+        "routes.csv": "code,origin,hub,recipient,mode,lead_months,capacity_tonnes\n"
+                      "A-RAIL,AAA,,RCP,rail,2,\nA-ROAD,AAA,,RCP,road,3,\n",
+        "requirements.csv": "id,recipient,item,family,quantity,needed_by,priority\n"
+                            "R1,RCP,HOW,,2,2025-07,1\n"})
+    offtake = announced_offtake(read_scenario(folder), {})
+    # needed by July (month 6): made by February at the latest, 3 months at the works and 2
+    # by rail, the fastest route
+    assert offtake[("WORKS", "HOW")] == [0.0, 2.0] + [0.0] * 6

@@ -10,7 +10,8 @@ Definitions (also printed on the HTML page):
   (fulfilment.csv). It is spread over the lines that make the required item (or any item of
   the required family) in proportion to their base capacity (equally if all are zero), in the
   latest production month that would still deliver by `needed_by` (needed_by - lead_time,
-  clipped to the horizon). Members' own shortfalls below target are not counted;
+  less the fastest route's months from the line's nation where routes.csv exists, clipped to
+  the horizon). Members' own shortfalls below target are not counted;
 - capacity: the line's output limit that month, base plus expansion available (production.csv);
 - expansion: the capacity added by the plan that is available that month (expansions.csv).
 
@@ -109,6 +110,13 @@ def _serving_lines(req: Requirement, scenario: Scenario) -> list[ProductionLine]
     return [ln for ln in scenario.lines if ln.item in items]
 
 
+def _route_months(scenario: Scenario, origin: str, recipient: str) -> int:
+    """Months from a line's nation to a recipient over its fastest route, where routes.csv
+    exists (0 without it, or where the nation has no route there)."""
+    return min((r.lead_months for r in scenario.routes
+                if (r.origin, r.recipient) == (origin, recipient)), default=0)
+
+
 def announced_offtake(scenario: Scenario, fulfilled: dict[str, float]
                       ) -> dict[LineKey, list[float]]:
     """Unmet requirements spread over the lines that could make them (see module docstring)."""
@@ -122,7 +130,8 @@ def announced_offtake(scenario: Scenario, fulfilled: dict[str, float]
         base = sum(ln.capacity for ln in lines)
         for ln in lines:
             part = unmet * (ln.capacity / base if base > 0 else 1.0 / len(lines))
-            t = min(H - 1, max(0, req.needed_by - ln.lead_time))
+            t = min(H - 1, max(0, req.needed_by - ln.lead_time
+                               - _route_months(scenario, ln.nation, req.recipient)))
             out[ln.key][t] += part
     return out
 
