@@ -4,6 +4,7 @@ scenario cannot take is refused; and the change is said in words, in English and
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,9 @@ def test_an_added_route_is_said_in_words() -> None:
                                       "direkte, 1 måned, 600 ton om måneden")
         assert change_words(rail) == ("en ny rute ALD-PTR-RAIL fra ALD til PTR (jernbane), "
                                       "via knudepunkt RHD, 2 måneder, ingen grænse for tonnage")
+
+
+def test_a_first_route_is_not_added_to_a_scenario_without_routes() -> None:
+    scenario = dataclasses.replace(read_scenario(DELIVERY), routes=(), hubs=())
+    with pytest.raises(ValueError, match="has no routes"):
+        apply_change(scenario, _road())

@@ -75,6 +75,10 @@ def _add_route(scenario: Scenario, change: dict[str, Any]) -> Scenario:
     scenario cannot take it: a code taken, an origin not a member, ...)."""
     if change["file"] != "routes.csv":
         raise KeyError(f"{change['file']}: only routes.csv takes an added row")
+    if not scenario.routes:
+        # a first route would put every shipment on routes, and every donor without one out
+        raise ValueError("routes.csv: the scenario has no routes; a route is added only "
+                         "beside others")
     route = read_route(change["add"])
     if not _CODE.fullmatch(route.code):
         raise ValueError(f"routes.csv: {route.code!r} is not a code ([A-Za-z0-9_.-]{{1,64}})")
