@@ -53,6 +53,22 @@ def test_groups_on_two_workers_give_the_plan_in_threads_file_for_file(
     assert _files(tmp_path / "dask") == files
 
 
+def test_groups_sharing_hubs_on_two_workers_give_the_plan_in_threads(
+        cluster: LocalCluster, tmp_path: Path) -> None:
+    # hubs of 60 t a month shared by price as budgets are: the same calls on a worker
+    sc = generate_scenario(4, 12, 10, 3, hubs=2)
+    sc = dataclasses.replace(sc, hubs=tuple(dataclasses.replace(h, capacity_tonnes=60.0)
+                                            for h in sc.hubs))
+    threads = plan_scenario(sc, ALWAYS)
+    dask = plan_scenario(sc, dataclasses.replace(ALWAYS, scheduler=cluster.scheduler_address))
+    assert dask.extra["model"]["decomposition"]["coupling_rows"]["transport"] > 0
+    checked(sc, dask)
+    write_plan_files(threads, sc, tmp_path / "threads")
+    write_plan_files(dask, sc, tmp_path / "dask")
+    assert "throughput.csv" in _files(tmp_path / "dask")
+    assert _files(tmp_path / "dask") == _files(tmp_path / "threads")
+
+
 def test_plan_command_on_a_scheduler(cluster: LocalCluster, tmp_path: Path) -> None:
     sc = generate_scenario(3, 10, 6, 2)
     write_scenario(sc, tmp_path / "sc")
