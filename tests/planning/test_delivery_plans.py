@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.planning.support import checked
 
 from replenish.cli import run
 from replenish.errors import InfeasiblePlan
@@ -25,6 +24,8 @@ from replenish.planning.greedy import plan_greedy
 from replenish.scenario import read_scenario
 from replenish.scenario.generator import generate_scenario
 from replenish.scenario.writer import write_scenario
+
+from .support import checked
 
 HOWITZER = "HOW,Howitzer,howitzer,platform,1000000,true,15\n"
 
