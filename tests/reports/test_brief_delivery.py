@@ -15,7 +15,6 @@ import pytest
 
 from replenish.cli import run
 from replenish.i18n import month_label
-from replenish.model.months import format_month
 from replenish.plan.records import Donation, Order, Plan, Throughput
 from replenish.reports.delivery import (
     delivery_limits,
@@ -47,18 +46,6 @@ def _rows(page: str) -> dict[str, list[str]]:
     return {row[0].split()[0]: row for row in rows}
 
 
-def _runs(months: list[str]) -> str:
-    """Consecutive months as the brief writes them, counted here from the months' numbers."""
-    runs: list[list[str]] = []
-    for m in sorted(months):
-        if runs and format_month(1, runs[-1][1]) == m:
-            runs[-1][1] = m
-        else:
-            runs.append([m, m])
-    return ", ".join(month_label(a) if a == b else f"{month_label(a)} – {month_label(b)}"
-                     for a, b in runs)
-
-
 def test_the_demo_s_brief_shows_its_hubs_against_capacity(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
@@ -79,7 +66,8 @@ def test_the_demo_s_brief_shows_its_hubs_against_capacity(
     for code in ("APT", "RHD"):
         full = [r["month"] for r in throughput if r["kind"] == "hub" and r["code"] == code
                 and float(r["tonnes"]) >= 0.999 * float(r["capacity_tonnes"])]
-        expected = f"{len(full)} months: {_runs(full)}" if full else "never full"
+        expected = (f"{len(full)} months: {', '.join(month_spans(full))}" if full
+                    else "never full")
         assert rows[code][-1] == expected, code
     assert rows["APT"][-1] != "never full"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -30,3 +31,15 @@ def format_month(index: int, start: str) -> str:
     y0, m0 = parse_month(start)
     total = y0 * 12 + (m0 - 1) + index
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def runs(values: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive whole numbers (month indices) as (first, last) runs, in order; duplicates
+    count once: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    out: list[list[int]] = []
+    for v in sorted(set(values)):
+        if out and v == out[-1][1] + 1:
+            out[-1][1] = v
+        else:
+            out.append([v, v])
+    return [(a, b) for a, b in out]

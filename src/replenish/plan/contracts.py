@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from replenish.model.months import runs
 from replenish.model.records import ProductionLine, Scenario
 from replenish.plan.records import Order, Plan
 from replenish.plan.rules import expansion_months
@@ -98,14 +99,8 @@ def allocate(total: Decimal, parts: Mapping[str, float], step: Decimal) -> dict[
 
 def month_runs(months: Iterable[int], scenario: Scenario) -> str:
     """Months as YYYY-MM runs, e.g. '2027-03..2027-05;2027-08'."""
-    runs: list[list[int]] = []
-    for t in sorted(set(months)):
-        if runs and t == runs[-1][1] + 1:
-            runs[-1][1] = t
-        else:
-            runs.append([t, t])
     fmt = scenario.settings.month
-    return ";".join(fmt(a) if a == b else f"{fmt(a)}..{fmt(b)}" for a, b in runs)
+    return ";".join(fmt(a) if a == b else f"{fmt(a)}..{fmt(b)}" for a, b in runs(months))
 
 
 def contract_rows(plan: Plan, scenario: Scenario,

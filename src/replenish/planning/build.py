@@ -47,7 +47,7 @@ def build_model(scenario: Scenario, options: PlanOptions,
     of one scenario planned apart share one unit)."""
     ix = build_index(scenario)
     check_pledges_coverable(ix)
-    check_pledges_carriable(ix)
+    check_pledges_carriable(scenario)
     m = Model()
     v: Vars = {}
     info: Info = {}

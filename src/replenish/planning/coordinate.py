@@ -334,9 +334,9 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         # proposals are only ever added: the master's value never rises (but for rows
         # becoming active: then it may)
         best_master, dual, _over = master.solve()
-        beyond = np.flatnonzero((master.at < 0)
-                                & (master.combined() > coupling.limit * (1 + 1e-9)))
-        if beyond.size:
+        waiting = master.at < 0         # lazy rows not yet held (none without lazy rows)
+        if waiting.any() and (beyond := np.flatnonzero(
+                waiting & (master.combined() > coupling.limit * (1 + 1e-9)))).size:
             master.activate(beyond)
             continue
         done = (best_master - bound) / max(1.0, abs(best_master)) <= gap

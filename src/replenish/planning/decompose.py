@@ -53,7 +53,6 @@ from replenish.planning.coordinate import (
 )
 from replenish.planning.delivery import check_pledges_carriable
 from replenish.planning.explain import binding_candidates, budget_change, transport_change
-from replenish.planning.index import build_index
 from replenish.planning.options import PlanOptions
 from replenish.planning.readback import (
     assign_solution,
@@ -482,13 +481,6 @@ def plan_by_groups(scenario: Scenario, options: PlanOptions, report: Progress,
         return planner.plan
 
 
-def _check_carriable(scenario: Scenario) -> None:
-    """Committed pledges the routes cannot carry, named for the whole scenario (each group's
-    model sees only its own pledges, and a what-if of a hub builds no group at all)."""
-    if scenario.routes:
-        check_pledges_carriable(build_index(scenario))
-
-
 def _groups_failed(scenario: Scenario, options: PlanOptions, exc: GroupsFailed) -> Exception:
     if order_columns(scenario) < options.one_model_max_columns:
         return exc
@@ -633,7 +625,8 @@ class GroupPlanner:
     def __init__(self, scenario: Scenario, options: PlanOptions, report: Progress,
                  parts: list[list[str]] | None = None, keep: bool = True) -> None:
         t0 = time.perf_counter()
-        _check_carriable(scenario)
+        # for the whole scenario: each group's model sees only its own pledges
+        check_pledges_carriable(scenario)
         self.options = options
         self.keep = keep
         self.parts = item_groups(scenario) if parts is None else parts
@@ -672,7 +665,7 @@ class GroupPlanner:
         the objective's scale and the budget rows as they were; else planned afresh. The
         groups are left as this plan's, ready for the next change."""
         t0 = time.perf_counter()
-        _check_carriable(changed)
+        check_pledges_carriable(changed)     # a what-if of a hub builds no group at all
         base = self.base
         same = (item_groups(changed) == self.parts and value_scale(changed) == self.scale
                 and changed.settings == base.scenario.settings)

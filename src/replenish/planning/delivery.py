@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from replenish.errors import InfeasiblePlan
-from replenish.model.records import Hub, Route
+from replenish.model.records import Hub, Route, Scenario
 from replenish.planning.builder import Model
 from replenish.planning.index import PlanIndex
 from replenish.planning.options import Info, Vars
@@ -125,21 +125,22 @@ def _limit_slots(limits: list[tuple[int, float]], owners: int, owner: np.ndarray
     return s[on] * months + ship.arrival[on], on
 
 
-def check_pledges_carriable(ix: PlanIndex) -> None:
+def check_pledges_carriable(sc: Scenario) -> None:
     """Name the committed pledges that their routes cannot carry in time: for each donor and
     recipient, the tonnes of its committed pledges due by each month against what its routes
     (each within its own and its hub's capacity) can carry leaving by then. A necessary
     condition only: routes and hubs shared with other donors are left to the solver."""
-    if not ix.delivery:
+    if not sc.routes:
         return
-    sc = ix.scenario
+    H = sc.horizon
+    committed = [p for p in sc.pledges if p.status == "committed"]
     weight = {i.code: i.tonnes_per_unit for i in sc.items}
     hub_cap = {h.code: h.capacity_tonnes for h in sc.hubs}
     due: dict[tuple[str, str], np.ndarray] = {}
-    for pl in ix.committed:
+    for pl in committed:
         weighs = pl.quantity * weight.get(pl.item, 0.0)
         if weighs > 0:
-            due.setdefault((pl.donor, pl.recipient), np.zeros(ix.H))[pl.month] += weighs
+            due.setdefault((pl.donor, pl.recipient), np.zeros(H))[pl.month] += weighs
     reasons = []
     for (donor, recipient), tonnes in due.items():
         per_month = 0.0
@@ -147,11 +148,11 @@ def check_pledges_carriable(ix: PlanIndex) -> None:
             if (r.origin, r.recipient) == (donor, recipient):
                 caps = [c for c in (r.capacity_tonnes, hub_cap.get(r.hub or "")) if c is not None]
                 per_month += min(caps) if caps else np.inf
-        can = per_month * (np.arange(ix.H) + 1)      # leaving in months 0..t
+        can = per_month * (np.arange(H) + 1)      # leaving in months 0..t
         short = np.flatnonzero(np.cumsum(tonnes) > can + 1e-9)
         if short.size:
             t = int(short[0])
-            names = ", ".join(pl.id for pl in ix.committed
+            names = ", ".join(pl.id for pl in committed
                               if (pl.donor, pl.recipient) == (donor, recipient)
                               and pl.month <= t)
             reasons.append(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from replenish.errors import InfeasiblePlan
-from replenish.model.records import Item, Pledge, ProductionLine, Requirement, Scenario
+from replenish.model.records import Item, Pledge, ProductionLine, Requirement, Route, Scenario
 from replenish.plan.records import (
     Donation,
     Fulfilment,
@@ -56,6 +56,9 @@ class _State:
     breaches: list[str] = field(default_factory=list)
     #: tonnes arriving per ("route" or "hub", code, month)
     carried: dict[tuple[str, str, int], float] = field(default_factory=lambda: defaultdict(float))
+    #: each origin's routes to each recipient, fastest first (then in routes.csv order)
+    ways: dict[tuple[str, str], list[Route]] = field(default_factory=dict)
+    hub_capacity: dict[str, float | None] = field(default_factory=dict)
 
     def whole(self, item: str, q: float) -> float:
         """Round a quantity down to whole units for integer items."""
@@ -69,7 +72,11 @@ def _start(sc: Scenario) -> _State:
     target = {(s.nation, s.item): s.target for s in sc.stocks}
     used = {line.key: np.zeros(H) for line in sc.lines}
     budgets = {n.code: n.annual_budget for n in sc.nations}
-    return _State(sc, stock, floor, target, used, sc.item_map, budgets)
+    ways: dict[tuple[str, str], list[Route]] = {}
+    for r in sorted(sc.routes, key=lambda r: r.lead_months):
+        ways.setdefault((r.origin, r.recipient), []).append(r)
+    return _State(sc, stock, floor, target, used, sc.item_map, budgets, ways=ways,
+                  hub_capacity={h.code: h.capacity_tonnes for h in sc.hubs})
 
 
 def _dispatch(st: _State, donor: str, recipient: str, item: str, t: int, q: float,
@@ -99,17 +106,16 @@ def _route(st: _State, origin: str, recipient: str, item: str, t: int, q: float,
     first (then in routes.csv order), each taking what its and its hub's tonnes leave room for
     in its arrival month; the tonnes taken are booked."""
     weight = st.items[item].tonnes_per_unit
-    hubs = {h.code: h.capacity_tonnes for h in st.sc.hubs}
     out: list[tuple[str | None, int, float]] = []
-    ways = [r for r in st.sc.routes if (r.origin, r.recipient) == (origin, recipient)]
-    for r in sorted(ways, key=lambda r: r.lead_months):
+    for r in st.ways.get((origin, recipient), []):
         arrival = t + r.lead_months
         if q <= EPS or (in_horizon and arrival >= st.sc.horizon):
             continue
         part = q
         if weight > 0:
             for key, cap in ((("route", r.code, arrival), r.capacity_tonnes),
-                             (("hub", r.hub or "", arrival), hubs.get(r.hub or ""))):
+                             (("hub", r.hub or "", arrival),
+                              st.hub_capacity.get(r.hub or ""))):
                 if cap is not None:
                     part = min(part, (cap - st.carried[key]) / weight)
         part = st.whole(item, max(0.0, part))

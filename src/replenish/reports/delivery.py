@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from replenish.i18n import N_, gettext, month_label, percent
-from replenish.model.months import format_month
+from replenish.model.months import format_month, month_index, runs
 from replenish.model.records import Scenario
 from replenish.plan.records import Plan, Throughput
 
@@ -145,10 +145,10 @@ def use_words(use: float | None) -> str:
 def month_spans(months: Sequence[str]) -> list[str]:
     """YYYY-MM months as runs of consecutive months in words: 'Jan 2027 – Mar 2027', 'May
     2027'."""
-    runs: list[list[str]] = []
-    for m in sorted(months):
-        if runs and format_month(1, runs[-1][1]) == m:
-            runs[-1][1] = m
-        else:
-            runs.append([m, m])
-    return [month_label(a) if a == b else f"{month_label(a)} – {month_label(b)}" for a, b in runs]
+    if not months:
+        return []
+    first = min(months)
+    spans = [(format_month(a, first), format_month(b, first))
+             for a, b in runs(month_index(m, first) for m in months)]
+    return [month_label(a) if a == b else f"{month_label(a)} – {month_label(b)}"
+            for a, b in spans]
