@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from replenish.model.records import Scenario
 from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.decompose import GroupPlanner, item_groups
+from replenish.planning.build import value_scale
+from replenish.planning.decompose import GroupPlanner, _Group, item_groups
+from replenish.planning.solve import Solution
 from replenish.scenario.generator import generate_scenario
 
 from .support import checked
@@ -18,10 +21,14 @@ from .support import checked
 ALWAYS = PlanOptions(compare_greedy=False, decompose="always", explain="never")
 
 
-def _one_more(scenario: Scenario) -> tuple[Scenario, str]:
-    """The scenario with one unit/month more on a line of its largest item group."""
-    largest = set(max(item_groups(scenario), key=len))
-    line = next(ln for ln in scenario.lines if ln.item in largest)
+def _one_more(scenario: Scenario, largest: bool = True) -> tuple[Scenario, str]:
+    """The scenario with one unit/month more on a line of its largest item group (or of its
+    last group of one item)."""
+    groups = item_groups(scenario)
+    chosen: list[str] = (max(groups, key=len) if largest
+                         else [g for g in groups if len(g) == 1][-1])
+    group = set(chosen)
+    line = next(ln for ln in scenario.lines if ln.item in group)
     lines = tuple(dataclasses.replace(ln, capacity=ln.capacity + 1) if ln is line else ln
                   for ln in scenario.lines)
     return dataclasses.replace(scenario, lines=lines), line.item
@@ -34,23 +41,39 @@ def _gap(plan: object) -> float:
 def test_a_warm_replan_builds_only_the_touched_group_and_plans_as_well_as_from_scratch(
         ) -> None:
     sc = generate_scenario(3, 12, 8, 5)
-    changed, _item = _one_more(sc)
+    changed, _item = _one_more(sc, largest=False)
+    exact = plan_scenario(changed, dataclasses.replace(ALWAYS, decompose="never"))
     with GroupPlanner(sc, ALWAYS, lambda step, f: None) as planner:
         base = planner.plan
-        warm = planner.replan(changed)
+        local = planner.replan(changed)
         again = planner.replan(changed)       # the planner is left as the base plan's
+        planner.local_gap = -1.0              # coordinated again, however close
+        coordinated = planner.replan(changed)
     cold = plan_scenario(changed, ALWAYS)
-    checked(changed, warm)
-    w = warm.extra["model"]["decomposition"]
-    assert w["warm"]["groups_rebuilt"] == 1
-    assert w["price_passes"] >= 1
     assert base.extra["model"]["decomposition"].get("warm") is None
-    # both are within their gaps of the same optimum
-    assert warm.objective >= warm.extra["model"]["bound"] - 1e-6 * abs(warm.objective)
-    assert abs(warm.objective - cold.objective) <= (
-        (_gap(warm) + _gap(cold)) * abs(cold.objective) + 1e-6 * abs(cold.objective))
-    assert again.objective == pytest.approx(warm.objective, rel=1e-9)
-    assert again.orders == warm.orders
+    for warm, by_price in ((local, False), (coordinated, True)):
+        checked(changed, warm)
+        w = warm.extra["model"]["decomposition"]
+        assert w["warm"]["groups_rebuilt"] == 1
+        assert w["warm"]["coordinated"] is by_price
+        if not by_price:
+            assert w["price_passes"] == 0 and w["price_history"] == []
+        # the bound holds: below the exact optimum of the one model, and below the plan
+        bound = warm.extra["model"]["bound"]
+        assert bound <= exact.objective + 1e-6 * abs(exact.objective)
+        assert warm.objective >= bound - 1e-6 * abs(warm.objective)
+        # both are within their gaps of the same optimum
+        assert abs(warm.objective - cold.objective) <= (
+            (_gap(warm) + _gap(cold)) * abs(cold.objective) + 1e-6 * abs(cold.objective))
+    # only the changed group was planned again: every other item's orders are the base's,
+    # and one more a month on a line is no loss
+    group = set(next(g for g in item_groups(sc) if _item in g))
+    assert ([o for o in local.orders if o.item not in group]
+            == [o for o in base.orders if o.item not in group])
+    assert local.extra["model"]["decomposition"]["warm"]["groups_planned_again"] == 1
+    assert local.objective <= base.objective + 1e-9 * abs(base.objective)
+    assert again.objective == pytest.approx(local.objective, rel=1e-9)
+    assert again.orders == local.orders
 
 
 def test_an_unchanged_scenario_replans_to_its_own_plan() -> None:
@@ -109,3 +132,41 @@ def test_a_budget_or_a_hub_changed_rebuilds_no_group() -> None:
             (_gap(warm) + _gap(cold)) * abs(cold.objective) + 1e-6 * abs(cold.objective)), name
     # a hub of 1 t a month carries next to nothing: the plan changed
     assert plans["hub"][1].objective > planner.plan.objective
+
+
+def _changed_line(scenario: Scenario, line: object, **change: float) -> Scenario:
+    return dataclasses.replace(scenario, lines=tuple(
+        dataclasses.replace(ln, **change) if ln is line else ln  # type: ignore[arg-type]
+        for ln in scenario.lines))
+
+
+def test_a_group_keeps_the_plan_it_replaced_only_where_that_still_holds() -> None:
+    sc = generate_scenario(3, 12, 8, 5)
+    scale = value_scale(sc)
+    # a line the plan orders from, and its item group
+    planned = plan_scenario(sc, ALWAYS)
+    busy = max(sc.lines, key=lambda ln: sum(o.quantity for o in planned.orders
+                                            if (o.producer, o.item) == ln.key))
+    items = next(g for g in item_groups(sc) if busy.item in g)
+
+    def whole_plan(scenario: Scenario, previous: np.ndarray | None = None
+                   ) -> tuple[_Group, np.ndarray]:
+        group = _Group(scenario, ALWAYS, scale, items)
+        group.inherit(previous)
+        group.first()
+        group.within_shares(np.full(group.parts, 1e15))
+        group.whole(30.0, 1e-4)
+        x = group.planned()
+        assert x is not None
+        return group, x
+
+    _old, x = whole_plan(sc)
+    worse = Solution("optimal", float("inf"), np.zeros(x.size), None, None, True, 0.0)
+    # more room to expand: the plan before still holds, and beats a worse one (more
+    # capacity would not do: an expansion must be ordered above the capacity it adds to)
+    wider, _ = whole_plan(_changed_line(sc, busy, max_expansion=2 * busy.max_expansion), x)
+    kept = wider.kept_if_better(worse)
+    assert kept.x is x and kept.objective == pytest.approx(float(wider.cost @ x))
+    # none: the plan before orders from it, and is refused
+    closed, _ = whole_plan(_changed_line(sc, busy, capacity=0.0, max_expansion=0.0), x)
+    assert closed.kept_if_better(worse) is worse

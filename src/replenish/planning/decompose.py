@@ -83,6 +83,11 @@ SHARE_TIME = 0.5
 COORDINATION_GAP = 1e-3
 #: a merged plan this close to the bound is reported optimal, a farther one feasible
 PROVEN_GAP = 1e-3
+#: a re-plan after a small change keeps every group the change leaves alone as it was
+#: (`GroupPlanner._local`) where the plan so made is within this of its bound, or no farther
+#: than the plan before (issue 23's target: within 0.5 %); else the groups are coordinated
+#: again
+LOCAL_GAP = 5e-3
 #: relative MIP gap of a group where budgets bind: the plan's gap is dominated by how they are
 #: shared anyway
 GROUP_MIP_GAP = 1e-3
@@ -241,6 +246,10 @@ class _Group:
         #: how its whole numbers were planned: "blocks", "pooled" or "mip" (within its
         #: per-item shares); "" while not planned or where it has none
         self.whole_by = ""
+        #: its last plan in whole numbers (columns), and that of the group it replaced in a
+        #: local re-plan (`inherit`): kept where still feasible and better than a new one
+        self.planned_x: np.ndarray | None = None
+        self.previous: np.ndarray | None = None
         self.build_s = time.perf_counter() - t0   # building and passing the model
 
     def _lp(self) -> highspy.Highs:
@@ -284,9 +293,10 @@ class _Group:
         freed, or with `keep` the relaxation is set up again from the basis of its last
         pricing (its shares and whole numbers gone), ready to be priced again warm."""
         try:
-            sol = self.plan_whole(seconds, gap)
+            sol = self.kept_if_better(self.plan_whole(seconds, gap))
         except InfeasiblePlan as exc:
             raise GroupsFailed(str(exc)) from None
+        self.planned_x = sol.x
         t_read = time.perf_counter()
         plan = assign_solution(self.built, sol)
         binding = binding_candidates(self.built, sol)
@@ -297,6 +307,49 @@ class _Group:
             if self.priced is not None:
                 self.h.setBasis(self.priced)
         return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
+
+    def planned(self) -> np.ndarray | None:
+        return self.planned_x
+
+    def inherit(self, x: np.ndarray | None) -> None:
+        """The whole plan of the group this one replaces (see `kept_if_better`)."""
+        self.previous = x
+
+    def kept_if_better(self, sol: Solution) -> Solution:
+        """`sol`, or the plan of the group this one replaced where it is still a plan here
+        (every bound and row of this model, its whole numbers whole, what it spends of each
+        member's year and of each hub-month within its shares) and costs less: whole numbers
+        found afresh may lose more to rounding than the plan before did, and a re-plan after
+        a change that only relaxes a limit would then look worse than no change at all."""
+        x = self.previous
+        model = self.built.model
+        if x is None or x.size != model.n_cols:
+            return sol
+        objective = dot(self.cost, x)
+        if objective >= sol.objective - 1e-9 * max(1.0, abs(sol.objective)):
+            return sol
+        lower, upper, _cost, integer = model.column_arrays()
+        tol = 1e-6
+        if ((x < lower - tol).any() or (x > upper + tol).any()
+                or (np.abs(x[integer] - np.round(x[integer])) > 1e-9).any()):
+            return sol
+        row_lower, row_upper = model.row_bounds()
+        ax = model.matrix() @ x
+        slack = tol * np.maximum(1.0, np.abs(ax))
+        if (ax < row_lower - slack).any() or (ax > row_upper + slack).any():
+            return sol
+        if self.parts:
+            use = self.demand(x)
+            k = len(self.keys)
+            _names, segment = budget_segments(self.keys)
+            pooled_use = np.bincount(segment, use[:k], segment.max(initial=-1) + 1)
+            pooled_share = np.bincount(segment, self.share[:k], segment.max(initial=-1) + 1)
+            if ((pooled_use > pooled_share + tol * np.maximum(1.0, pooled_share)).any()
+                    or (use[k:] > self.share[k:] + tol * np.maximum(1.0, self.share[k:])).any()):
+                return sol
+        bound = sol.objective - sol.gap * max(1.0, abs(sol.objective))
+        return dataclasses.replace(sol, x=x, objective=objective,
+                                   gap=relative_gap(objective, bound))
 
     def again(self, share: np.ndarray, gap: float) -> GroupPlan | None:
         """The group planned again from scratch within `share` of each budget key (money
@@ -534,6 +587,11 @@ class Groups:
         """The groups `replace` replaced, back in their places."""
         raise NotImplementedError
 
+    def inherit(self, which: list[int], old: list[Any]) -> None:
+        """Give each new group `which[j]` the whole plan of `old[j]`, the group it replaced
+        (`_Group.kept_if_better`)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         """Release the groups' models."""
 
@@ -569,6 +627,10 @@ class ThreadGroups(Groups):
     def put_back(self, which: list[int], old: list[Any]) -> None:
         for k, g in zip(which, old, strict=True):
             self.groups[k] = g
+
+    def inherit(self, which: list[int], old: list[Any]) -> None:
+        for k, g in zip(which, old, strict=True):
+            self.groups[k].inherit(g.planned())
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
@@ -612,6 +674,7 @@ class _Outcome:
     coordinated: Coordinated
     lp_objective: np.ndarray
     plans: list[GroupPlan]      # each group's plan within its shares (before leftovers)
+    final: list[GroupPlan]      # ... and after
     plan: Plan                  # the merged plan
 
 
@@ -629,6 +692,8 @@ class GroupPlanner:
         check_pledges_carriable(scenario)
         self.options = options
         self.keep = keep
+        #: see LOCAL_GAP; below 0, every re-plan coordinates the groups again
+        self.local_gap = LOCAL_GAP
         self.parts = item_groups(scenario) if parts is None else parts
         self.scale = value_scale(scenario)
         self.groups: Groups
@@ -679,6 +744,17 @@ class GroupPlanner:
         old = self.groups.replace(touched, changed, self.options, self.scale,
                                   [self.parts[k] for k in touched])
         try:
+            self.groups.inherit(touched, old)
+            try:
+                local = self._local(changed, touched, report, t0)
+            except GroupsFailed:
+                # a touched group could not live within what it had: coordinate again, its
+                # model afresh
+                local = None
+                self.groups.replace(touched, changed, self.options, self.scale,
+                                    [self.parts[k] for k in touched])
+            if local is not None:
+                return local
             outcome = self._plan(changed, report, t0, base, touched)
         except GroupsFailed as exc:
             raise _groups_failed(changed, self.options, exc) from None
@@ -686,6 +762,79 @@ class GroupPlanner:
             self.groups.put_back(touched, old)
         return outcome.plan if outcome is not None else plan_by_groups(changed, self.options,
                                                                         report)
+
+    def _local(self, changed: Scenario, touched: list[int], report: Progress,
+               t0: float) -> Plan | None:
+        """The plan of `changed` with only the groups `touched` planned again, every other
+        group's plan kept: each touched group within what it spent in the plan before plus
+        what no group spent of each coupling row, split between its parts as it would spend
+        at the plan's prices. Its bound is those prices' Lagrangian bound, the touched groups
+        solved at them, valid whatever the plan. None where the change moved a coupling limit
+        or a touched group's parts, where the touched groups' whole numbers lose more against
+        their relaxations than they did in the plan before, or where the plan so made is
+        farther from its bound than both LOCAL_GAP and the plan before: then the groups are
+        coordinated again."""
+        base, options = self.base, self.options
+        if self.local_gap < 0:
+            return None
+        info = list(base.info)
+        for k, i in zip(touched, self.groups.call("info", touched, [()] * len(touched)),
+                        strict=True):
+            if (i.keys, i.carried) != (info[k].keys, info[k].carried):
+                return None
+            info[k] = i
+        budgets, transport, coupling = _couplings(changed, info)
+        if (coupling.names != base.coupling.names
+                or not np.array_equal(coupling.limit, base.coupling.limit)
+                or len(base.coordinated.values) != len(info)):
+            return None
+        report("planning the changed item groups again within what they had", 0.3)
+        prices = base.coordinated.prices
+        proposals: list[Proposal] = self.groups.call(
+            "propose", touched, [(coupling.part_prices(k, prices),) for k in touched])
+        values = base.coordinated.values.copy()
+        for k, proposal in zip(touched, proposals, strict=True):
+            values[k] = proposal.value
+        bound = float(values.sum() - prices @ coupling.limit)
+        shares = _local_shares(coupling, base.final, base.coordinated.shares, touched, proposals,
+                               options.pool_margin)
+        lp_objective = base.lp_objective.copy()
+        lp_objective[touched] = self.groups.call("within_shares", touched,
+                                                 [(shares[k],) for k in touched])
+        columns = np.array([i.columns for i in info], float)
+        left = max(1.0, t0 + options.time_limit - time.perf_counter()) * _workers(options)
+        gap_of_group = _group_gap(options, bool(coupling.names))
+        made: list[GroupPlan] = self.groups.call(
+            "whole", touched,
+            [(max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum()), gap_of_group, True)
+             for k in touched])
+        # whole numbers found afresh may lose more to rounding than the plan before did: a
+        # change that only helps would then look like a loss (M's 60-item group, one more a
+        # month on a line: its relaxation better, its whole numbers 0.27 % worse)
+        lost = sum(p.plan.objective - lp_objective[k] for k, p in zip(touched, made, strict=True))
+        lost_before = sum(base.final[k].plan.objective - base.lp_objective[k] for k in touched)
+        if lost > lost_before + GROUP_MIP_GAP * sum(abs(base.final[k].plan.objective)
+                                                    for k in touched):
+            return None
+        final = list(base.final)
+        for k, p in zip(touched, made, strict=True):
+            final[k] = p
+        kept = base.plan.extra["model"]["decomposition"]
+        plan = _merged_plan(changed, final, info, budgets, transport, prices, bound,
+                            lp_objective, {"price_passes": 0, "price_history": [],
+                                           "coordinated_relaxation": None},
+                            kept["replanned_with_leftovers"])
+        if plan.extra["model"]["relaxation_gap"] > max(
+                self.local_gap, base.plan.extra["model"]["relaxation_gap"]):
+            return None
+        plan.extra["model"]["decomposition"]["warm"] = {
+            "groups_rebuilt": len(touched), "groups_planned_again": len(touched),
+            "coordinated": False}
+        build_s = sum(info[k].build_s for k in touched)
+        read_s = sum(p.read_s for p in made)
+        plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
+                            read_back=read_s, bound=0.0, coordinate=0.0, shares=0.0)
+        return plan
 
     def _plan(self, scenario: Scenario, report: Progress, t0: float, base: _Outcome | None,
               touched: list[int]) -> _Outcome | None:
@@ -695,8 +844,6 @@ class GroupPlanner:
         deadline = t0 + options.time_limit
         n = len(parts)
         every = list(range(n))
-        budget = {m.code: m.annual_budget for m in scenario.members
-                  if m.annual_budget is not None}
         fresh = every if base is None else touched
         proposals: list[Proposal] = groups.call("first", fresh, [()] * len(fresh),
                                                 lambda done: report(
@@ -708,9 +855,7 @@ class GroupPlanner:
             for k, proposal, i in zip(fresh, proposals, built, strict=True):
                 first[k], info[k] = proposal, i
         columns = np.array([i.columns for i in info], float)
-        budgets = budget_coupling([i.keys for i in info], budget)
-        transport = transport_coupling([i.carried for i in info], scenario)
-        coupling = stack([budgets, transport]) if transport.names else budgets
+        budgets, transport, coupling = _couplings(scenario, info)
         warm = None
         if base is not None:
             if coupling.names != base.coupling.names:
@@ -745,16 +890,10 @@ class GroupPlanner:
             lambda done: report(f"shares {done}/{len(again)}",
                                 0.45 + 0.05 * done / max(1, len(again))))
         t_share = time.perf_counter()
-        budget_binding = _budget_binding(scenario, budgets,
-                                         coordinated.prices[:len(budgets.names)])
-        budget_binding += _transport_binding(scenario, transport,
-                                             coordinated.prices[len(budgets.names):])
         # each group may use its part (by size) of the time left for whole numbers
         left = max(1.0, deadline - time.perf_counter()) * _workers(options)
         coupled = bool(coupling.names)
-        # without budgets the groups' plans are the one model's: as exact as it is
-        gap_of_group = (max(options.mip_rel_gap, GROUP_MIP_GAP) if coupled
-                        else options.mip_rel_gap)
+        gap_of_group = _group_gap(options, coupled)
         plans = list(base.plans) if base is not None else []
         made: list[GroupPlan] = groups.call(
             "whole", again,
@@ -776,51 +915,111 @@ class GroupPlanner:
                                          deadline, options)
         else:
             final = plans
-        plan = merge_plans(scenario, [p.plan for p in final])
-        binding = [b for p in final for b in p.binding if b["change"]] + budget_binding
-        binding.sort(key=lambda f: (-f["value"], f["name"]))
-        plan.binding = binding[:8]
-        build_s = sum(info[k].build_s for k in fresh)
-        read_s = sum(p.read_s for p in made)
-        plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
-                            read_back=read_s, bound=t_bound - t0,
-                            coordinate=t_share - t_bound, shares=t_share - t_coordinated)
-        bound = coordinated.bound
-        gap = relative_gap(plan.objective, bound)
-        if plan.status == "optimal" and coupled and gap > PROVEN_GAP:
-            # each group is optimal within its shares; the whole is not. Without budgets the
-            # groups are independent, each proven optimal by its MIP: so is the whole,
-            # however far its whole numbers are from the relaxation's bound
-            plan.status = "feasible"
-        decomposition = {
-            "groups": n,
-            "largest_group_items": max(i.items for i in info),
-            "lower_bound": round(bound, 4),
-            "coupling_rows": {"budget": len(budgets.names),
-                              **({"transport": len(transport.names)} if transport.names
-                                 else {})},
+        coordination = {
             "price_passes": coordinated.passes,
             # seconds, combined relaxation and bound after each pass
             "price_history": [[round(t, 2), round(m, 1) if np.isfinite(m) else None,
                                round(b, 1)] for t, m, b in coordinated.history],
             "coordinated_relaxation": (round(coordinated.master, 4)
-                                       if np.isfinite(coordinated.master) else None),
-            "shared_relaxation": round(float(lp_objective.sum()), 4),
-            "whole_numbers": {way: sum(p.whole_by == way for p in final)
-                              for way in ("blocks", "pooled", "mip")},
-            "replanned_with_leftovers": replanned}
+                                       if np.isfinite(coordinated.master) else None)}
+        plan = _merged_plan(scenario, final, info, budgets, transport, coordinated.prices,
+                            coordinated.bound, lp_objective, coordination, replanned)
         if base is not None:
-            decomposition["warm"] = {"groups_rebuilt": len(touched),
-                                     "groups_planned_again": len(again)}
-        plan.extra["model"] = {
-            "variables": int(columns.sum()),
-            "constraints": sum(i.rows for i in info) + len(coupling.names),
-            "integer": any(i.integer for i in scenario.items),
-            "bound": bound,
-            "relaxation_gap": round(gap, 6),
-            "decomposition": decomposition,
-        }
-        return _Outcome(scenario, first, info, coupling, coordinated, lp_objective, plans, plan)
+            plan.extra["model"]["decomposition"]["warm"] = {
+                "groups_rebuilt": len(touched), "groups_planned_again": len(again),
+                "coordinated": True}
+        build_s = sum(info[k].build_s for k in fresh)
+        read_s = sum(p.read_s for p in made)
+        plan.timings.update(build=build_s, solve=time.perf_counter() - t0 - build_s - read_s,
+                            read_back=read_s, bound=t_bound - t0,
+                            coordinate=t_share - t_bound, shares=t_share - t_coordinated)
+        return _Outcome(scenario, first, info, coupling, coordinated, lp_objective, plans,
+                        final, plan)
+
+
+def _local_shares(coupling: Coupling, final: list[GroupPlan], shares: list[np.ndarray],
+                  touched: list[int], proposals: list[Proposal],
+                  margin: float) -> dict[int, np.ndarray]:
+    """Each touched group's shares of its parts for a local re-plan: of every coupling row,
+    what it spent in the plan before and its part of what no group spent (the rows' limits
+    less `margin`, as the leftovers are offered), split between touched groups sharing a row
+    by what each proposes to use of it at the plan's prices; each group's total of a row
+    split between its parts of it as its coordinated shares before (`shares`) were: a single
+    proposal is one vertex, far from the combination the coordination chose (split by its
+    use, M's 60-item group planned 7 % worse within its shares). Every row's shares still add
+    up to at most its limit."""
+    rows = len(coupling.limit)
+    spent = sum((coupling.row_use(g, p.spent) for g, p in enumerate(final)), np.zeros(rows))
+    left = np.clip(coupling.limit * (1.0 - margin) - spent, 0.0, None)
+    want = {k: coupling.row_use(k, np.maximum(p.use, 0.0))
+            for k, p in zip(touched, proposals, strict=True)}
+    wanted = sum(want.values(), np.zeros(rows))
+    users = sum((np.bincount(coupling.part_rows[k], minlength=rows) > 0 for k in touched),
+                np.zeros(rows))
+    out = {}
+    for k in touched:
+        part = np.where(wanted > 0, want[k] / np.where(wanted > 0, wanted, 1.0),
+                        1.0 / np.maximum(users, 1))
+        total = coupling.row_use(k, final[k].spent) + left * part
+        out[k] = initial_shares(shares[k], coupling.part_rows[k], total)
+    return out
+
+
+def _couplings(scenario: Scenario, info: list[GroupInfo]) -> tuple[Coupling, Coupling, Coupling]:
+    """The rows coupling groups of `info`: members' budgets, hubs' and routes' tonnes, and
+    both stacked (the budgets alone where there are no transport rows)."""
+    budget = {m.code: m.annual_budget for m in scenario.members if m.annual_budget is not None}
+    budgets = budget_coupling([i.keys for i in info], budget)
+    transport = transport_coupling([i.carried for i in info], scenario)
+    return budgets, transport, (stack([budgets, transport]) if transport.names else budgets)
+
+
+def _group_gap(options: PlanOptions, coupled: bool) -> float:
+    """A group's relative MIP gap: without coupling rows the groups' plans are the one
+    model's, as exact as it is."""
+    return max(options.mip_rel_gap, GROUP_MIP_GAP) if coupled else options.mip_rel_gap
+
+
+def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInfo],
+                 budgets: Coupling, transport: Coupling, prices: np.ndarray, bound: float,
+                 lp_objective: np.ndarray, coordination: dict[str, Any],
+                 replanned: int) -> Plan:
+    """The groups' plans as one, with what binds, its bound and gap, and how it was made
+    (`summary.json` → `model`)."""
+    plan = merge_plans(scenario, [p.plan for p in final])
+    binding = [b for p in final for b in p.binding if b["change"]]
+    binding += _budget_binding(scenario, budgets, prices[:len(budgets.names)])
+    binding += _transport_binding(scenario, transport, prices[len(budgets.names):])
+    binding.sort(key=lambda f: (-f["value"], f["name"]))
+    plan.binding = binding[:8]
+    coupled = bool(budgets.names or transport.names)
+    gap = relative_gap(plan.objective, bound)
+    if plan.status == "optimal" and coupled and gap > PROVEN_GAP:
+        # each group is optimal within its shares; the whole is not. Without budgets the
+        # groups are independent, each proven optimal by its MIP: so is the whole,
+        # however far its whole numbers are from the relaxation's bound
+        plan.status = "feasible"
+    decomposition = {
+        "groups": len(info),
+        "largest_group_items": max(i.items for i in info),
+        "lower_bound": round(bound, 4),
+        "coupling_rows": {"budget": len(budgets.names),
+                          **({"transport": len(transport.names)} if transport.names
+                             else {})},
+        **coordination,
+        "shared_relaxation": round(float(lp_objective.sum()), 4),
+        "whole_numbers": {way: sum(p.whole_by == way for p in final)
+                          for way in ("blocks", "pooled", "mip")},
+        "replanned_with_leftovers": replanned}
+    plan.extra["model"] = {
+        "variables": int(sum(i.columns for i in info)),
+        "constraints": sum(i.rows for i in info) + len(budgets.names) + len(transport.names),
+        "integer": any(i.integer for i in scenario.items),
+        "bound": bound,
+        "relaxation_gap": round(gap, 6),
+        "decomposition": decomposition,
+    }
+    return plan
 
 
 def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],

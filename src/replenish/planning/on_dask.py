@@ -83,6 +83,12 @@ class DaskGroups(Groups):
         for k, actor in zip(which, old, strict=True):
             self.actors[k] = actor
 
+    def inherit(self, which: list[int], old: list[Any]) -> None:
+        planned = [actor.planned() for actor in old]
+        done = [self.actors[k].inherit(x.result()) for k, x in zip(which, planned, strict=True)]
+        for future in done:
+            future.result()
+
     def call(self, method: str, which: list[int], args: list[tuple[Any, ...]],
              report: Callable[[int], None] = lambda done: None) -> list[Any]:
         pending = [getattr(self.actors[k], method)(*a)
