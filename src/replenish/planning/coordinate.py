@@ -332,12 +332,6 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
     asked = [np.zeros(rows) for _ in range(groups)]
     values = reference.copy()
     at_centre = values.copy()
-    # each group's use of every row by its last proposal: their sum less the limits is the
-    # bound's subgradient at the prices last asked
-    use_of = [coupling.row_use(g, p.use) for g, p in enumerate(first)]
-    alpha = SMOOTHING
-    import os as _os
-    auto = _os.environ.get("RP_AUTO", "0") == "1"
     passes = 0
     history: list[tuple[float, float, float]] = [(0.0, float("inf"), bound)]
     while True:
@@ -365,7 +359,7 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
             # only, groups moved to the others, row after row, pass after pass, on M)
             prices = ladder[passes] * unit / coupling.scale
         else:
-            prices = alpha * centre + (1.0 - alpha) * dual
+            prices = SMOOTHING * centre + (1.0 - SMOOTHING) * dual
         # a group using none of the rows whose prices changed keeps its last proposal
         changed = [g for g in range(groups) if used[g].size
                    and not np.array_equal(prices[used[g]], asked[g][used[g]])]
@@ -373,15 +367,8 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         for g, proposal in zip(changed, solved, strict=True):
             values[g] = proposal.value
             asked[g] = prices
-            use_of[g] = coupling.row_use(g, proposal.use)
             master.add(g, proposal)
         passes += 1
-        if auto and passes > len(ladder) and not (warm is not None and passes == 1):
-            slope = sum(use_of, np.zeros(rows)) - coupling.limit
-            if float(slope @ (dual - centre)) > 0:
-                alpha = max(0.0, alpha - 0.1)
-            else:
-                alpha = min(0.99, alpha + 0.1 * (1.0 - alpha))
         at = float(values.sum() - prices @ coupling.limit)
         if at > bound:
             bound, centre, at_centre = at, prices, values.copy()
