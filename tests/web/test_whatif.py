@@ -21,6 +21,7 @@ from replenish.store import make_engine
 from replenish.store.scenarios import export_scenario
 from replenish.store.server_tables import PlanJob
 from replenish.web import views
+from replenish.web.whatif import planned_how
 from web.test_sessions import _csrf, sign_in
 
 PAGE = "/pages/what-if"
@@ -164,6 +165,9 @@ def test_a_what_if_runs_in_the_background_and_shows_the_difference(server: Serve
     for member, d in (expected.get("cost_by_member") or {}).items():
         assert cells[f"cost to {member}"] == ("+" if d > 0 else "−") + money(abs(d))
     assert f'href="{PAGE}?job={job_id}"' in page  # listed among the recent what-ifs
+    how = planned_how(whatif.summary or {}, base.summary or {})
+    shown = re.search(r'id="what-if-how">(.*?)</p>', page, re.S)
+    assert (shown.group(1).replace("&#39;", "'") if shown else "") == " ".join(how)
 
 
 def test_a_what_if_is_never_taken_for_the_current_plan(server: Server) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from replenish.i18n import N_, _, ngettext, number
+from replenish.i18n import N_, _, ngettext, number, significant
 from replenish.model.records import Scenario
 from replenish.plan.reader import read_plan
 from replenish.plan.totals import (
@@ -284,6 +284,9 @@ class Outcome:
     after: dict[str, Any]
     difference: dict[str, Any]
     sentence: str
+    #: how the plan with the change was made, and how far each plan may be from the best
+    #: possible: sentences, none for plans made as one model and proven optimal
+    how: list[str]
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """The table: each total in words, before, after and the difference, formatted."""
@@ -322,4 +325,37 @@ def read_outcome(scenario: Scenario, whatif: PlanJob, base: PlanJob) -> Outcome:
     before = plan_totals(job_plan(base), scenario)
     after = plan_totals(job_plan(whatif), apply_change(scenario, whatif.change))
     difference = totals_difference(after, before)
-    return Outcome(before, after, difference, effect_sentence(difference))
+    return Outcome(before, after, difference, effect_sentence(difference),
+                   planned_how(whatif.summary or {}, base.summary or {}))
+
+
+def planned_how(after: Mapping[str, Any], before: Mapping[str, Any]) -> list[str]:
+    """How the plan with the change (`after`, its summary.json) was made against the plan it
+    is compared with (`before`), in sentences: which item groups were planned again, how far
+    each plan may be from the best possible, and, where the two plans' objectives differ by
+    less than that and the groups were coordinated again, that the difference may be the
+    planner's rather than the change's."""
+    model_after, model_before = after.get("model") or {}, before.get("model") or {}
+    out = []
+    warm = (model_after.get("decomposition") or {}).get("warm")
+    local = warm is not None and warm.get("coordinated") is False
+    if local:
+        out.append(_("Planned again: only the item group this change touches; every other "
+                     "item group keeps the current plan, so the difference is the change's "
+                     "alone."))
+    elif "decomposition" in model_after:
+        out.append(_("Planned again: every item group, with the budgets shared between them "
+                     "anew."))
+    gap_after, gap_before = model_after.get("gap"), model_before.get("gap")
+    if gap_after is None or gap_before is None or max(gap_after, gap_before) <= 0:
+        return out
+    out.append(_("The current plan is within %(before)s %% of the best possible plan, the "
+                 "plan with the change within %(after)s %%.") % {
+        "before": significant(100 * gap_before, 2), "after": significant(100 * gap_after, 2)})
+    objective_after, objective_before = after.get("objective"), before.get("objective")
+    if (not local and objective_after is not None and objective_before is not None
+            and abs(objective_after - objective_before)
+            <= (gap_after + gap_before) * abs(objective_before)):
+        out.append(_("The two plans differ by less than that: read the difference as the "
+                     "planner's margin rather than as the change's effect."))
+    return out

@@ -1,0 +1,39 @@
+"""How a what-if's plan was made, in words beside its difference (issue 19): a local re-plan
+says that every other item group kept the plan; a coordinated one, where the two plans differ
+by less than their gaps, that the difference may be the planner's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from replenish.web.whatif import planned_how
+
+
+def _summary(objective: float, gap: float, warm: dict[str, Any] | None = None,
+             groups: bool = True) -> dict[str, Any]:
+    model: dict[str, Any] = {"gap": gap}
+    if groups:
+        model["decomposition"] = {"groups": 3, **({"warm": warm} if warm else {})}
+    return {"objective": objective, "model": model}
+
+
+def test_a_local_re_plan_says_the_difference_is_the_change_s_alone() -> None:
+    how = planned_how(_summary(99.9, 0.004, {"coordinated": False}), _summary(100.0, 0.004))
+    assert "only the item group this change touches" in how[0]
+    assert how[1] == ("The current plan is within 0.4 % of the best possible plan, the plan "
+                      "with the change within 0.4 %.")
+    assert len(how) == 2     # no warning: the other groups are the plan's, item for item
+
+
+def test_a_coordinated_re_plan_within_the_gaps_is_read_as_the_planner_s_margin() -> None:
+    close = planned_how(_summary(100.5, 0.003, {"coordinated": True}), _summary(100.0, 0.004))
+    assert "every item group" in close[0]
+    assert "planner's margin" in close[-1]
+    # farther apart than both gaps together: the difference is the change's
+    far = planned_how(_summary(101.0, 0.003, {"coordinated": True}), _summary(100.0, 0.004))
+    assert not any("margin" in words for words in far)
+
+
+def test_plans_proven_optimal_as_one_model_need_no_words() -> None:
+    assert planned_how(_summary(90.0, 0.0, groups=False), _summary(100.0, 0.0, groups=False)) == []
+    assert planned_how({}, {}) == []
