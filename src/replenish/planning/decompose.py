@@ -818,6 +818,15 @@ class GroupPlanner:
         if lost > lost_before + GROUP_MIP_GAP * sum(abs(base.plans[k].plan.objective)
                                                     for k in touched):
             return None
+        # ... nor may a relaxation no worse than before end in a plan worse than before: that
+        # is the whole numbers' doing, not the change's (one more a month on a line would read
+        # as a loss)
+        relaxed_before = sum(base.lp_objective[k] for k in touched)
+        planned_before = sum(base.final[k].plan.objective for k in touched)
+        planned = sum(p.plan.objective for p in made)
+        if (lp_objective[touched].sum() <= relaxed_before + 1e-9 * abs(relaxed_before)
+                and planned > planned_before + 1e-9 * abs(planned_before)):
+            return None
         final = list(base.final)
         for k, p in zip(touched, made, strict=True):
             final[k] = p

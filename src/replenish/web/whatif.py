@@ -341,7 +341,7 @@ def planned_how(after: Mapping[str, Any], before: Mapping[str, Any]) -> list[str
     local = warm is not None and warm.get("coordinated") is False
     if local:
         out.append(_("Planned again: only the item group this change touches; every other "
-                     "item group keeps the current plan, so the difference is the change's "
+                     "item group keeps the current plan, so the difference is that group's "
                      "alone."))
     elif "decomposition" in model_after:
         out.append(_("Planned again: every item group, with the budgets shared between them "
