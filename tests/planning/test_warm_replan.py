@@ -170,3 +170,18 @@ def test_a_group_keeps_the_plan_it_replaced_only_where_that_still_holds() -> Non
     # none: the plan before orders from it, and is refused
     closed, _ = whole_plan(_changed_line(sc, busy, capacity=0.0, max_expansion=0.0), x)
     assert closed.kept_if_better(worse) is worse
+
+
+def test_one_more_a_month_on_any_line_never_reads_as_a_loss() -> None:
+    # whole numbers found afresh must not make a change that only helps look like a loss
+    sc = generate_scenario(3, 12, 8, 5)
+    local = 0
+    with GroupPlanner(sc, ALWAYS, lambda step, f: None) as planner:
+        for line in sc.lines:
+            changed = _changed_line(sc, line, capacity=line.capacity + 1)
+            plan = planner.replan(changed)
+            warm = plan.extra["model"]["decomposition"]["warm"]
+            if not warm["coordinated"]:
+                local += 1
+                assert plan.objective <= planner.plan.objective * (1 + 1e-9), line.key
+    assert local >= len(sc.lines) // 2     # most lines' groups are planned again alone
