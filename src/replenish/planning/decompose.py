@@ -767,13 +767,13 @@ class GroupPlanner:
                t0: float) -> Plan | None:
         """The plan of `changed` with only the groups `touched` planned again, every other
         group's plan kept: each touched group within what it spent in the plan before plus
-        what no group spent of each coupling row, split between its parts as it would spend
-        at the plan's prices. Its bound is those prices' Lagrangian bound, the touched groups
-        solved at them, valid whatever the plan. None where the change moved a coupling limit
-        or a touched group's parts, where the touched groups' whole numbers lose more against
-        their relaxations than they did in the plan before, or where the plan so made is
-        farther from its bound than both LOCAL_GAP and the plan before: then the groups are
-        coordinated again."""
+        what no group spent of each coupling row (see `_local_shares`). Its bound is the
+        plan's prices' Lagrangian bound, the touched groups solved at them, valid whatever the
+        plan. None where the change moved a coupling limit or a touched group's parts, where
+        the touched groups' whole numbers lose more against their relaxations than they did
+        in the plan before or end worse than before where their relaxation is no worse, or
+        where the plan so made is farther from its bound than both LOCAL_GAP and the plan
+        before: then the groups are coordinated again."""
         base, options = self.base, self.options
         if self.local_gap < 0:
             return None
@@ -810,9 +810,9 @@ class GroupPlanner:
              for k in touched])
         # whole numbers found afresh may lose more to rounding than the plan before did: a
         # change that only helps would then look like a loss (M's 60-item group, one more a
-        # month on a line: its relaxation better, its whole numbers 0.27 % worse)
-        # (before: the plans within the coordinated shares, before leftovers, whose
-        # relaxations `lp_objective` are)
+        # month on a line: its relaxation better, its whole numbers 0.27 % worse). Before:
+        # the plans within the coordinated shares, before leftovers, of which
+        # `base.lp_objective` are the relaxations
         lost = sum(p.plan.objective - lp_objective[k] for k, p in zip(touched, made, strict=True))
         lost_before = sum(base.plans[k].plan.objective - base.lp_objective[k] for k in touched)
         if lost > lost_before + GROUP_MIP_GAP * sum(abs(base.plans[k].plan.objective)
