@@ -133,3 +133,28 @@ def test_a_block_already_whole_is_not_solved_again(monkeypatch: pytest.MonkeyPat
     assert calls["always"] > 0
     assert calls["when needed"] < calls["always"]
     assert runs["when needed"].objective == pytest.approx(runs["always"].objective, rel=1e-3)
+
+
+def test_a_block_whose_plan_holds_only_within_the_mips_tolerance_is_planned_again_strictly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # on M's 60-item group in a local re-plan, a block's MIP plan held its rows only thanks
+    # to a column 5.7e-7 below its bound (within the MIP's 1e-6): with its whole values held
+    # exactly its LP had no plan, and the whole group fell to a pooled MIP of a minute or
+    # more. Injected here: every block's plan at the default tolerance fails to hold
+    sc = generate_scenario(4, 24, 8, 5)
+    real = blocks.resolve_held
+    strict = {"loose": 0, "strict": 0}
+
+    def held(h: Any, lower: np.ndarray, upper: np.ndarray) -> bool:
+        if h.getOptions().mip_feasibility_tolerance > blocks.STRICT_FEASIBILITY:
+            strict["loose"] += 1
+            return False
+        strict["strict"] += 1
+        return real(h, lower, upper)
+
+    monkeypatch.setattr(blocks, "resolve_held", held)
+    # every block re-solved with its whole values held, so that each meets the fault
+    plan = plan_scenario(sc, dataclasses.replace(BY_BLOCKS, whole_noise=-1.0))
+    assert _ways(plan)["blocks"] > 0
+    assert strict["loose"] > 0 and strict["strict"] == strict["loose"]
+    checked(sc, plan)
