@@ -22,7 +22,7 @@ The master is solved by interior point without crossover: its duals are then cen
 face of optimal duals rather than a vertex of it. With a hub's and a route's months among the
 rows, a vertex's duals swung far from the best prices for twenty passes on generated M (the
 master is degenerate there: it holds many rows with few proposals); central duals brought the
-bound to the LP optimum in 34 passes instead of 49. Once the prices have settled (the bound
+bound to where it settles in 34 passes instead of 49. Once the prices have settled (the bound
 has not risen for SETTLE_PASSES passes and the master's duals are near its prices) while the
 master is within a few times the gap asked, coordination stops: the rest of the distance is
 the master's (it needs many more proposals to combine exactly), not the prices', and the
