@@ -372,7 +372,7 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
             master.activate(beyond)
             continue
         apart = (best_master - bound) / max(1.0, abs(best_master))
-        done = apart <= gap or (apart <= SETTLED_GAP * gap and passes >= len(ladder)
+        done = apart <= gap or (apart <= SETTLED_GAP * gap
                                 and passes - max(risen, len(ladder)) >= SETTLE_PASSES
                                 and _distance(dual, centre, coupling.scale) <= SETTLED_DISTANCE)
         # past `until` only while no combination holds every row: shares from such a master
