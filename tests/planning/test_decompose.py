@@ -281,16 +281,17 @@ def test_whole_numbers_with_held_values_without_a_plan_fall_back_to_a_full_mip()
 
 
 def test_money_left_by_whole_numbers_buys_a_better_plan() -> None:
-    # (seed 5 did too, before relaxations within shares were solved in two steps: the same
-    # objective, another optimal vertex, other whole numbers)
-    sc = generate_scenario(3, 12, 8, 1)
+    # (seeds 5 and 1 did too: seed 5 before relaxations within shares were solved in two
+    # steps, seed 1 before pooled whole numbers far above their relaxation were sought again
+    # with fewer values held; of seeds 1-12 only 12 now leaves money a group can use)
+    sc = generate_scenario(3, 12, 8, 12)
     with_left = plan_scenario(sc, ALWAYS)
     # some group was planned twice: once within its share, once with what others left
     assert with_left.extra["model"]["decomposition"]["replanned_with_leftovers"] > 0
     checked(sc, with_left)                 # every member's budget still holds each year
     without = plan_scenario(sc, dataclasses.replace(ALWAYS, leftover_loss=float("inf")))
     assert without.extra["model"]["decomposition"]["replanned_with_leftovers"] == 0
-    # measured: 3.6e-4 (relative) better
+    # measured: 2.9e-4 (relative) better
     assert with_left.objective < without.objective - 1e-4 * abs(without.objective)
     bound = with_left.extra["model"]["decomposition"]["lower_bound"]
     assert with_left.objective >= bound - 1e-6 * abs(bound)

@@ -289,17 +289,27 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
         bound, x = relaxed
     whole = hold_whole_values(h, integer, x)
     _run(h, patient)
-    used = whole[np.abs(x[whole]) >= 1e-9]
-    if _settled(h) and not (used.size and _far_from(h, bound)):
-        return bound
-    if used.size:
+    release_used(h, whole, x, lower, upper, bound, patient)
+    return bound
+
+
+def release_used(h: highspy.Highs, held: np.ndarray, x: np.ndarray, lower: np.ndarray,
+                 upper: np.ndarray, bound: float, patient: bool = False,
+                 zeros: bool = False) -> None:
+    """After a MIP run with the whole values `held` at `x` (`hold_whole_values`): where it
+    found no plan, or one FAR_ABOVE_RELAXATION above the relaxation `bound`, run it again
+    with only the unused (zero) ones held, from the plan found if any; with `zeros`, where
+    that is still far, once more with none held."""
+    stages = [held[np.abs(x[held]) >= 1e-9]] + ([held] if zeros else [])
+    for free in stages:
+        if not free.size or (_settled(h) and not _far_from(h, bound)):
+            continue
         # from the plan found, if any: the search only gets better
         start = h.getSolution() if h.getSolution().value_valid else None
-        h.changeColsBounds(int(used.size), used.astype(np.int32), lower[used], upper[used])
+        h.changeColsBounds(int(free.size), free.astype(np.int32), lower[free], upper[free])
         if start is not None:
             h.setSolution(start)
         _run(h, patient)
-    return bound
 
 
 #: a plan with its relaxation's whole values held this far above the relaxation is planned

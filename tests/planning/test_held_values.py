@@ -1,0 +1,61 @@
+"""Whole numbers guided by the relaxation (planning/solve.py): the relaxation's whole values
+are held and HiGHS settles the rest; a plan that lands far above the relaxation is sought
+again with fewer values held (`release_used`)."""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+import pytest
+
+from replenish.planning.solve import FAR_ABOVE_RELAXATION, hold_whole_values, release_used
+
+
+def _knapsack() -> highspy.Highs:
+    """min -5a - 2b, 2a + b <= 3, a and b whole in [0, 3]: the relaxation takes a = 1.5 and
+    no b (b's 2 per unit of the row against a's 2.5); whole numbers take a = 1, b = 1 (-7),
+    but with the relaxation's b = 0 held only a = 1 (-5)."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.addVars(2, np.zeros(2), np.full(2, 3.0))
+    h.changeColsCost(2, np.array([0, 1], np.int32), np.array([-5.0, -2.0]))
+    h.addRow(-np.inf, 3.0, 2, np.array([0, 1], np.int32), np.array([2.0, 1.0]))
+    return h
+
+
+@pytest.mark.parametrize(("zeros", "objective"), [(False, -5.0), (True, -7.0)])
+def test_a_plan_far_above_its_relaxation_is_sought_again_with_its_zeros_freed_only_if_asked(
+        zeros: bool, objective: float) -> None:
+    h = _knapsack()
+    h.run()
+    relaxed = float(h.getInfo().objective_function_value)
+    x = np.asarray(h.getSolution().col_value)
+    assert relaxed == pytest.approx(-7.5) and x == pytest.approx([1.5, 0.0])
+    integer = np.array([True, True])
+    h.changeColsIntegrality(2, np.array([0, 1], np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * 2))
+    held = hold_whole_values(h, integer, x)
+    assert held.tolist() == [1]                 # b = 0; a = 1.5 is not whole
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(-5.0)
+    # a third above the relaxation: far, but the only value held is a zero
+    assert (-5.0 - relaxed) / 5.0 > FAR_ABOVE_RELAXATION
+    release_used(h, held, x, np.zeros(2), np.full(2, 3.0), relaxed, zeros=zeros)
+    assert h.getInfo().objective_function_value == pytest.approx(objective)
+    assert np.asarray(h.getSolution().col_value) == pytest.approx(
+        [1.0, 1.0] if zeros else [1.0, 0.0])
+
+
+def test_a_plan_near_its_relaxation_is_kept_as_it_is() -> None:
+    h = _knapsack()
+    h.changeColsCost(2, np.array([0, 1], np.int32), np.array([-5.0, -0.01]))
+    h.changeRowBounds(0, -np.inf, 2.0)           # a = 1 exactly, whole already
+    h.run()
+    x = np.asarray(h.getSolution().col_value)
+    h.changeColsIntegrality(2, np.array([0, 1], np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * 2))
+    held = hold_whole_values(h, np.array([True, True]), x)
+    h.run()
+    release_used(h, held, x, np.zeros(2), np.full(2, 3.0), -5.0, zeros=True)
+    assert list(h.getLp().col_upper_) == [1.0, 0.0]     # both still held
+    assert np.asarray(h.getSolution().col_value) == pytest.approx(x)
