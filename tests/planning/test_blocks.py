@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,10 +92,11 @@ def test_a_block_without_a_plan_falls_back_to_the_groups_mip(
     sc = generate_scenario(4, 24, 8, 5)
     real = blocks._Matrix.solve
 
-    def solve(self: blocks._Matrix, h: object, free: np.ndarray, x: np.ndarray) -> object:
+    def solve(self: blocks._Matrix, h: object, free: np.ndarray, x: np.ndarray,
+              *rest: object, **named: object) -> object:
         if self.integer[free].any():
             return None                  # no whole-number block has a plan
-        return real(self, h, free, x)    # type: ignore[arg-type]
+        return real(self, h, free, x, *rest, **named)    # type: ignore[arg-type]
 
     # left patched: a fault injected, no scenario or option makes every block fail
     monkeypatch.setattr(blocks._Matrix, "solve", solve)
@@ -158,3 +160,33 @@ def test_a_block_whose_plan_holds_only_within_the_mips_tolerance_is_planned_agai
     assert _ways(plan)["blocks"] > 0
     assert strict["loose"] > 0 and strict["strict"] == strict["loose"]
     checked(sc, plan)
+
+
+def _tiny(cost: list[float]) -> blocks._Matrix:
+    """One block of two whole columns a, b in [0, 3]: 2a + b <= 3."""
+    a = sp.csc_matrix(np.array([[2.0, 1.0]]))
+    return blocks._Matrix(a, np.array([-np.inf]), np.array([3.0]), np.zeros(2),
+                          np.full(2, 3.0), np.array(cost), np.array([True, True]),
+                          np.array([False]), 0.0, 1e-9)
+
+
+@pytest.mark.parametrize(("cost", "before", "expected"), [
+    # the new plan from the relaxation (b = 0 held, a = 1) is cheaper: the new one
+    ([-5.0, -2.0], [0.0, 0.0], [1.0, 0.0]),
+    # the plan before is cheaper (-7 against -5) and holds: it stays
+    ([-5.0, -2.0], [1.0, 1.0], [1.0, 1.0]),
+    # ... but no longer holds (2a + b = 4 > 3): the new one
+    ([-5.0, -2.0], [2.0, 0.0], [1.0, 0.0]),
+    # as cheap as the new one: the plan before stays (a block a change leaves alone)
+    ([-2.0, -1.0], [0.0, 2.0], [0.0, 2.0]),
+])
+def test_a_block_keeps_its_plan_before_where_that_holds_and_the_new_is_not_cheaper(
+        cost: list[float], before: list[float], expected: list[float]) -> None:
+    # in a local re-plan each block gets its values in the plan before (whole_by_blocks's
+    # `previous`); the relaxation of 2a + b <= 3 here: a = 1.5
+    m = _tiny(cost)
+    h = new_highs(ALWAYS)
+    values = m.solve(h, np.arange(2), np.zeros(2), np.array(before),
+                     start=np.array([1.5, 0.0]))
+    assert values is not None and values.tolist() == expected
+    assert m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2)) is not None

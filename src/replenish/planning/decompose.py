@@ -517,9 +517,11 @@ class _Group:
         # its transport shares join blocks too: the items of a group share a hub's month
         carried = np.arange(self.base_rows + len(self.keys), self.base_rows + self.parts,
                             dtype=np.int32)
+        previous = (self.previous if self.previous is not None
+                    and self.previous.size == self.built.model.n_cols else None)
         whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
                                 coupling=np.concatenate([extra, carried]),
-                                margin=self.options.pool_margin)
+                                margin=self.options.pool_margin, previous=previous)
         if whole is not None:
             objective = dot(self.built.model.column_arrays()[2], whole)
             gap_found = relative_gap(objective, relaxed[0])
