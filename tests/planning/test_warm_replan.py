@@ -203,3 +203,23 @@ def test_a_local_replan_stands_unless_whole_numbers_make_it_worse(now: Local,
                                                                   holds: bool) -> None:
     # before: plan 100 (99 before its leftovers were spent), relaxation 90
     assert local_plan_holds(now, Local(100.0, 90.0, 99.0), 1e-3) is holds
+
+
+def test_local_replans_start_from_the_plan_before_even_after_a_coordinated_one() -> None:
+    # explanations re-plan one change after another with the same planner; a coordinated
+    # re-plan plans groups the change leaves alone again, and a local re-plan after it must
+    # still start from the plan before (each group's `planned`), within whose spending its
+    # shares are cut
+    sc = generate_scenario(3, 12, 8, 5)
+    changed, _item = _one_more(sc, largest=False)
+    with GroupPlanner(sc, ALWAYS, lambda step, f: None) as planner:
+        groups = planner.groups.groups           # type: ignore[attr-defined]
+        before = [g.planned() for g in groups]
+        planner.local_gap = -1.0                  # coordinated again
+        coordinated = planner.replan(changed)
+        again = coordinated.extra["model"]["decomposition"]["warm"]["groups_planned_again"]
+        assert again > 1
+        moved = [k for k, g in enumerate(groups) if g.planned_x is not None
+                 and not np.array_equal(g.planned_x, before[k])]
+        assert moved                               # their last plans are the re-plan's
+        assert all(np.array_equal(g.planned(), x) for g, x in zip(groups, before, strict=True))

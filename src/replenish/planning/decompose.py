@@ -253,6 +253,7 @@ class _Group:
         #: its last plan in whole numbers (columns), and that of the group it replaced in a
         #: local re-plan (`inherit`): kept where still feasible and better than a new one
         self.planned_x: np.ndarray | None = None
+        self.settled_x: np.ndarray | None = None
         self.previous: np.ndarray | None = None
         self.build_s = time.perf_counter() - t0   # building and passing the model
 
@@ -329,7 +330,16 @@ class _Group:
         return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
 
     def planned(self) -> np.ndarray | None:
-        return self.planned_x
+        """Its whole plan in the plan a re-plan starts from (`settle`), else its last."""
+        return self.settled_x if self.settled_x is not None else self.planned_x
+
+    def settle(self) -> None:
+        """Its last whole plan is the one re-plans start from (`GroupPlanner`): a group a
+        change leaves alone is planned again when the groups are coordinated again, and a
+        later local re-plan must start from the plan before, not from that (M seed 7's
+        explanations, one after the other: a group's plan from a coordinated re-plan
+        overspent the shares of its local re-plan after, at twice the money in some years)."""
+        self.settled_x = self.planned_x
 
     def inherit(self, x: np.ndarray | None) -> None:
         """The whole plan of the group this one replaces (see `kept_if_better`)."""
@@ -743,6 +753,9 @@ class GroupPlanner:
             base = self._plan(scenario, report, t0, None, [])
             assert base is not None     # a plan from scratch always has its outcome
             self.base = base
+            if keep:
+                every = list(range(len(self.parts)))
+                self.groups.call("settle", every, [()] * len(every))
         except GroupsFailed as exc:
             self.close()
             raise _groups_failed(scenario, options, exc) from None
