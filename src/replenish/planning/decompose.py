@@ -512,10 +512,9 @@ class _Group:
         self.h.run()
         # as in solve_guided, a plan far above the relaxation is sought again with only its
         # zeros held, and in a group small enough with none held: the few columns the held
-        # values free may have no good completion (generated M, seed 7: a 1-item group whose
-        # line made one more a month no longer met its expansion's commitment lost 37 % to
-        # its relaxation's zeros, and the explanation that re-planned it, refused locally,
-        # coordinated every group again, to a plan read as 24 more unmet). Only from a plan
+        # values free may have no good completion (generated M, seed 7, a 1-item group
+        # whose line made one more a month no longer met its expansion's commitment: 40 %
+        # above its relaxation with its whole values held, 27 % with none). Only from a plan
         # found: with none, the MIP within per-item shares follows.
         if self.h.getSolution().value_valid:
             lower, upper, _cost, _integer = self.built.model.column_arrays()
