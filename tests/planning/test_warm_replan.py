@@ -223,3 +223,30 @@ def test_local_replans_start_from_the_plan_before_even_after_a_coordinated_one()
                  and not np.array_equal(g.planned_x, before[k])]
         assert moved                               # their last plans are the re-plan's
         assert all(np.array_equal(g.planned(), x) for g, x in zip(groups, before, strict=True))
+
+
+def test_a_group_built_afresh_starts_from_the_basis_of_the_group_it_replaces() -> None:
+    # one more a month on a line: the rebuilt group has the same columns and rows, and its
+    # first solve at the plan's prices starts from the basis of the old group's last pricing
+    sc = generate_scenario(3, 12, 8, 5)
+    scale = value_scale(sc)
+    changed, item = _one_more(sc)
+    items = next(g for g in item_groups(sc) if item in g)
+    old = _Group(sc, ALWAYS, scale, items)
+    old.first()
+    prices = np.full(old.parts, 1e-3)
+    old.propose(prices)
+    cold = _Group(changed, ALWAYS, scale, items)
+    warm = _Group(changed, ALWAYS, scale, items)
+    warm.inherit(None, old.basis())
+    at_cold, at_warm = cold.propose(prices), warm.propose(prices)
+    assert at_warm.value == pytest.approx(at_cold.value, rel=1e-9)
+    assert (warm.h.getInfo().simplex_iteration_count
+            < cold.h.getInfo().simplex_iteration_count / 2)
+    # a basis of other sizes is left alone
+    other = _Group(changed, ALWAYS, scale, items)
+    basis = old.basis()
+    assert basis is not None
+    other.inherit(None, (basis[0][:-1], basis[1]))
+    other.propose(prices)
+    assert other.h.getInfo().simplex_iteration_count == cold.h.getInfo().simplex_iteration_count

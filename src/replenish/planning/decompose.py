@@ -352,9 +352,29 @@ class _Group:
         overspent the shares of its local re-plan after, at twice the money in some years)."""
         self.settled_x = self.planned_x
 
-    def inherit(self, x: np.ndarray | None) -> None:
-        """The whole plan of the group this one replaces (see `kept_if_better`)."""
+    def inherit(self, x: np.ndarray | None,
+                basis: tuple[list[int], list[int]] | None = None) -> None:
+        """The whole plan of the group this one replaces (see `kept_if_better`), and the
+        basis of its last pricing (`basis`) to start this one's first solve from where the
+        two have the same columns and rows: M seed 1's 60-item group, one more a month on a
+        line, solved at the plan's prices from scratch in 3.1 s."""
         self.previous = x
+        if (basis is not None and self.h is not None
+                and len(basis[0]) == self.h.getNumCol() and len(basis[1]) == self.h.getNumRow()):
+            start = highspy.HighsBasis()
+            start.col_status = [highspy.HighsBasisStatus(v) for v in basis[0]]
+            start.row_status = [highspy.HighsBasisStatus(v) for v in basis[1]]
+            start.valid = True
+            self.h.setBasis(start)
+            self.priced = self.h.getBasis()
+
+    def basis(self) -> tuple[list[int], list[int]] | None:
+        """The basis of its last pricing as plain numbers (it may cross to another
+        process), or None."""
+        if self.priced is None or not self.priced.valid:
+            return None
+        return ([int(v) for v in self.priced.col_status],
+                [int(v) for v in self.priced.row_status])
 
     def kept_if_better(self, sol: Solution) -> Solution:
         """`sol`, or the plan of the group this one replaced where it is still a plan here
@@ -644,7 +664,7 @@ class Groups:
 
     def inherit(self, which: list[int], old: list[Any]) -> None:
         """Give each new group `which[j]` the whole plan of `old[j]`, the group it replaced
-        (`_Group.kept_if_better`)."""
+        (`_Group.kept_if_better`), and the basis of its last pricing."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -685,7 +705,7 @@ class ThreadGroups(Groups):
 
     def inherit(self, which: list[int], old: list[Any]) -> None:
         for k, g in zip(which, old, strict=True):
-            self.groups[k].inherit(g.planned())
+            self.groups[k].inherit(g.planned(), g.basis())
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
