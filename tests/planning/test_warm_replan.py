@@ -12,7 +12,7 @@ import pytest
 from replenish.model.records import Scenario
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.build import value_scale
-from replenish.planning.decompose import GroupPlanner, Local, _Group, item_groups, local_plan_holds
+from replenish.planning.decompose import GroupPlanner, _Group, item_groups, local_plan_holds
 from replenish.planning.solve import Solution
 from replenish.scenario.generator import generate_scenario
 
@@ -187,22 +187,23 @@ def test_one_more_a_month_on_any_line_never_reads_as_a_loss() -> None:
     assert local >= len(sc.lines) // 2     # most lines' groups are planned again alone
 
 
-@pytest.mark.parametrize(("now", "holds"), [
+@pytest.mark.parametrize(("planned", "relaxed", "holds"), [
     # better than before, its relaxation better by more than its plan: the gain reads smaller
-    (Local(95.0, 80.0), True),
+    (95.0, 80.0, True),
     # better than before although its relaxation is worse (it lost less to whole numbers)
-    (Local(99.0, 91.0), True),
+    (99.0, 91.0, True),
     # worse, and its relaxation no worse: whole numbers made a change that helps a loss
-    (Local(101.0, 90.0), False),
+    (101.0, 90.0, False),
     # worse, its relaxation worse too and whole numbers losing as much as before: the loss
-    (Local(103.0, 94.0), True),
+    (103.0, 94.0, True),
     # worse, whole numbers losing more than before: the loss overstated
-    (Local(110.0, 94.0), False),
+    (110.0, 94.0, False),
 ])
-def test_a_local_replan_stands_unless_whole_numbers_make_it_worse(now: Local,
+def test_a_local_replan_stands_unless_whole_numbers_make_it_worse(planned: float,
+                                                                  relaxed: float,
                                                                   holds: bool) -> None:
     # before: plan 100 (99 before its leftovers were spent), relaxation 90
-    assert local_plan_holds(now, Local(100.0, 90.0, 99.0), 1e-3) is holds
+    assert local_plan_holds(planned, relaxed, 100.0, 90.0, 99.0, 1e-3) is holds
 
 
 def test_local_replans_start_from_the_plan_before_even_after_a_coordinated_one() -> None:

@@ -34,6 +34,7 @@ from replenish.planning.build import BuiltModel
 from replenish.planning.options import PlanOptions
 from replenish.planning.solve import (
     dot,
+    holds,
     new_highs,
     pass_arrays,
     resolve_held,
@@ -106,8 +107,8 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
         around = _plan_blocks(m, blocks, cut_rows, cut_ids, relaxed,
                               np.clip(previous.copy(), m.lower, m.upper), previous, gap,
                               deadline, options)
-        if around is not None and m.holds(np.arange(len(m.cost)), around, around,
-                                              within_margin=False):
+        if around is not None and holds(around, m.lower, m.upper, m.integer, m.a @ around,
+                                        m.row_lo, m.row_up, BEFORE_TOLERANCE):
             return around
     return _plan_blocks(m, blocks, cut_rows, cut_ids, relaxed, relaxed.copy(), None, gap,
                         deadline, options)
@@ -174,28 +175,21 @@ class _Matrix:
             return values
         return before if self.holds(free, x, before) else values
 
-    def holds(self, free: np.ndarray, x: np.ndarray, values: np.ndarray,
-              within_margin: bool = True) -> bool:
-        """Whether `values` of the columns `free`, every other column at `x`, hold their
-        bounds and rows (to BEFORE_TOLERANCE, relative where large) and their whole numbers
-        are exactly whole; each coupling row, with `within_margin`, within its bound less the
-        margin or what `x` uses of it, whichever is more (as a block is planned: `_solve`)."""
-        tol = BEFORE_TOLERANCE
-        whole = values[self.integer[free]]
-        if ((values < self.lower[free] - tol).any() or (values > self.upper[free] + tol).any()
-                or (whole != np.round(whole)).any()):
-            return False
+    def holds(self, free: np.ndarray, x: np.ndarray, values: np.ndarray) -> bool:
+        """Whether `values` of the columns `free`, every other column at `x`, are a plan
+        (`solve.holds`, to BEFORE_TOLERANCE, their whole numbers exactly whole), each
+        coupling row within its bound less the margin or what `x` uses of it, whichever is
+        more (as a block is planned: `_solve`)."""
         rows = np.unique(self.a_csc[:, free].indices)
         full = x.copy()
         full[free] = values
-        ax = self.a[rows] @ full
-        slack = tol * np.maximum(1.0, np.abs(ax))
         up = self.row_up[rows].copy()
         tight = self.coupling[rows]
-        if within_margin and self.margin and tight.any():
+        if self.margin and tight.any():
             now = self.a[rows][tight] @ x
             up[tight] = np.maximum(up[tight] - self.margin * np.abs(up[tight]), now)
-        return bool(((ax >= self.row_lo[rows] - slack) & (ax <= up + slack)).all())
+        return holds(values, self.lower[free], self.upper[free], self.integer[free],
+                     self.a[rows] @ full, self.row_lo[rows], up, BEFORE_TOLERANCE)
 
     def _solve(self, h: highspy.Highs, free: np.ndarray, x: np.ndarray,
                start: np.ndarray | None = None) -> np.ndarray | None:

@@ -30,7 +30,6 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from typing import Any
 
 import highspy
@@ -66,6 +65,7 @@ from replenish.planning.solve import (
     dot,
     exactly_whole,
     hold_whole_values,
+    holds,
     new_highs,
     pass_model,
     read_solution,
@@ -391,13 +391,8 @@ class _Group:
             return sol
         lower, upper, _cost, integer = model.column_arrays()
         tol = 1e-6
-        if ((x < lower - tol).any() or (x > upper + tol).any()
-                or (np.abs(x[integer] - np.round(x[integer])) > 1e-9).any()):
-            return sol
-        row_lower, row_upper = model.row_bounds()
-        ax = model.matrix() @ x
-        slack = tol * np.maximum(1.0, np.abs(ax))
-        if (ax < row_lower - slack).any() or (ax > row_upper + slack).any():
+        if not holds(x, lower, upper, integer, model.matrix() @ x, *model.row_bounds(), tol,
+                     whole_tol=1e-9):
             return sol
         if self.parts:
             use = self.demand(x)
@@ -888,12 +883,12 @@ class GroupPlanner:
              for k in touched])
         # Before: the plans within the coordinated shares, before leftovers, of which
         # `base.lp_objective` are the relaxations
-        if not local_plan_holds(
-                Local(sum(p.plan.objective for p in made), float(lp_objective[touched].sum())),
-                Local(sum(base.final[k].plan.objective for k in touched),
-                      sum(base.lp_objective[k] for k in touched),
-                      sum(base.plans[k].plan.objective for k in touched)),
-                GROUP_MIP_GAP):
+        if not local_plan_holds(sum(p.plan.objective for p in made),
+                                float(lp_objective[touched].sum()),
+                                sum(base.final[k].plan.objective for k in touched),
+                                sum(base.lp_objective[k] for k in touched),
+                                sum(base.plans[k].plan.objective for k in touched),
+                                GROUP_MIP_GAP):
             return None
         final = list(base.final)
         for k, p in zip(touched, made, strict=True):
@@ -1018,36 +1013,26 @@ class GroupPlanner:
                         final, plan)
 
 
-@dataclass(frozen=True)
-class Local:
-    """The touched groups of a local re-plan, together: `planned`, their whole plans' objective;
-    `relaxed`, their relaxations' within their shares; `unspent`, their whole plans' before
-    the leftovers were spent (the plan before only; else `planned`)."""
-
-    planned: float
-    relaxed: float
-    unspent: float | None = None
-
-
-def local_plan_holds(now: Local, before: Local, tolerance: float) -> bool:
-    """Whether a local re-plan (`GroupPlanner._local`) stands, its touched groups `now`
-    against the same groups in the plan `before`. Not where a relaxation no worse than
-    before ends in a plan worse than before: that is the whole numbers' doing, not the
-    change's (one more a month on a line would read as a loss). Nor where the plan is worse
-    than before and its whole numbers lose more against their relaxations than before did,
-    by more than `tolerance` (relative): that would overstate the loss. A plan better than
-    before stands even so: the change's gain then reads smaller than its relaxation's, never
-    as a loss, where coordinating every group again moves each by the coordination's own
-    noise (generated M, seed 7: one more a month on RA-L02's line read as 16 requirements
-    more unmet and 2 bn less spent, where its own group's plan was 0.35 % better, its
-    relaxation 0.68 %)."""
-    worse = now.planned > before.planned + 1e-9 * abs(before.planned)
-    unspent = before.planned if before.unspent is None else before.unspent
-    if not worse:
+def local_plan_holds(planned: float, relaxed: float, planned_before: float,
+                     relaxed_before: float, unspent_before: float, tolerance: float) -> bool:
+    """Whether a local re-plan (`GroupPlanner._local`) stands: its touched groups together
+    plan `planned` (whole numbers) and `relaxed` (their relaxations within their shares),
+    where in the plan before they planned `planned_before` (`unspent_before` before the
+    leftovers were spent) and `relaxed_before`. Not where a relaxation no worse than before
+    ends in a plan worse than before: that is the whole numbers' doing, not the change's (one
+    more a month on a line would read as a loss). Nor where the plan is worse than before and
+    its whole numbers lose more against their relaxations than before did, by more than
+    `tolerance` (relative): that would overstate the loss. A plan better than before stands
+    even so: the change's gain then reads smaller than its relaxation's, never as a loss,
+    where coordinating every group again moves each by the coordination's own noise
+    (generated M, seed 7: one more a month on RA-L02's line read as 16 requirements more
+    unmet and 2 bn less spent, where its own group's plan was 0.35 % better, its relaxation
+    0.68 %)."""
+    if planned <= planned_before + 1e-9 * abs(planned_before):
         return True
-    lost, lost_before = now.planned - now.relaxed, unspent - before.relaxed
-    return (now.relaxed > before.relaxed + 1e-9 * abs(before.relaxed)
-            and lost <= lost_before + tolerance * abs(unspent))
+    lost, lost_before = planned - relaxed, unspent_before - relaxed_before
+    return (relaxed > relaxed_before + 1e-9 * abs(relaxed_before)
+            and lost <= lost_before + tolerance * abs(unspent_before))
 
 
 def _local_shares(coupling: Coupling, final: list[GroupPlan], shares: list[np.ndarray],

@@ -325,6 +325,21 @@ def _far_from(h: highspy.Highs, bound: float) -> bool:
     return objective - bound > FAR_ABOVE_RELAXATION * max(1.0, abs(objective))
 
 
+def holds(x: np.ndarray, lower: np.ndarray, upper: np.ndarray, integer: np.ndarray,
+          ax: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray, tol: float,
+          whole_tol: float = 0.0) -> bool:
+    """Whether column values `x` are a plan: within their bounds to `tol`, their whole
+    numbers (`integer`) within `whole_tol` of whole, and the rows' values `ax` within their
+    bounds to `tol` (relative where large). A plan kept from before a change is checked so
+    (decompose._Group.kept_if_better, blocks' blocks)."""
+    whole = x[integer]
+    if ((x < lower - tol).any() or (x > upper + tol).any()
+            or (np.abs(whole - np.round(whole)) > whole_tol).any()):
+        return False
+    slack = tol * np.maximum(1.0, np.abs(ax))
+    return bool(((ax >= row_lower - slack) & (ax <= row_upper + slack)).all())
+
+
 def hold_whole_values(h: highspy.Highs, integer: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Hold every whole-number column that is whole in `x` at its value; returns them."""
     whole = np.flatnonzero(integer & (np.abs(x - np.round(x)) < 1e-9))
