@@ -162,10 +162,10 @@ def test_a_block_whose_plan_holds_only_within_the_mips_tolerance_is_planned_agai
     checked(sc, plan)
 
 
-def _tiny(cost: list[float]) -> blocks._Matrix:
-    """One block of two whole columns a, b in [0, 3]: 2a + b <= 3."""
+def _tiny(cost: list[float], at_least: float = -np.inf) -> blocks._Matrix:
+    """One block of two whole columns a, b in [0, 3]: `at_least` <= 2a + b <= 3."""
     a = sp.csc_matrix(np.array([[2.0, 1.0]]))
-    return blocks._Matrix(a, np.array([-np.inf]), np.array([3.0]), np.zeros(2),
+    return blocks._Matrix(a, np.array([at_least]), np.array([3.0]), np.zeros(2),
                           np.full(2, 3.0), np.array(cost), np.array([True, True]),
                           np.array([False]), 0.0, 1e-9)
 
@@ -190,3 +190,21 @@ def test_a_block_keeps_its_plan_before_where_that_holds_and_the_new_is_not_cheap
                      start=np.array([1.5, 0.0]))
     assert values is not None and values.tolist() == expected
     assert m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2)) is not None
+
+
+def test_a_block_whose_held_values_leave_no_plan_keeps_its_plan_before() -> None:
+    # 2a + b = 3 from the relaxation a = 0.5, b = 2: with b held at 2 no whole a completes
+    # it. Without a plan before, b is freed and the best plan found (a = b = 1); with one
+    # that still holds, freeing is not tried (six times the block's time on generated M)
+    # and the plan before stands, though dearer
+    m = _tiny([-5.0, -2.0], at_least=3.0)
+    start = np.array([0.5, 2.0])
+    fresh = m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), start=start)
+    assert fresh is not None and fresh.tolist() == [1.0, 1.0]
+    kept = m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), np.array([0.0, 3.0]),
+                   start=start)
+    assert kept is not None and kept.tolist() == [0.0, 3.0]
+    # a plan before that no longer holds is no fallback: freed as without one
+    again = m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), np.array([0.0, 2.0]),
+                    start=start)
+    assert again is not None and again.tolist() == [1.0, 1.0]

@@ -152,19 +152,22 @@ def pass_arrays(h: highspy.Highs, a: sp.csc_matrix, cost: np.ndarray, lower: np.
 def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None,
                  patient: bool = False,
-                 duals: dict[str, np.ndarray] | None = None) -> Solution:
+                 duals: dict[str, np.ndarray] | None = None,
+                 release: bool = True) -> Solution:
     """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
     fails; read the solution. With `relaxed`, `h` holds that relaxation's solution. A
     `patient` solve whose time runs out before any plan goes on to its first plan instead of
     failing (the time limit is then exceeded). `duals`, the relaxation's, are given where
-    `h` has been solved since."""
+    `h` has been solved since. Without `release`, only the MIP with the relaxation's whole
+    values held is tried (a caller with a plan in hand to fall back on)."""
     if duals is None:
         duals = {}
     if relaxed is not None and not duals:
         solution = h.getSolution()
         duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
-    lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed, patient)
-    if not _settled(h):
+    lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed, patient,
+                                           release)
+    if release and not _settled(h):
         n = len(integer)
         h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
         _run(h, patient)
@@ -262,7 +265,7 @@ def new_highs(options: PlanOptions) -> highspy.Highs:
 def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                                 upper: np.ndarray, duals: dict[str, np.ndarray],
                                 relaxed: tuple[float, np.ndarray] | None = None,
-                                patient: bool = False) -> float:
+                                patient: bool = False, release: bool = True) -> float:
     """Solve the LP relaxation, then the MIP with the relaxation's whole values held.
 
     In these flow models almost every whole-number column of the relaxation's optimum is
@@ -289,7 +292,8 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
         bound, x = relaxed
     whole = hold_whole_values(h, integer, x)
     _run(h, patient)
-    release_used(h, whole, x, lower, upper, bound, patient)
+    if release:
+        release_used(h, whole, x, lower, upper, bound, patient)
     return bound
 
 
