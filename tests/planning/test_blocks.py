@@ -107,6 +107,41 @@ def test_a_block_without_a_plan_falls_back_to_the_groups_mip(
     assert plan.objective == pytest.approx(plan_scenario(sc, ALWAYS).objective, rel=1e-9)
 
 
+def test_a_block_left_without_a_plan_by_those_before_it_is_planned_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a fault injected: in every group, the block last in file order has no plan once another
+    # block has been planned before it in the same pass (as when those before it spent, by
+    # rounding up, the money it needs of its member's year)
+    sc = generate_scenario(4, 24, 8, 5)
+    one_at_a_time = dataclasses.replace(BY_BLOCKS, threads=1)    # the fault counts per group
+    unfaulted = _ways(plan_scenario(sc, one_at_a_time))
+    real_pass, real_solve = blocks._plan_blocks, blocks._Matrix.solve
+    state: dict[str, Any] = {"solved": 0, "passes": 0, "last": None, "refused": 0}
+
+    def plan_blocks(m: blocks._Matrix, order: list[np.ndarray], *rest: Any) -> Any:
+        state.update(solved=0, last=max(order, key=lambda b: int(b[0])))
+        state["passes"] += 1
+        return real_pass(m, order, *rest)
+
+    def solve(self: blocks._Matrix, h: object, free: np.ndarray, x: np.ndarray,
+              *rest: object, **named: object) -> object:
+        if self.integer[free].any():
+            if len(state["last"]) and np.isin(state["last"], free).all() and state["solved"]:
+                state["refused"] += 1
+                return None
+            state["solved"] += 1
+        return real_solve(self, h, free, x, *rest, **named)    # type: ignore[arg-type]
+
+    monkeypatch.setattr(blocks, "_plan_blocks", plan_blocks)
+    monkeypatch.setattr(blocks._Matrix, "solve", solve)
+    plan = plan_scenario(sc, one_at_a_time)
+    # refused once per group with more than one block, then planned first, and every group
+    # planned by blocks as without the fault, rather than left to its MIP
+    assert state["refused"] > 0 and state["passes"] >= 2 * state["refused"]
+    assert unfaulted["blocks"] > 0 and _ways(plan) == unfaulted
+    checked(sc, plan)
+
+
 def test_highs_made_on_every_core_leave_stdout_where_it_was() -> None:
     # new_highs silences HiGHS's banner by pointing stdout at /dev/null for a moment; two
     # threads doing so at once could leave it there for good
