@@ -5,6 +5,7 @@ made from scratch, within their gaps."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +13,14 @@ import pytest
 from replenish.model.records import Scenario
 from replenish.planning import PlanOptions, plan_scenario
 from replenish.planning.build import value_scale
-from replenish.planning.decompose import GroupPlanner, _Group, item_groups, local_plan_holds
+from replenish.planning.coordinate import Coupling
+from replenish.planning.decompose import (
+    GroupPlanner,
+    _Group,
+    item_groups,
+    local_plan_holds,
+    loosened_only,
+)
 from replenish.planning.solve import Solution
 from replenish.scenario.generator import generate_scenario
 
@@ -132,6 +140,50 @@ def test_a_budget_or_a_hub_changed_rebuilds_no_group() -> None:
             (_gap(warm) + _gap(cold)) * abs(cold.objective) + 1e-6 * abs(cold.objective)), name
     # a hub of 1 t a month carries next to nothing: the plan changed
     assert plans["hub"][1].objective > planner.plan.objective
+    # more money never plans dearer than the plan before, which still holds
+    assert plans["budget"][1].objective <= planner.plan.objective
+
+
+@pytest.mark.parametrize(("factor", "kept"), [(1.0001, True), (0.9999, False)])
+def test_a_replan_after_limits_only_raised_keeps_the_plan_before_where_it_is_dearer(
+        monkeypatch: pytest.MonkeyPatch, factor: float, kept: bool) -> None:
+    # a fault injected after the plan: every group's plan made again reads 1 % dearer, as
+    # whole numbers found afresh may. A budget a hair higher leaves the plan before a plan:
+    # it stands, as it was. A hair lower does not: the re-plan is what it is
+    sc = generate_scenario(3, 12, 8, 5)
+    member = next(n for n in sc.members if n.annual_budget is not None)
+    changed = dataclasses.replace(sc, nations=tuple(
+        dataclasses.replace(n, annual_budget=factor * (n.annual_budget or 0))
+        if n is member else n for n in sc.nations))
+    with GroupPlanner(sc, ALWAYS, lambda step, f: None) as planner:
+        real = _Group.shares_and_whole
+
+        def dearer(self: _Group, *args: Any) -> Any:
+            relaxed, solved, made = real(self, *args)
+            made.plan = dataclasses.replace(made.plan, objective=1.01 * made.plan.objective)
+            return relaxed, solved, made
+
+        monkeypatch.setattr(_Group, "shares_and_whole", dearer)
+        warm = planner.replan(changed)
+    assert warm.extra["model"]["decomposition"]["warm"]["plan_before_kept"] is kept
+    if kept:
+        checked(changed, warm)
+        assert warm.objective == pytest.approx(planner.plan.objective, rel=1e-12)
+    else:
+        assert warm.objective > planner.plan.objective
+
+
+@pytest.mark.parametrize(("names", "limit", "loosened"), [
+    ([("N01", 2027)], [2.0], True),
+    ([("N01", 2027)], [1.0], True),                 # as it was
+    ([("N01", 2027)], [0.5], False),
+    ([("N02", 2027)], [2.0], False),                # other rows
+])
+def test_limits_only_raised(names: list[tuple[Any, ...]], limit: list[float],
+                            loosened: bool) -> None:
+    before = Coupling("budget", [("N01", 2027)], np.array([1.0]), [])
+    after = Coupling("budget", names, np.array(limit), [])
+    assert loosened_only(after, before) is loosened
 
 
 def _changed_line(scenario: Scenario, line: object, **change: float) -> Scenario:
