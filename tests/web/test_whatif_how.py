@@ -34,6 +34,14 @@ def test_a_coordinated_re_plan_within_the_gaps_is_read_as_the_planner_s_margin()
     assert not any("margin" in words for words in far)
 
 
+def test_a_re_plan_that_kept_the_current_plan_says_so_and_no_more() -> None:
+    # a budget raised: nothing better than the plan before, which still holds, was found
+    how = planned_how(_summary(100.0, 0.005, {"coordinated": True, "plan_before_kept": True}),
+                      _summary(100.0, 0.004))
+    assert "None came out better than the current plan" in how[0]
+    assert len(how) == 2 and not any("margin" in words for words in how)
+
+
 def test_plans_proven_optimal_as_one_model_need_no_words() -> None:
     assert planned_how(_summary(90.0, 0.0, groups=False), _summary(100.0, 0.0, groups=False)) == []
     assert planned_how({}, {}) == []

@@ -339,10 +339,15 @@ def planned_how(after: Mapping[str, Any], before: Mapping[str, Any]) -> list[str
     out = []
     warm = (model_after.get("decomposition") or {}).get("warm")
     local = warm is not None and warm.get("coordinated") is False
+    kept = warm is not None and bool(warm.get("plan_before_kept"))
     if local:
         out.append(_("Planned again: only the item group this change touches; every other "
                      "item group keeps the current plan, so the difference is that group's "
                      "alone."))
+    elif kept:
+        out.append(_("Planned again: every item group, with the budgets shared between them "
+                     "anew. None came out better than the current plan, which still holds "
+                     "with the change: it stands."))
     elif "decomposition" in model_after:
         out.append(_("Planned again: every item group, with the budgets shared between them "
                      "anew."))
@@ -353,7 +358,7 @@ def planned_how(after: Mapping[str, Any], before: Mapping[str, Any]) -> list[str
                  "plan with the change within %(after)s %%.") % {
         "before": significant(100 * gap_before, 2), "after": significant(100 * gap_after, 2)})
     objective_after, objective_before = after.get("objective"), before.get("objective")
-    if (not local and objective_after is not None and objective_before is not None
+    if (not local and not kept and objective_after is not None and objective_before is not None
             and abs(objective_after - objective_before)
             <= (gap_after + gap_before) * abs(objective_before)):
         out.append(_("The two plans differ by less than that: read the difference as the "
