@@ -278,16 +278,21 @@ def test_local_replans_start_from_the_plan_before_even_after_a_coordinated_one()
         assert all(np.array_equal(g.planned(), x) for g, x in zip(groups, before, strict=True))
 
 
-def test_a_group_built_afresh_starts_from_the_basis_of_the_group_it_replaces() -> None:
-    # one more a month on a line: the rebuilt group has the same columns and rows, and its
-    # first solve at the plan's prices starts from the basis of the old group's last pricing
-    sc = generate_scenario(3, 12, 8, 5)
+def _old_group(sc: Scenario) -> tuple[Scenario, list[str], float, _Group, np.ndarray]:
+    """One more a month on a line of `sc`'s largest group; that group's items, `sc`'s scale,
+    the group built on `sc` and solved at prices 0, and prices on its parts to ask next."""
     scale = value_scale(sc)
     changed, item = _one_more(sc)
     items = next(g for g in item_groups(sc) if item in g)
     old = _Group(sc, ALWAYS, scale, items)
     old.first()
-    prices = np.full(old.parts, 1e-3)
+    return changed, items, scale, old, np.full(old.parts, 1e-3)
+
+
+def test_a_group_built_afresh_starts_from_the_basis_of_the_group_it_replaces() -> None:
+    # one more a month on a line: the rebuilt group has the same columns and rows, and its
+    # first solve at the plan's prices starts from the basis of the old group's last pricing
+    changed, items, scale, old, prices = _old_group(generate_scenario(3, 12, 8, 5))
     old.propose(prices)
     cold = _Group(changed, ALWAYS, scale, items)
     warm = _Group(changed, ALWAYS, scale, items)
@@ -323,13 +328,7 @@ def test_a_group_built_afresh_starts_within_its_shares_from_the_old_groups_basis
     # the old group within its shares, then the rebuilt one (one more a month on a line)
     # within the same shares: from the old group's basis there, in far fewer iterations
     # than in two steps from its own pricing, to the same relaxation (here 9 against 97)
-    sc = generate_scenario(6, 30, 12, 3)
-    scale = value_scale(sc)
-    changed, item = _one_more(sc)
-    items = next(g for g in item_groups(sc) if item in g)
-    old = _Group(sc, ALWAYS, scale, items)
-    old.first()
-    prices = np.full(old.parts, 1e-3)
+    changed, items, scale, old, prices = _old_group(generate_scenario(6, 30, 12, 3))
     spent = old.propose(prices).use
     share = spent * 0.9 + 1.0
     old.within_shares(share)
