@@ -176,11 +176,11 @@ class _Matrix:
         """The columns `free` planned with every other column held at `x`: their values,
         whole numbers exactly whole, or None. With `before` (their values in the plan
         before), those where they still hold every row and bound and the new plan is not
-        cheaper: a block's
-        MIP found afresh from a new relaxation may lose more to whole numbers than the plan
-        before did (generated M, seed 1: one more a month on a line of the 60-item group, its
-        blocks 0.9 % above their relaxation against 0.38 % before, the what-if refused
-        locally and coordinated again, to a plan worse than before)."""
+        cheaper: a block's MIP found afresh from a new relaxation may lose more to whole
+        numbers than the plan before did (generated M, seed 1: one more a month on a line
+        of the 60-item group, its blocks 0.9 % above their relaxation against 0.38 %
+        before, the what-if refused locally and coordinated again, to a plan worse than
+        before)."""
         if before is None or not self.holds(free, x, before):
             return self._solve(h, free, x, start)
         # with the plan before to fall back on, only the MIP with the relaxation's whole
@@ -189,8 +189,9 @@ class _Matrix:
         # stands; ties keep the plan before, so that a block the change leaves alone stays
         # as it was
         values = self._solve(h, free, x, start, release=False)
-        if values is not None and self.cost[free] @ values < self.cost[free] @ before - 1e-9 * max(
-                1.0, abs(float(self.cost[free] @ before))):
+        cost_before = float(self.cost[free] @ before)
+        if values is not None and (self.cost[free] @ values
+                                   < cost_before - 1e-9 * max(1.0, abs(cost_before))):
             return values
         return before
 

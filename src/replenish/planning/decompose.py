@@ -370,18 +370,20 @@ class _Group:
         overspent the shares of its local re-plan after, at twice the money in some years)."""
         self.settled_x = self.planned_x
 
-    def inherit(self, x: np.ndarray | None,
-                basis: tuple[list[int], list[int]] | None = None,
-                shares: tuple[list[int], list[int]] | None = None) -> None:
+    def inherit(self, x: np.ndarray | None, basis: Basis | None = None,
+                shares: Basis | None = None) -> None:
         """The whole plan of the group this one replaces (see `kept_if_better`), the basis
         of its last pricing (`basis`) to start this one's first solve from where the two
         have the same columns and rows (M seed 1's 60-item group, one more a month on a
         line, solved at the plan's prices from scratch in 3.1 s), and that of its last
-        relaxation within shares (`shares`) to start this one's from (`within_shares`)."""
+        relaxation within shares (`shares`) to start this one's from (`within_shares`).
+        Bases come as HiGHS's from a group in this process, as plain numbers from another."""
         self.previous = x
-        if (basis is not None and self.h is not None
-                and len(basis[0]) == self.h.getNumCol() and len(basis[1]) == self.h.getNumRow()):
-            self.h.setBasis(_highs_basis(basis))
+        start = _highs_basis(basis) if basis is not None else None
+        if (start is not None and self.h is not None
+                and len(start.col_status) == self.h.getNumCol()
+                and len(start.row_status) == self.h.getNumRow()):
+            self.h.setBasis(start)
             self.priced = self.h.getBasis()
         self.shared_start = _highs_basis(shares) if shares is not None else None
 
@@ -611,6 +613,10 @@ class _Group:
         self.set_shares(self.share)
 
 
+#: a basis as HiGHS holds it, or as plain numbers (column statuses, row statuses)
+Basis = highspy.HighsBasis | tuple[list[int], list[int]]
+
+
 def _plain_basis(basis: highspy.HighsBasis | None) -> tuple[list[int], list[int]] | None:
     """A basis as plain numbers, to cross to another process; None if there is none."""
     if basis is None or not basis.valid:
@@ -618,8 +624,11 @@ def _plain_basis(basis: highspy.HighsBasis | None) -> tuple[list[int], list[int]
     return [int(v) for v in basis.col_status], [int(v) for v in basis.row_status]
 
 
-def _highs_basis(plain: tuple[list[int], list[int]]) -> highspy.HighsBasis:
-    """The basis `_plain_basis` made plain."""
+def _highs_basis(plain: Basis) -> highspy.HighsBasis:
+    """The basis `_plain_basis` made plain (one of HiGHS's as it is: converting one of M's
+    largest group there and back takes a tenth of a second)."""
+    if isinstance(plain, highspy.HighsBasis):
+        return plain
     basis = highspy.HighsBasis()
     basis.col_status = [highspy.HighsBasisStatus(v) for v in plain[0]]
     basis.row_status = [highspy.HighsBasisStatus(v) for v in plain[1]]
@@ -693,7 +702,8 @@ class Groups:
 
     def inherit(self, which: list[int], old: list[Any]) -> None:
         """Give each new group `which[j]` the whole plan of `old[j]`, the group it replaced
-        (`_Group.kept_if_better`), and the basis of its last pricing."""
+        (`_Group.kept_if_better`), and the bases of its last pricing and of its last
+        relaxation within shares."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -734,7 +744,8 @@ class ThreadGroups(Groups):
 
     def inherit(self, which: list[int], old: list[Any]) -> None:
         for k, g in zip(which, old, strict=True):
-            self.groups[k].inherit(g.planned(), g.basis(), g.shares_basis())
+            # in this process: HiGHS's bases as they are, not made plain and back
+            self.groups[k].inherit(g.planned(), g.priced, g.shared)
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)

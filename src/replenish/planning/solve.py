@@ -315,11 +315,13 @@ def release_used(h: highspy.Highs, held: np.ndarray, x: np.ndarray, lower: np.nd
         h.changeColsBounds(int(free.size), free.astype(np.int32), lower[free], upper[free])
         if start is not None:
             h.setSolution(start)
+        if not stage:
+            _run(h, patient)
+            continue
         limit = float(h.getOptions().time_limit)
-        if stage:
-            h.setOptionValue("time_limit", min(limit, h.getRunTime() + NONE_HELD_SECONDS))
+        h.setOptionValue("time_limit", min(limit, h.getRunTime() + NONE_HELD_SECONDS))
         _run(h, patient)
-        if stage and float(h.getOptions().time_limit) < float("inf"):   # not gone on (_run)
+        if float(h.getOptions().time_limit) < float("inf"):   # not gone on to a first plan
             h.setOptionValue("time_limit", limit)
 
 
