@@ -70,6 +70,21 @@ def test_groups_sharing_hubs_on_two_workers_give_the_plan_in_threads(
     assert _files(tmp_path / "dask") == _files(tmp_path / "threads")
 
 
+def test_groups_meeting_families_in_part_on_two_workers_give_the_plan_in_threads(
+        cluster: LocalCluster, tmp_path: Path) -> None:
+    # family requirements priced between groups (PlanOptions.split_families): each group's
+    # part of them built on its worker as in a thread
+    sc = generate_scenario(8, 60, 24, 1)
+    split = dataclasses.replace(ALWAYS, split_families="always", explain="never")
+    threads = plan_scenario(sc, split)
+    dask = plan_scenario(sc, dataclasses.replace(split, scheduler=cluster.scheduler_address))
+    assert dask.extra["model"]["decomposition"]["coupling_rows"]["requirement"] > 0
+    assert dask.objective == threads.objective
+    write_plan_files(threads, sc, tmp_path / "threads")
+    write_plan_files(dask, sc, tmp_path / "dask")
+    assert _files(tmp_path / "dask") == _files(tmp_path / "threads")
+
+
 def test_plan_command_on_a_scheduler(cluster: LocalCluster, tmp_path: Path) -> None:
     sc = generate_scenario(3, 10, 6, 2)
     write_scenario(sc, tmp_path / "sc")

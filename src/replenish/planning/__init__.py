@@ -81,11 +81,11 @@ def _relaxation_bound(scenario: Scenario, opts: PlanOptions) -> float | None:
     """The LP relaxation's optimum, a bound on any plan (the greedy one's too); None where the
     scenario is planned by item groups, whose bound takes as long as a plan."""
     from replenish.planning.build import build_model
-    from replenish.planning.decompose import item_groups, should_decompose
+    from replenish.planning.decompose import groups_of, should_decompose
     from replenish.planning.solve import new_highs, pass_model
 
     if should_decompose(scenario, dataclasses.replace(opts, decompose="auto"),
-                        len(item_groups(scenario))):
+                        len(groups_of(scenario, opts))):
         return None
     built = build_model(scenario, opts)
     h = new_highs(opts)
@@ -152,13 +152,13 @@ def _plan_by_groups(scenario: Scenario, opts: PlanOptions, report: Progress,
     from replenish.planning.decompose import (
         GroupPlanner,
         GroupsFailed,
-        item_groups,
+        groups_of,
         order_columns,
         plan_by_groups,
         should_decompose,
     )
 
-    parts = item_groups(scenario)
+    parts = groups_of(scenario, opts)
     if not should_decompose(scenario, opts, len(parts)):
         return None
     try:

@@ -60,7 +60,7 @@ def build_model(scenario: Scenario, options: PlanOptions,
     define_stock_balance(m, ix, v, info)
     define_capacity(m, ix, v, info)
     define_commitment(m, ix, v, info)
-    define_requirements(m, ix, v, info, scale)
+    define_requirements(m, ix, v, info, scale, options.shared_requirements)
     define_sustainment(m, ix, v, info, scale)
     define_delivery(m, ix, v, info, options.transport)
     define_budgets(m, ix, v, info, options)

@@ -41,6 +41,8 @@ class Model:
     blocks: dict[str, RowBlock] = field(default_factory=dict)
     var_blocks: dict[str, IntArray] = field(default_factory=dict)
     extra_cost: list[tuple[IntArray, FloatArray]] = field(default_factory=list)
+    #: a constant in the objective (requirements met by several item groups)
+    offset: float = 0.0
 
     def add_vars(
         self,

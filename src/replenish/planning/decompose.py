@@ -109,8 +109,10 @@ LP_SCALING, MIP_SCALING = 4, 1
 LP_SCALING_MAX_COLUMNS = 500_000
 
 
-def item_groups(scenario: Scenario) -> list[list[str]]:
-    """Items that must be planned together, each group in file order, groups by first item."""
+def item_groups(scenario: Scenario, split_families: bool = False) -> list[list[str]]:
+    """Items that must be planned together, each group in file order, groups by first item.
+    With `split_families`, a family requirement does not join its family's items (its row
+    is then priced between the groups: `shared_requirements`)."""
     codes = [i.code for i in scenario.items]
     parent = {c: c for c in codes}
 
@@ -126,7 +128,7 @@ def item_groups(scenario: Scenario) -> list[list[str]]:
             parent[r] = roots[0]
 
     for q in scenario.requirements:
-        if q.family:
+        if q.family and not split_families:
             union(scenario.family_items(q.family))
     fits: dict[str, list[str]] = {}
     for c in scenario.compatibility:
@@ -137,6 +139,32 @@ def item_groups(scenario: Scenario) -> list[list[str]]:
     for code in codes:
         groups.setdefault(find(code), []).append(code)
     return list(groups.values())
+
+
+def groups_of(scenario: Scenario, options: PlanOptions) -> list[list[str]]:
+    """The item groups planning by groups plans apart (see `PlanOptions.split_families`)."""
+    split = options.split_families == "always" or (
+        options.split_families == "auto" and order_columns(scenario) >= AUTO_COLUMNS)
+    return item_groups(scenario, split)
+
+
+def shared_requirements(scenario: Scenario,
+                        items: list[str]) -> tuple[tuple[str, float, float], ...]:
+    """The family requirements the group of `items` meets only in part (some of the family's
+    items are in other groups), each with the group's part of the family's items and the
+    value of one unit of it (the mean unit cost of the whole family's items, as one model
+    values it: index._allocations)."""
+    keep = set(items)
+    cost = {i.code: i.unit_cost for i in scenario.items}
+    out = []
+    for q in scenario.requirements:
+        if q.family:
+            family = scenario.family_items(q.family)
+            mine = sum(c in keep for c in family)
+            if 0 < mine < len(family):
+                out.append((q.id, mine / len(family),
+                            float(np.mean([cost[c] for c in family]))))
+    return tuple(out)
 
 
 def sub_scenario(scenario: Scenario, items: list[str]) -> Scenario:
@@ -193,6 +221,8 @@ class GroupInfo:
     rows: int
     items: int
     build_s: float
+    #: ids of the requirements it meets in part (`shared_requirements`)
+    met: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -217,11 +247,16 @@ class _Group:
                  items: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         if items is not None:
+            options = dataclasses.replace(
+                options, shared_requirements=shared_requirements(scenario, items))
             scenario = sub_scenario(scenario, items)
         self.scenario = scenario
         self.options = options
         self.built = build_model(scenario, dataclasses.replace(options, budgets=False,
                                                                transport=False), scale=scale)
+        #: the offset of its objective (requirements it meets in part: see
+        #: requirements.define_requirements), in the objective's units as HiGHS holds it
+        self.offset = self.built.model.offset
         # spending per (member, year, item): the group's budget rows. Per item, not per
         # (member, year): with one row per member and year M's relaxations within their
         # shares took 62-168 s, per item a few seconds (bench notes, session 11)
@@ -229,11 +264,16 @@ class _Group:
         # ... and its tonnes per (hub or route, month): the group's transport rows, after
         # its budget rows; together its parts (coordinate.Coupling)
         self.carried: list[tuple[str, str, int]] = list(self.built.info["transport_keys"])
-        self.parts = len(self.keys) + len(self.carried)
+        # ... and what it allocates to each requirement it meets in part, last
+        self.met: list[str] = list(self.built.info["shared_keys"])
+        self.parts = len(self.keys) + len(self.carried) + len(self.met)
+        n = self.built.model.n_cols
+        met_use = self.built.info["shared_use"]
         self.spending: sp.csr_matrix | None = (
-            sp.vstack([self.built.info.get("item_spend",
-                                           sp.csr_matrix((0, self.built.model.n_cols))),
-                       self.built.info["transport_use"]]).tocsr()
+            sp.vstack([self.built.info.get("item_spend", sp.csr_matrix((0, n))),
+                       self.built.info["transport_use"],
+                       sp.csr_matrix((met_use.data, met_use.indices, met_use.indptr),
+                                     shape=(met_use.shape[0], n))]).tocsr()
             if self.parts else None)
         self.cost = self.built.model.column_arrays()[2]
         self.h = self._lp()
@@ -249,8 +289,9 @@ class _Group:
         # budget-free basis ended "unbounded" on M's largest group and was solved again from
         # scratch, 2.4 times as many iterations
         self.money = scale
-        # each part's unit in HiGHS: money as above, tonnes as they are
-        self.unit = np.concatenate([np.full(len(self.keys), scale), np.ones(len(self.carried))])
+        # each part's unit in HiGHS: money as above, tonnes and units as they are
+        self.unit = np.concatenate([np.full(len(self.keys), scale),
+                                    np.ones(len(self.carried) + len(self.met))])
         #: how its whole numbers were planned: "blocks", "pooled" or "mip" (within its
         #: per-item shares); "" while not planned or where it has none
         self.whole_by = ""
@@ -274,7 +315,7 @@ class _Group:
 
     def info(self) -> GroupInfo:
         return GroupInfo(self.keys, self.carried, self.built.model.n_cols, self.built.model.n_rows,
-                         len(self.scenario.items), self.build_s)
+                         len(self.scenario.items), self.build_s, self.met)
 
     def first(self) -> Proposal:
         """The relaxation without budgets: the group's first proposal."""
@@ -406,7 +447,7 @@ class _Group:
         model = self.built.model
         if x is None or x.size != model.n_cols:
             return sol
-        objective = dot(self.cost, x)
+        objective = dot(self.cost, x) + self.offset
         if objective >= sol.objective - 1e-9 * max(1.0, abs(sol.objective)):
             return sol
         lower, upper, _cost, integer = model.column_arrays()
@@ -469,7 +510,7 @@ class _Group:
 
     def plain_cost(self, x: np.ndarray) -> float:
         """The objective of columns `x` at the model's own costs."""
-        return dot(self.cost, x) * self.built.scale
+        return (dot(self.cost, x) + self.offset) * self.built.scale
 
     def add_budget_rows(self, share: np.ndarray, own_costs: bool = True) -> None:
         """One row per part (a (member, year, item) this group may spend on, a hub's or
@@ -578,7 +619,7 @@ class _Group:
                                 coupling=np.concatenate([extra, carried]),
                                 margin=self.options.pool_margin, previous=previous)
         if whole is not None:
-            objective = dot(self.built.model.column_arrays()[2], whole)
+            objective = dot(self.built.model.column_arrays()[2], whole) + self.offset
             gap_found = relative_gap(objective, relaxed[0])
             return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
                             duals["row"], duals["col"], True, gap_found)
@@ -809,7 +850,7 @@ class GroupPlanner:
         self.keep = keep
         #: see LOCAL_GAP; below 0, every re-plan coordinates the groups again
         self.local_gap = LOCAL_GAP
-        self.parts = item_groups(scenario) if parts is None else parts
+        self.parts = groups_of(scenario, options) if parts is None else parts
         self.scale = value_scale(scenario)
         self.groups: Groups
         if options.scheduler:
@@ -850,7 +891,8 @@ class GroupPlanner:
         t0 = time.perf_counter()
         check_pledges_carriable(changed)     # a what-if of a hub builds no group at all
         base = self.base
-        same = (item_groups(changed) == self.parts and value_scale(changed) == self.scale
+        same = (groups_of(changed, self.options) == self.parts
+                and value_scale(changed) == self.scale
                 and changed.settings == base.scenario.settings)
         if not same:
             return plan_by_groups(changed, self.options, report)
@@ -993,8 +1035,9 @@ class GroupPlanner:
             warm = WarmStart(columns_kept, base.coordinated.prices)
         t_bound = time.perf_counter()
         # hubs' and routes' months join the master as they fill (see coordinate)
-        lazy = (np.arange(len(coupling.names)) >= len(budgets.names)) if transport.names \
-            else None
+        at = np.arange(len(coupling.names))
+        lazy = ((at >= len(budgets.names)) & (at < len(budgets.names) + len(transport.names))
+                if transport.names else None)
         coordinated = _coordinate(groups, coupling, first, options,
                                   t_bound + SHARE_TIME * max(0.0, deadline - t_bound), report,
                                   warm, lazy)
@@ -1126,11 +1169,25 @@ def _local_shares(coupling: Coupling, final: list[GroupPlan], shares: list[np.nd
 
 def _couplings(scenario: Scenario, info: list[GroupInfo]) -> tuple[Coupling, Coupling, Coupling]:
     """The rows coupling groups of `info`: members' budgets, hubs' and routes' tonnes, and
-    both stacked (the budgets alone where there are no transport rows)."""
+    all stacked with the requirements met by several groups (the budgets alone where there
+    are no others)."""
     budget = {m.code: m.annual_budget for m in scenario.members if m.annual_budget is not None}
     budgets = budget_coupling([i.keys for i in info], budget)
     transport = transport_coupling([i.carried for i in info], scenario)
-    return budgets, transport, (stack([budgets, transport]) if transport.names else budgets)
+    met = requirement_coupling([i.met for i in info], scenario)
+    kinds = [c for c in (budgets, transport, met) if c.names or c is budgets]
+    return budgets, transport, (stack(kinds) if len(kinds) > 1 else budgets)
+
+
+def requirement_coupling(met: list[list[str]], scenario: Scenario) -> Coupling:
+    """Requirements met by several groups as coupling rows: what the groups allocate to each
+    together at most its quantity; each group's parts are its requirements, in its order."""
+    quantity = {q.id: q.quantity for q in scenario.requirements}
+    names = sorted({(q,) for ids in met for q in ids})
+    of = {name: j for j, name in enumerate(names)}
+    return Coupling("requirement", list(names),
+                    np.array([quantity[q] for q, in names], float),
+                    [np.array([of[(q,)] for q in ids], np.int64) for ids in met])
 
 
 def _group_gap(options: PlanOptions, coupled: bool) -> float:
@@ -1148,10 +1205,13 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
     plan = merge_plans(scenario, [p.plan for p in final])
     binding = [b for p in final for b in p.binding if b["change"]]
     binding += _budget_binding(scenario, budgets, prices[:len(budgets.names)])
-    binding += _transport_binding(scenario, transport, prices[len(budgets.names):])
+    binding += _transport_binding(
+        scenario, transport,
+        prices[len(budgets.names):len(budgets.names) + len(transport.names)])
     binding.sort(key=lambda f: (-f["value"], f["name"]))
     plan.binding = binding[:8]
-    coupled = bool(budgets.names or transport.names)
+    met = len({q for i in info for q in i.met})
+    coupled = bool(budgets.names or transport.names or met)
     gap = relative_gap(plan.objective, bound)
     if plan.status == "optimal" and coupled and gap > PROVEN_GAP:
         # each group is optimal within its shares; the whole is not. Without budgets the
@@ -1164,7 +1224,8 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
         "lower_bound": round(bound, 4),
         "coupling_rows": {"budget": len(budgets.names),
                           **({"transport": len(transport.names)} if transport.names
-                             else {})},
+                             else {}),
+                          **({"requirement": met} if met else {})},
         **coordination,
         "shared_relaxation": round(float(lp_objective.sum()), 4),
         "whole_numbers": {way: sum(p.whole_by == way for p in final)
@@ -1172,7 +1233,8 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
         "replanned_with_leftovers": replanned}
     plan.extra["model"] = {
         "variables": int(sum(i.columns for i in info)),
-        "constraints": sum(i.rows for i in info) + len(budgets.names) + len(transport.names),
+        "constraints": (sum(i.rows for i in info) + len(budgets.names) + len(transport.names)
+                        + met),
         "integer": any(i.integer for i in scenario.items),
         "bound": bound,
         "relaxation_gap": round(gap, 6),

@@ -52,3 +52,14 @@ class PlanOptions:
     #: hold to this (relative), is taken as it is rather than re-solved with its whole numbers
     #: held (far below HiGHS's tolerances, 1e-7 and 1e-6); negative: always re-solved
     whole_noise: float = 1e-9
+    #: "auto", "always" or "never": plan by groups with family requirements priced like
+    #: budgets (coupling rows) instead of joining the family's items into one group (auto:
+    #: where the scenario is large enough to be planned by groups on "auto"). At L (2,000
+    #: items) families join the items into 5 groups of 300-600, without them 1,367 of at most
+    #: 257; at M (200), 54 groups of at most 60 items against 135 of at most 34
+    split_families: str = "auto"
+    #: set for each group's model when planned by groups with `split_families`: requirements
+    #: met by several groups (id, the part of the requirement's cost when wholly unmet this
+    #: group carries as a constant: its part of the family's items, and the value of one
+    #: unit, the whole family's), see requirements.define_requirements
+    shared_requirements: tuple[tuple[str, float, float], ...] = ()

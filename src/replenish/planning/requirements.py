@@ -4,6 +4,7 @@ are allocated to requirements of the item or its family; later is late, never is
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from replenish.planning.builder import Model
 from replenish.planning.index import PlanIndex
@@ -50,12 +51,25 @@ def priority_weight(ix: PlanIndex, priority: np.ndarray) -> np.ndarray:
     return np.power(decay, priority.astype(float) - 1.0)
 
 
-def define_requirements(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
-    """Allocation f[pair, month] of arrivals to requirements, and unmet units u[requirement]."""
+def define_requirements(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float,
+                        shared: tuple[tuple[str, float, float], ...] = ()) -> None:
+    """Allocation f[pair, month] of arrivals to requirements, and unmet units u[requirement].
+
+    A requirement in `shared` (id, part, value) is met by several item groups, each planning
+    some of its family's items (planning by groups with `PlanOptions.split_families`),
+    valued at `value` a unit (its whole family's, where the index knows only this group's
+    items of it): here it has no unmet units, each unit allocated saves the cost of one
+    unmet, its row only holds what this group allocates to at most the quantity, and the
+    group carries `part` of the cost of the requirement wholly unmet as a constant. The
+    groups together then cost what one model costs, and a coupling row
+    (`info["shared_keys"]`, `info["shared_use"]`: what the group allocates to each) keeps
+    their allocations together within the quantity."""
     H, Q = ix.H, len(ix.requirements)
     settings = ix.scenario.settings
     arr_rows, arr_cols = arrival_terms(ix, v)
     info["arrival_rows"], info["arrival_cols"] = arr_rows, arr_cols
+    info["shared_keys"] = []
+    info["shared_use"] = sp.csr_matrix((0, m.n_cols))
     if Q == 0:
         v["f"] = np.empty((0, H), np.int64)
         v["unmet"] = np.empty(0, np.int64)
@@ -64,20 +78,37 @@ def define_requirements(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: flo
     need = np.array([q.needed_by for q in reqs])
     qty = np.array([q.quantity for q in reqs])
     pw = priority_weight(ix, np.array([q.priority for q in reqs]))
-    value = ix.req_value / scale
+    part = {q: (p, worth) for q, p, worth in shared}
+    met = np.array([q.id in part for q in reqs])
+    value = np.array([part[q.id][1] if met[k] else ix.req_value[k]
+                      for k, q in enumerate(reqs)]) / scale
     w_late, w_unmet = settings.weight("late"), settings.weight("unmet")
     a_req, a_item = ix.alloc_req, ix.alloc_item
     late_months = np.clip(np.arange(H)[None, :] - need[a_req][:, None], 0, None)
     f_cost = w_late * (pw * value)[a_req][:, None] * late_months
-    n_a = len(a_req)
-    v["f"] = f = m.add_vars("f", (n_a, H), 0.0, qty[a_req][:, None] * np.ones((1, H)), f_cost,
-                            np.broadcast_to(ix.integer[a_item][:, None], (n_a, H)))
     # what never arrives is unmet, and late for every month to the end of the horizon too,
     # so a late delivery is always better than none
     u_cost = (w_unmet + w_late * (H - need)) * pw * value
-    v["unmet"] = u = m.add_vars("unmet", (Q,), 0.0, qty, u_cost)
+    f_cost = f_cost - np.where(met, u_cost, 0.0)[a_req][:, None]
+    n_a = len(a_req)
+    v["f"] = f = m.add_vars("f", (n_a, H), 0.0, qty[a_req][:, None] * np.ones((1, H)), f_cost,
+                            np.broadcast_to(ix.integer[a_item][:, None], (n_a, H)))
+    v["unmet"] = u = m.add_vars("unmet", (Q,), 0.0, np.where(met, 0.0, qty),
+                                np.where(met, 0.0, u_cost))
     m.add_rows("requirement", Q, np.concatenate([np.repeat(a_req, H), np.arange(Q)]),
-               np.concatenate([f.ravel(), u]), 1.0, lower=qty, upper=qty)
+               np.concatenate([f.ravel(), u]), 1.0, lower=np.where(met, 0.0, qty), upper=qty)
+    if met.any():
+        m.offset += float(sum(part[q.id][0] * u_cost[k] * qty[k]
+                              for k, q in enumerate(reqs) if met[k]))
+        on = np.flatnonzero(met)
+        row_of = np.full(Q, -1)
+        row_of[on] = np.arange(on.size)
+        mine = np.flatnonzero(met[a_req])
+        cols = f[mine].ravel()
+        info["shared_keys"] = [reqs[k].id for k in on.tolist()]
+        info["shared_use"] = sp.csr_matrix(
+            (np.ones(cols.size), (np.repeat(row_of[a_req[mine]], H), cols)),
+            shape=(on.size, m.n_cols))
     # allocations at a recipient in a month never exceed what arrived there that month
     rec = np.array([ix.recipients.index(q.recipient) for q in reqs], np.int64)
     pair = np.array([ix.ri_of[(r, i)] for r, i in zip(rec[a_req].tolist(), a_item.tolist(),

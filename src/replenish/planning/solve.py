@@ -126,16 +126,17 @@ def pass_model(h: highspy.Highs, built: BuiltModel, integrality: bool) -> np.nda
     lower, upper, cost, integer = m.column_arrays()
     row_lo, row_up = m.row_bounds()
     pass_arrays(h, m.matrix(), cost, lower, upper, row_lo, row_up,
-                integer if integrality else None)
+                integer if integrality else None, m.offset)
     return integer
 
 
 def pass_arrays(h: highspy.Highs, a: sp.csc_matrix, cost: np.ndarray, lower: np.ndarray,
                 upper: np.ndarray, row_lo: np.ndarray, row_up: np.ndarray,
-                integer: np.ndarray | None) -> None:
+                integer: np.ndarray | None, offset: float = 0.0) -> None:
     """Give HiGHS a model as arrays (`a` column-wise), with whole-number columns where
-    `integer` marks any (None: an LP)."""
+    `integer` marks any (None: an LP), and a constant `offset` in its objective."""
     lp = highspy.HighsLp()
+    lp.offset_ = offset
     lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
     lp.row_lower_, lp.row_upper_ = row_lo, row_up
