@@ -19,15 +19,15 @@ from pathlib import Path
 
 from replenish.model.records import Scenario
 from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.decompose import GroupPlanner, item_groups
+from replenish.planning.decompose import GroupPlanner
 from replenish.scenario.generator import generate_scenario
 from replenish.scenario.reader import read_scenario
 
 
-def _one_more(scenario: Scenario, largest: bool) -> tuple[Scenario, str]:
-    """One unit/month more on the first line of the largest item group (or of the last
-    group of one item)."""
-    groups = item_groups(scenario)
+def _one_more(scenario: Scenario, groups: list[list[str]],
+              largest: bool) -> tuple[Scenario, str]:
+    """One unit/month more on the first line of the largest of the item groups `groups`
+    (or of the last group of one item)."""
     group = max(groups, key=len) if largest else [g for g in groups if len(g) == 1][-1]
     line = next(ln for ln in scenario.lines if ln.item in set(group))
     lines = tuple(dataclasses.replace(ln, capacity=ln.capacity + 1) if ln is line else ln
@@ -62,8 +62,8 @@ def main() -> None:
     with GroupPlanner(scenario, options, lambda step, f: None) as planner:
         base_s = time.perf_counter() - t0
         rows.append(("plan (kept warm)", "-", base_s, planner.plan))
-        for changed, what in (_one_more(scenario, True), _one_more(scenario, False),
-                              _richer(scenario)):
+        for changed, what in (_one_more(scenario, planner.parts, True),
+                              _one_more(scenario, planner.parts, False), _richer(scenario)):
             t1 = time.perf_counter()
             warm = planner.replan(changed)
             rows.append((f"warm what-if: {what}", what, time.perf_counter() - t1, warm))

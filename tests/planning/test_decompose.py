@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
+import highspy
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -278,6 +279,31 @@ def test_whole_numbers_with_held_values_without_a_plan_fall_back_to_a_full_mip()
     fallen = plan.extra["model"]["decomposition"]["whole_numbers"]
     assert fallen["mip"] > ways["mip"] and fallen["pooled"] < ways["pooled"]
     checked(sc, plan)
+
+
+def test_a_large_group_whose_blocks_have_no_plan_is_one_mip_for_a_short_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # every group large enough for blocks, blocks refused: each MIP may take at most
+    # MIP_AFTER_BLOCKS_SECONDS of the minutes its part of the time limit would allow
+    sc = generate_scenario(4, 24, 8, 5)
+    options = dataclasses.replace(ALWAYS, split_columns=1, time_limit=3600.0)
+    monkeypatch.setattr(decompose._Group, "by_blocks", lambda self, *a: None)
+    allowed: list[float] = []
+    real = decompose.solve_guided
+
+    def guided(h: highspy.Highs, *args: object, **named: object) -> object:
+        allowed.append(float(h.getOptions().time_limit) - float(h.getRunTime()))
+        return real(h, *args, **named)    # type: ignore[arg-type]
+
+    monkeypatch.setattr(decompose, "solve_guided", guided)
+    plan = plan_scenario(sc, options)
+    checked(sc, plan)
+    assert plan.extra["model"]["decomposition"]["whole_numbers"]["mip"] > 0
+    assert allowed and max(allowed) <= decompose.MIP_AFTER_BLOCKS_SECONDS + 1e-6
+    monkeypatch.setattr(decompose, "MIP_AFTER_BLOCKS_SECONDS", 1e6)
+    allowed.clear()
+    plan_scenario(sc, options)
+    assert max(allowed) > 60.0
 
 
 def test_money_left_by_whole_numbers_buys_a_better_plan() -> None:
