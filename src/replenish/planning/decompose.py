@@ -158,15 +158,19 @@ def shared_requirements(scenario: Scenario,
     value of one unit of it (the mean unit cost of the whole family's items, as one model
     values it: index._allocations)."""
     keep = set(items)
-    cost = {i.code: i.unit_cost for i in scenario.items}
+    # each family's items once, not once a requirement (L: 1,367 groups, 125 requirements of
+    # families of 2,000 items)
+    costs: dict[str, list[float]] = {}
+    mine: dict[str, int] = {}
+    for i in scenario.items:
+        costs.setdefault(i.family, []).append(i.unit_cost)
+        mine[i.family] = mine.get(i.family, 0) + (i.code in keep)
     out = []
     for q in scenario.requirements:
         if q.family:
-            family = scenario.family_items(q.family)
-            mine = sum(c in keep for c in family)
-            if 0 < mine < len(family):
-                out.append((q.id, mine / len(family),
-                            float(np.mean([cost[c] for c in family]))))
+            family = costs.get(q.family, [])
+            if 0 < mine.get(q.family, 0) < len(family):
+                out.append((q.id, mine[q.family] / len(family), float(np.mean(family))))
     return tuple(out)
 
 
