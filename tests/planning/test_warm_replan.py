@@ -343,3 +343,30 @@ def test_a_group_built_afresh_starts_within_its_shares_from_the_old_groups_basis
     assert old.shares_basis() is not None
     assert warm == pytest.approx(cold, rel=1e-7) and other == pytest.approx(cold, rel=1e-7)
     assert warm_its < cold_its / 2 and other_its == cold_its
+
+
+def test_after_one_pass_a_group_starts_within_its_shares_from_its_first_relaxation() -> None:
+    # one pass of coordination ends at prices so high that the group's last proposal spends
+    # nothing: within its shares from its first relaxation's basis, to the same relaxation as
+    # from that pricing, in fewer iterations (here 134 against 217)
+    sc = generate_scenario(6, 30, 12, 3)
+    _changed, items, scale, _old, _prices = _old_group(sc)
+    made = []
+    for priced in (True, False):
+        group = _Group(sc, ALWAYS, scale, items)
+        first = group.first()
+        assert first.use.sum() > 0
+        high = group.propose(np.full(group.parts, 1e6))
+        assert high.use.sum() < 1e-6 * first.use.sum()
+        total = _iterations(group)
+        made.append((group.within_shares(first.use * 0.5 + 1.0, priced), total[0]))
+    (from_pricing, its_pricing), (from_first, its_first) = made
+    assert from_first == pytest.approx(from_pricing, rel=1e-7)
+    assert its_first < its_pricing, made
+
+
+def test_a_plan_coordinated_in_one_pass_holds() -> None:
+    sc = generate_scenario(4, 16, 8, 2)
+    plan = plan_scenario(sc, dataclasses.replace(ALWAYS, budget_rounds=1))
+    assert plan.extra["model"]["decomposition"]["price_passes"] == 1
+    checked(sc, plan)

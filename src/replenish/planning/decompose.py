@@ -285,6 +285,9 @@ class _Group:
         self.cost = self.built.model.column_arrays()[2]
         self.h = self._lp()
         self.priced: highspy.HighsBasis | None = None   # the basis of its last pricing
+        #: the basis of its first relaxation (prices 0), for a relaxation within shares after
+        #: a coordination that ended on the first prices' ladder (`within_shares`)
+        self.unpriced: highspy.HighsBasis | None = None
         #: the basis of its last relaxation within shares, and one to start its next from
         #: (that of the group it replaced: `inherit`)
         self.shared: highspy.HighsBasis | None = None
@@ -327,7 +330,7 @@ class _Group:
     def first(self) -> Proposal:
         """The relaxation without budgets: the group's first proposal."""
         value, x = self.relax()
-        self.priced = self.h.getBasis()
+        self.priced = self.unpriced = self.h.getBasis()
         return Proposal(value, self.plain_cost(x), self.demand(x))
 
     def propose(self, part_prices: np.ndarray) -> Proposal:
@@ -340,17 +343,32 @@ class _Group:
         self.priced = self.h.getBasis()
         return Proposal(value, self.plain_cost(x), self.demand(x))
 
-    def within_shares(self, share: np.ndarray) -> float:
+    def within_shares(self, share: np.ndarray, priced: bool = True) -> float:
         """The relaxation within `share` of each part, at the model's own costs: from the
         basis of its last pricing, the share rows first at the prices' costs (the basis stays
         dual feasible: dual simplex), then the model's own costs (it stays primal feasible:
         primal simplex). Both at once, on generated M with 4 hubs, the 30-item group took
         6.8 s and the 47-item group 11.9 s; in two steps 0.5 s and 8.2 s, to the same
-        objective."""
+        objective.
+
+        Not `priced` (the coordination stopped after one pass, at prices so high that its
+        last proposal spends next to nothing): from the basis of its first relaxation
+        instead, the share rows added basic at the model's own costs (dual simplex). From
+        the last pricing the primal simplex travels from spending nothing to the shares:
+        generated L's 257-item group ran so for more than 1,890 s after one pass, where its
+        first relaxation from scratch took 831 s; generated M, seed 1, one pass at most,
+        13.7 s of relaxations within shares against 19.2 s."""
         start, self.shared_start = self.shared_start, None
         if start is not None and (len(start.col_status) != self.built.model.n_cols
                                   or len(start.row_status) != self.base_rows + self.parts):
             start = None
+        if start is None and not priced and self.parts and self.unpriced is not None:
+            start = highspy.HighsBasis()
+            start.col_status = self.unpriced.col_status
+            # the share rows basic: the basis stays dual feasible at the model's own costs
+            start.row_status = [*self.unpriced.row_status,
+                                *[highspy.HighsBasisStatus.kBasic] * self.parts]
+            start.valid = True
         if not self.parts or start is not None:
             self.add_budget_rows(share)
             if start is not None:
@@ -396,13 +414,14 @@ class _Group:
         return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
 
     def shares_and_whole(self, share: np.ndarray, seconds: float, gap: float,
-                         keep: bool = False) -> tuple[float, float, GroupPlan]:
+                         keep: bool = False, priced: bool = True
+                         ) -> tuple[float, float, GroupPlan]:
         """`within_shares`, then `whole`, as one task: a large group's whole numbers need not
         wait for every other group's relaxation (generated M with 4 hubs: its largest
         group's relaxation within shares took 8.8 s, the other 44 groups' 3.1 s together).
         The relaxation's objective, the wall-clock time (time.time) it was solved by, and
         the plan."""
-        relaxed = self.within_shares(share)
+        relaxed = self.within_shares(share, priced)
         solved = time.time()
         return relaxed, solved, self.whole(seconds, gap, keep)
 
@@ -1066,10 +1085,15 @@ class GroupPlanner:
         gap_of_group = _group_gap(options, coupled)
         plans = list(base.plans) if base is not None else []
         wall = time.time()
+        # after one pass, the last prices are the ladder's first, so high that each group's
+        # last proposal spends next to nothing (see within_shares); later rungs are fine
+        # from their bases (generated M, seed 1, 2 and 3 passes at most: 3.1 and 2.6 s of
+        # relaxations within shares so, 10.3 and 11.6 s from the first relaxations' bases)
+        priced = base is not None or coordinated.passes > 1
         done_again: list[tuple[float, float, GroupPlan]] = groups.call(
             "shares_and_whole", again,
             [(coordinated.shares[k], max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum()),
-              gap_of_group, self.keep) for k in again],
+              gap_of_group, self.keep, priced) for k in again],
             lambda done: report(f"whole numbers {done}/{len(again)}",
                                 0.45 + 0.45 * done / max(1, len(again))))
         made = [p for _relaxed, _solved, p in done_again]
