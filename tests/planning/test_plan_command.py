@@ -191,3 +191,24 @@ def test_no_plan_within_the_time_limit_exits_4_not_3(tmp_path: Path,
     assert "time limit" in err and "raise --time-limit" in err
     assert "infeasible" not in err
     assert not (out / "summary.json").exists()
+
+
+def test_a_plan_stopped_by_the_time_limit_says_a_longer_one_may_do_better(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # planned by item groups in a hundredth of a second: one pass of coordination, each group
+    # still finishing its plan, far from its bound; with time enough, no such words
+    folder = tmp_path / "scenario"
+    assert run(["generate", str(folder), "--nations", "4", "--items", "16", "--months", "8",
+                "--seed", "2"]) == 0
+    said = []
+    for limit in ("0.01", "600"):
+        out = tmp_path / f"plan-{limit}"
+        capsys.readouterr()
+        assert run(["plan", str(folder), "--out", str(out), "--time-limit", limit,
+                    "--decompose", "always", "--no-greedy", "--explain", "never"]) == 0
+        gap = json.loads((out / "summary.json").read_text())["model"]["gap"]
+        said.append((gap, " ".join(capsys.readouterr().out.split())))
+    (short_gap, short), (long_gap, long) = said
+    assert short_gap > 1e-3, said
+    assert "the time limit (0.01 s) ran out" in short and "a longer --time-limit" in short
+    assert "ran out" not in long and long_gap < short_gap

@@ -19,6 +19,7 @@ from replenish.i18n import N_, _, number, significant
 from replenish.plan.totals import effect_sentence, money
 from replenish.plan.writer import summary_dict, write_plan_files, write_summary
 from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.decompose import PROVEN_GAP
 from replenish.planning.measure import binding_message
 from replenish.scenario.reader import read_scenario
 
@@ -96,6 +97,13 @@ def plan(
     write_summary(out_dir, summary)
     with i18n.speaking(language):
         print_summary(summary)
+        gap = (summary.get("model") or {}).get("gap")
+        if (gap is not None and gap > PROVEN_GAP
+                and result.timings.get("solve", 0.0) >= time_limit):
+            # the plan stopped early, not at its best: say what would give a better one
+            out.print(_("the time limit (%(seconds)s s) ran out before the plan came near its "
+                        "bound: a longer --time-limit may give a better plan") % {
+                          "seconds": number(time_limit, 0 if time_limit >= 10 else 2)})
         out.print(_("plan written to %(folder)s") % {"folder": out_dir})
 
 
