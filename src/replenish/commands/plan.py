@@ -17,9 +17,8 @@ from replenish.commands.language import LangOption, command_language
 from replenish.errors import InfeasiblePlan, Problem, ScenarioError
 from replenish.i18n import N_, _, number, significant
 from replenish.plan.totals import effect_sentence, money
-from replenish.plan.writer import summary_dict, write_plan_files, write_summary
+from replenish.plan.writer import OPTIMAL_GAP, summary_dict, write_plan_files, write_summary
 from replenish.planning import PlanOptions, plan_scenario
-from replenish.planning.decompose import PROVEN_GAP
 from replenish.planning.measure import binding_message
 from replenish.scenario.reader import read_scenario
 
@@ -98,7 +97,7 @@ def plan(
     with i18n.speaking(language):
         print_summary(summary)
         gap = (summary.get("model") or {}).get("gap")
-        if (gap is not None and gap > PROVEN_GAP
+        if (gap is not None and gap > OPTIMAL_GAP
                 and result.timings.get("solve", 0.0) >= time_limit):
             # the plan stopped early, not at its best: say what would give a better one
             out.print(_("the time limit (%(seconds)s s) ran out before the plan came near its "

@@ -286,7 +286,7 @@ class _Group:
         self.h = self._lp()
         self.priced: highspy.HighsBasis | None = None   # the basis of its last pricing
         #: the basis of its first relaxation (prices 0), for a relaxation within shares after
-        #: a coordination that ended on the first prices' ladder (`within_shares`)
+        #: a coordination of one pass (`within_shares`)
         self.unpriced: highspy.HighsBasis | None = None
         #: the basis of its last relaxation within shares, and one to start its next from
         #: (that of the group it replaced: `inherit`)
