@@ -100,8 +100,8 @@ def plan(
         if (gap is not None and gap > OPTIMAL_GAP
                 and result.timings.get("solve", 0.0) >= time_limit):
             # the plan stopped early, not at its best: say what would give a better one
-            out.print(_("the time limit (%(seconds)s s) ran out before the plan came near its "
-                        "bound: a longer --time-limit may give a better plan") % {
+            out.print(_("the time limit (%(seconds)s s) ran out before the plan was proven within "
+                        "0.1 %% of its bound: a longer --time-limit may give a better plan") % {
                           "seconds": number(time_limit, 0 if time_limit >= 10 else 2)})
         out.print(_("plan written to %(folder)s") % {"folder": out_dir})
 
