@@ -243,3 +243,18 @@ def test_a_block_whose_held_values_leave_no_plan_keeps_its_plan_before() -> None
     again = m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), np.array([0.0, 2.0]),
                     start=start)
     assert again is not None and again.tolist() == [1.0, 1.0]
+
+
+def test_a_block_whose_held_values_leave_it_far_above_its_relaxation_frees_them() -> None:
+    # 2a + b <= 3 from a = 0.5, b = 2 (cost -6.5): with b held at 2 the best plan is a = 0,
+    # cost -4, 38 % above; freed, a = b = 1, cost -7 (solve.release_used, against the cost
+    # of the block's relaxation: generated M, seed 1, a block 22 % above its relaxation cost
+    # the 24-item group 2 % where a relaxation at another of its optima left it 0.1 %)
+    m = _tiny([-5.0, -2.0])
+    values = m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), start=np.array([0.5, 2.0]))
+    assert values is not None and values.tolist() == [1.0, 1.0]
+    # where the held plan is near the relaxation (a's cost a thousandth: -4 against -4.0025,
+    # within FAR_ABOVE_RELAXATION) it stands, though b = 3 would be cheaper
+    near = _tiny([-5e-3, -2.0])
+    values = near.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), start=np.array([0.5, 2.0]))
+    assert values is not None and values.tolist() == [0.0, 2.0]
