@@ -281,7 +281,8 @@ def test_whole_numbers_with_held_values_without_a_plan_fall_back_to_a_full_mip(
     def no_room(group: decompose._Group, margin: float,
                 x: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         extra, cap = real(group, margin, x)
-        group.h.changeRowsBounds(len(extra), extra, np.full(len(extra), -np.inf),
+        group.h.changeRowsBounds(len(extra), extra,  # type: ignore[attr-defined]
+                                 np.full(len(extra), -np.inf),
                                  np.zeros(len(extra)))
         return extra, cap
 
