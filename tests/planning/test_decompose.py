@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import highspy
 import numpy as np
@@ -366,3 +367,53 @@ def test_one_model_and_groups_agree(size: tuple[int, ...]) -> None:
     assert apart.objective <= exact.objective + 1e-3 * scale
     assert apart.status == ("optimal" if apart.objective - bound <= 1e-3 * abs(apart.objective)
                             else "feasible")
+
+
+def _no_whole_plan_for(monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]:
+    """`_Group.whole` fails (no whole numbers within its shares) for the first group to get
+    there, `times` times; the ids of the groups it failed for."""
+    real = decompose._Group.whole
+    failed: list[int] = []
+
+    def no_room(group: decompose._Group, seconds: float, gap: float,
+                keep: bool = False) -> decompose.GroupPlan:
+        if len(failed) < times and (not failed or group.scenario.items == failed_items[0]):
+            failed.append(id(group))
+            failed_items[:1] = [group.scenario.items]
+            raise decompose.GroupsFailed("no whole numbers within its shares")
+        return real(group, seconds, gap, keep)
+
+    failed_items: list[Any] = []
+    monkeypatch.setattr(decompose._Group, "whole", no_room)
+    return failed
+
+
+def test_a_group_without_whole_numbers_within_its_shares_gets_what_the_others_leave(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # coordination stopped early (generated M, seed 3, at 0.2 %): a 1-item group's whole
+    # numbers had no plan within its shares, and the scenario went to one model for 211 s
+    sc = generate_scenario(4, 24, 8, 5)
+    failed = _no_whole_plan_for(monkeypatch, 1)
+    shares: list[np.ndarray] = []
+    real_again = decompose._Group.again
+
+    def again(group: decompose._Group, share: np.ndarray,
+              gap: float) -> decompose.GroupPlan | None:
+        shares.append(share)
+        return real_again(group, share, gap)
+
+    monkeypatch.setattr(decompose._Group, "again", again)
+    plan = plan_scenario(sc, ALWAYS)
+    assert len(failed) == 1 and shares        # failed once, then planned again
+    assert "decomposition" in plan.extra["model"]      # by groups still
+    checked(sc, plan)
+
+
+def test_a_group_without_whole_numbers_even_with_what_the_others_leave_goes_to_one_model(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = generate_scenario(4, 24, 8, 5)
+    failed = _no_whole_plan_for(monkeypatch, 2)     # within its shares, and again
+    plan = plan_scenario(sc, ALWAYS)
+    assert len(failed) == 2
+    assert "decomposition" not in plan.extra["model"]
+    checked(sc, plan)
