@@ -22,6 +22,10 @@ def test_stages_and_failures_read_in_danish_and_unchanged_in_english() -> None:
     assert danish[3].startswith("ingen plan opfylder alle betingelser: ")
     assert danish[4].startswith("desk har allerede 2 planer i kø")
     assert job_words("KeyError: x") == "KeyError: x" and job_words(None) == ""
+    # a stage of a plan by groups that only some plans reach
+    again = "planning again what had no whole numbers within its shares"
+    with i18n.speaking("da"):
+        assert job_words(again).startswith("planlægger igen det, der ikke fik hele tal")
 
 
 def test_signed_changes_follow_the_language() -> None:

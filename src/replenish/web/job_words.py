@@ -20,6 +20,8 @@ _TEXTS = tuple((re.compile(pattern + r"\Z", re.DOTALL), message) for pattern, me
     (r"failed", N_("failed")),
     (r"cancelled", N_("cancelled")),
     (r"spending what whole numbers left", N_("spending what whole numbers left")),
+    (r"planning again what had no whole numbers within its shares",
+     N_("planning again what had no whole numbers within its shares")),
     (r"(?P<mode>joint|national): planning", N_("%(mode)s: planning")),
     (r"measuring what binds \((?P<n>\d+) re-plans\)",
      N_("measuring what binds (%(n)s re-plans)")),
