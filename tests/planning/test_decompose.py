@@ -374,6 +374,7 @@ def _no_whole_plan_for(monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]
     there, `times` times; the ids of the groups it failed for."""
     real = decompose._Group.whole
     failed: list[int] = []
+    failed_items: list[Any] = []
 
     def no_room(group: decompose._Group, seconds: float, gap: float,
                 keep: bool = False) -> decompose.GroupPlan:
@@ -383,7 +384,6 @@ def _no_whole_plan_for(monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]
             raise decompose.GroupsFailed("no whole numbers within its shares")
         return real(group, seconds, gap, keep)
 
-    failed_items: list[Any] = []
     monkeypatch.setattr(decompose._Group, "whole", no_room)
     return failed
 

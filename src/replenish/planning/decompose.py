@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
@@ -681,7 +681,6 @@ class _Group:
         # a little below the cap for whole numbers, whose rows hold only to HiGHS's
         # tolerance, so that the plan made exactly whole after it (exactly_whole) is within
         # the cap itself
-        # the cap, not to the cent
         up = cap * (1.0 - margin)
         if x is not None:
             # ... but never below what the relaxation the whole numbers start from spends
@@ -1317,6 +1316,18 @@ def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
                       options.budget_rounds, progress, warm, lazy)
 
 
+def _unspent(plans: Sequence[GroupPlan | None], segments: list[np.ndarray],
+             limit: np.ndarray, margin: float) -> np.ndarray:
+    """What the groups' `plans` (each part's spending on the row `segments[g]` gives) leave
+    of each coupling row's `limit`, less `margin` (relative)."""
+    n = len(limit)
+    spent = np.zeros(n)
+    for p, seg in zip(plans, segments, strict=True):
+        if p is not None:
+            spent += np.bincount(seg, p.spent, n)
+    return np.clip(limit * (1.0 - margin) - spent, 0.0, None)
+
+
 def _plan_without_room(groups: Groups, plans: list[GroupPlan | None], missing: list[int],
                        shares: list[np.ndarray], coupling: Coupling, gap: float,
                        options: PlanOptions) -> None:
@@ -1327,11 +1338,7 @@ def _plan_without_room(groups: Groups, plans: list[GroupPlan | None], missing: l
     one still has none. Generated M, seed 3, coordination stopped at 0.2 % instead of 0.1 %:
     a 1-item group's whole numbers had none, and the scenario went to one model for 211 s."""
     n = len(coupling.limit)
-    spent = np.zeros(n)
-    for p, seg in zip(plans, coupling.part_rows, strict=True):
-        if p is not None:
-            spent += np.bincount(seg, p.spent, n)
-    left = np.clip(coupling.limit * (1.0 - options.pool_margin) - spent, 0.0, None)
+    left = _unspent(plans, coupling.part_rows, coupling.limit, options.pool_margin)
     for k in missing:
         seg = coupling.part_rows[k]
         new = groups.call("again", [k], [(initial_shares(shares[k], seg, left), gap)])[0]
@@ -1356,11 +1363,8 @@ def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPla
     `plans` changes where a new plan is kept; every budget still holds. Returns how many
     groups' new plans were kept."""
     n = len(limit)
-    spent = np.zeros(n)
-    for p, seg in zip(plans, segments, strict=True):
-        spent += np.bincount(seg, p.spent, n)
     margin = options.pool_margin
-    left = np.clip(limit * (1.0 - margin) - spent, 0.0, None)
+    left = _unspent(plans, segments, limit, margin)
     total = abs(sum(p.plan.objective for p in plans))
     loss = np.array([p.plan.objective - lp for p, lp in zip(plans, lp_objective, strict=True)])
     replanned = 0
