@@ -646,7 +646,9 @@ class _Group:
                   gap: float, seconds: float) -> Solution | None:
         """Whole numbers block by block (planning/blocks.py), the group's shares pooled per
         (member, year) as in `pooled`: money a block leaves when it rounds down is there for
-        the blocks after it. The plan, or None with `h` as it was."""
+        the blocks after it; where they have no plan, once more from a relaxation that
+        leaves them room (`_blocks_with_room`). The plan, or None with `h`'s rows and bounds
+        as they were."""
         extra, cap = self.pool_shares(0.0) if self.keys else (np.zeros(0, np.int32), None)
         # its transport shares join blocks too: the items of a group share a hub's month
         carried = np.arange(self.base_rows + len(self.keys), self.base_rows + self.parts,
