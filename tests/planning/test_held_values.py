@@ -7,11 +7,13 @@ from __future__ import annotations
 import highspy
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from replenish.planning.solve import (
     FAR_ABOVE_RELAXATION,
     FAR_ABOVE_WITH_ZEROS_HELD,
     hold_whole_values,
+    pass_arrays,
     release_used,
 )
 
@@ -86,3 +88,28 @@ def test_a_plan_not_far_enough_with_its_zeros_held_keeps_them_held() -> None:
     release_used(h, held, x, np.zeros(3), np.array([3.0, 3.0, 100.0]), relaxed, zeros=True)
     assert h.getInfo().objective_function_value == pytest.approx(-105.0)
     assert list(h.getLp().col_upper_)[1] == 0.0
+
+
+@pytest.mark.parametrize("whole", [None, np.array([True, False, True])])
+def test_a_model_passed_as_arrays_is_the_model_highs_holds(whole: np.ndarray | None) -> None:
+    # the arrays go through highspy's array overload of passModel: costs, bounds, the matrix
+    # column by column, which columns are whole, the objective's constant
+    a = sp.csc_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 3.0, -1.0]]))
+    cost, lower, upper = np.array([1.0, -2.0, 0.5]), np.zeros(3), np.array([4.0, np.inf, 2.0])
+    row_lo, row_up = np.array([-np.inf, 1.0]), np.array([5.0, 1.0])
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    pass_arrays(h, a, cost, lower, upper, row_lo, row_up, whole, offset=7.0)
+    lp = h.getLp()
+    held = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
+                          np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    assert (held != a).nnz == 0
+    for got, want in ((lp.col_cost_, cost), (lp.col_lower_, lower), (lp.col_upper_, upper),
+                      (lp.row_lower_, row_lo), (lp.row_upper_, row_up)):
+        assert np.array_equal(np.asarray(got), want)
+    assert lp.offset_ == 7.0 and lp.sense_ == highspy.ObjSense.kMinimize
+    kinds = [k == highspy.HighsVarType.kInteger for k in lp.integrality_]
+    assert kinds == ([False] * 3 if whole is None else whole.tolist())
+    h.run()
+    # min x0 - 2 x1 + 0.5 x2 + 7 with 3 x1 - x2 = 1: x1 as large as x2 <= 2 allows, x1 = 1
+    assert h.getInfo().objective_function_value == pytest.approx(7.0 - 2.0 + 1.0)
