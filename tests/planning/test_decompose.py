@@ -11,7 +11,6 @@ from typing import Any
 import highspy
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +24,7 @@ from replenish.planning.decompose import (
     should_decompose,
     sub_scenario,
 )
-from replenish.planning.solve import new_highs, pass_model, solve_guided
+from replenish.planning.solve import lp_matrix, new_highs, pass_model, solve_guided
 from replenish.scenario.generator import generate_scenario
 
 from .support import checked
@@ -352,8 +351,7 @@ def test_blocks_without_a_plan_try_again_from_a_relaxation_that_leaves_room(
         if not again:
             return None
         lp = h.getLp()
-        a = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
-                           np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+        a = lp_matrix(lp)
         rows = named["coupling"]
         cap = np.asarray(lp.row_upper_)[rows]
         used = (a @ x)[rows]

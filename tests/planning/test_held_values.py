@@ -13,6 +13,7 @@ from replenish.planning.solve import (
     FAR_ABOVE_RELAXATION,
     FAR_ABOVE_WITH_ZEROS_HELD,
     hold_whole_values,
+    lp_matrix,
     pass_arrays,
     release_used,
 )
@@ -101,8 +102,7 @@ def test_a_model_passed_as_arrays_is_the_model_highs_holds(whole: np.ndarray | N
     h.setOptionValue("output_flag", False)
     pass_arrays(h, a, cost, lower, upper, row_lo, row_up, whole, offset=7.0)
     lp = h.getLp()
-    held = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
-                          np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    held = lp_matrix(lp)
     assert (held != a).nnz == 0
     for got, want in ((lp.col_cost_, cost), (lp.col_lower_, lower), (lp.col_upper_, upper),
                       (lp.row_lower_, row_lo), (lp.row_upper_, row_up)):

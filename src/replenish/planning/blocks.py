@@ -35,6 +35,7 @@ from replenish.planning.options import PlanOptions
 from replenish.planning.solve import (
     dot,
     holds,
+    lp_matrix,
     new_highs,
     pass_arrays,
     resolve_held,
@@ -79,8 +80,7 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
     block's new plan, so that a change touching one block leaves the others as they were
     (see `_Matrix.solve`)."""
     lp = h.getLp()
-    a_csc = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
-                           np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    a_csc = lp_matrix(lp)
     m = _Matrix(a_csc, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_),
                 np.asarray(lp.col_lower_), np.asarray(lp.col_upper_), np.asarray(lp.col_cost_),
                 built.model.column_arrays()[3], np.zeros(lp.num_row_, bool), margin,

@@ -88,13 +88,19 @@ def whole_as_is(h: highspy.Highs, x: np.ndarray, held: np.ndarray,
     values = np.array(x)
     values[held] = whole
     lp = h.getLp()
-    a = sp.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
-                       np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    a = lp_matrix(lp)
     if (_within(values, np.asarray(lp.col_lower_), np.asarray(lp.col_upper_), noise)
             and _within(a @ values, np.asarray(lp.row_lower_), np.asarray(lp.row_upper_),
                         noise)):
         return values
     return None
+
+
+def lp_matrix(lp: highspy.HighsLp) -> sp.csc_matrix:
+    """The constraint matrix of a model HiGHS holds (`Highs.getLp()`), column-wise."""
+    m = lp.a_matrix_
+    return sp.csc_matrix((np.asarray(m.value_), np.asarray(m.index_), np.asarray(m.start_)),
+                         shape=(lp.num_row_, lp.num_col_))
 
 
 def _within(values: np.ndarray, lo: np.ndarray, up: np.ndarray, noise: float) -> bool:
