@@ -686,13 +686,13 @@ class _Group:
         share = self.share.copy()
         self.unpool(extra)
         self.set_shares(share * (1.0 - BLOCK_ROOM))
-        self.h.run()
-        ok = self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        x = np.asarray(self.h.getSolution().col_value)
-        self.set_shares(share)
-        self.pool_shares(0.0)
-        if not ok:
+        try:
+            x = self.relax()[1]
+        except GroupsFailed:
             return None
+        finally:
+            self.set_shares(share)
+            self.pool_shares(0.0)
         return whole_by_blocks(self.h, self.built, x, gap, max(MIN_BLOCK_SECONDS, seconds),
                                self.options, coupling=coupling,
                                margin=self.options.pool_margin)
