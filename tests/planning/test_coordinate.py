@@ -3,6 +3,9 @@ bound never passes the optimum, the combined plan never beats it, and both meet 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -161,3 +164,15 @@ def test_a_row_no_part_uses_is_shared_equally_between_its_parts() -> None:
     shares = spread_unused([np.array([0.0]), np.array([0.0, 0.0])],
                            [np.array([0]), np.array([0, 0])], np.array([9.0]))
     assert [s.tolist() for s in shares] == [[3.0], [3.0, 3.0]]
+
+
+def test_the_master_prints_nothing_in_a_process_of_its_own() -> None:
+    # planned on Dask, the master's HiGHS is the first the planning process makes, and HiGHS
+    # printed its banner amid the command's output
+    script = ("import numpy as np\n"
+              "from replenish.planning.coordinate import Coupling, _Master\n"
+              "c = Coupling('budget', [('N01', 1)], np.array([10.0]), [np.array([0])])\n"
+              "_Master(c, 1, np.array([1.0]), 1.0).solve()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout == "" and done.stderr == ""

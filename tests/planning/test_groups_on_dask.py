@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from distributed import LocalCluster
 from replenish.cli import run
 from replenish.plan.writer import write_plan_files
 from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning.on_dask import DaskGroups
 from replenish.scenario.generator import generate_scenario
 from replenish.scenario.writer import write_scenario
 
@@ -92,6 +94,21 @@ def test_plan_command_on_a_scheduler(cluster: LocalCluster, tmp_path: Path) -> N
                 "--decompose", "always", "--scheduler", cluster.scheduler_address]) == 0
     summary = json.loads((tmp_path / "plan" / "summary.json").read_text())
     assert summary["model"]["decomposition"]["groups"] > 1
+
+
+def test_a_plan_on_a_scheduler_keeps_distributed_s_chatter_off_the_command_line(
+        cluster: LocalCluster) -> None:
+    # at L, every batch's calls swept the client's pool of connections, a thousand INFO
+    # lines a minute on the command line
+    chatty = logging.getLogger("distributed")
+    level = chatty.level
+    chatty.setLevel(logging.INFO)
+    try:
+        groups = DaskGroups(cluster.scheduler_address, 10.0)
+        groups.close()
+        assert chatty.getEffectiveLevel() == logging.WARNING
+    finally:
+        chatty.setLevel(level)
 
 
 def test_a_scheduler_that_cannot_be_reached_is_a_clear_error(

@@ -40,6 +40,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from replenish.planning.solve import bare_highs
+
 #: prices are smoothed this far towards those of the best bound so far (Wentges's alpha):
 #: on generated M, seed 1, 0.5 reached 0.5 % between plan and bound in 19 passes
 SMOOTHING = 0.5
@@ -190,8 +192,7 @@ class _Master:
         self.scale = coupling.scale
         self.overuse = OVERUSE_COST
         self.groups = groups
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.h = bare_highs()
         self.h.setOptionValue("random_seed", 0)
         # central duals (see the module's docstring)
         self.h.setOptionValue("solver", "ipm")

@@ -15,6 +15,7 @@ sees the same calls in the same order.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,11 @@ class DaskGroups(Groups):
             raise MissingExtra("plan --scheduler", "server", ["distributed"]) from None
 
         self.address = address
+        # a plan by groups calls each group's actor once a batch: at L, 1,367 calls at once
+        # fill the client's pool of connections, and distributed logs each sweep of it at
+        # INFO ("Collecting unused comms", a thousand lines a minute on the command line)
+        quiet = logging.getLogger("distributed")
+        quiet.setLevel(max(quiet.getEffectiveLevel(), logging.WARNING))
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:

@@ -257,6 +257,16 @@ def _quiet_stdout(quiet: bool) -> Iterator[None]:
             os.close(devnull)
 
 
+def bare_highs() -> highspy.Highs:
+    """A HiGHS that prints nothing: neither its banner (printed by the first HiGHS a process
+    makes) nor its log. A plan on Dask makes its first in the planning process for the
+    coordination's master, and printed the banner amid the command's output."""
+    with _quiet_stdout(True):
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 def new_highs(options: PlanOptions) -> highspy.Highs:
     with _quiet_stdout(not options.verbose):
         h = highspy.Highs()
