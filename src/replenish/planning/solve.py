@@ -160,20 +160,22 @@ def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, relaxed: tuple[float, np.ndarray] | None = None,
                  patient: bool = False,
                  duals: dict[str, np.ndarray] | None = None,
-                 release: bool = True) -> Solution:
+                 release: bool = True, improve_seconds: float = float("inf")) -> Solution:
     """Solve a MIP already in `h` guided by its relaxation (see below), the full MIP if that
     fails; read the solution. With `relaxed`, `h` holds that relaxation's solution. A
     `patient` solve whose time runs out before any plan goes on to its first plan instead of
     failing (the time limit is then exceeded). `duals`, the relaxation's, are given where
     `h` has been solved since. Without `release`, only the MIP with the relaxation's whole
-    values held is tried (a caller with a plan in hand to fall back on)."""
+    values held is tried (a caller with a plan in hand to fall back on). A plan found with
+    them held but far above the relaxation is improved with only the zeros held for at most
+    `improve_seconds` (`release_used`)."""
     if duals is None:
         duals = {}
     if relaxed is not None and not duals:
         solution = h.getSolution()
         duals = {"row": np.asarray(solution.row_dual), "col": np.asarray(solution.col_dual)}
     lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals, relaxed, patient,
-                                           release)
+                                           release, improve_seconds)
     if release and not _settled(h):
         n = len(integer)
         h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
@@ -282,7 +284,8 @@ def new_highs(options: PlanOptions) -> highspy.Highs:
 def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
                                 upper: np.ndarray, duals: dict[str, np.ndarray],
                                 relaxed: tuple[float, np.ndarray] | None = None,
-                                patient: bool = False, release: bool = True) -> float:
+                                patient: bool = False, release: bool = True,
+                                improve_seconds: float = float("inf")) -> float:
     """Solve the LP relaxation, then the MIP with the relaxation's whole values held.
 
     In these flow models almost every whole-number column of the relaxation's optimum is
@@ -310,18 +313,19 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
     whole = hold_whole_values(h, integer, x)
     _run(h, patient)
     if release:
-        release_used(h, whole, x, lower, upper, bound, patient)
+        release_used(h, whole, x, lower, upper, bound, patient,
+                     improve_seconds=improve_seconds)
     return bound
 
 
 def release_used(h: highspy.Highs, held: np.ndarray, x: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, bound: float, patient: bool = False,
-                 zeros: bool = False) -> None:
+                 zeros: bool = False, improve_seconds: float = float("inf")) -> None:
     """After a MIP run with the whole values `held` at `x` (`hold_whole_values`): where it
     found no plan, or one FAR_ABOVE_RELAXATION above the relaxation `bound`, run it again
-    with only the unused (zero) ones held, from the plan found if any; with `zeros`, where
-    that is still FAR_ABOVE_WITH_ZEROS_HELD above, once more with none held, for at most
-    NONE_HELD_SECONDS."""
+    with only the unused (zero) ones held, from the plan found if any, and then for at most
+    `improve_seconds`; with `zeros`, where that is still FAR_ABOVE_WITH_ZEROS_HELD above,
+    once more with none held, for at most NONE_HELD_SECONDS."""
     stages = [held[np.abs(x[held]) >= 1e-9]] + ([held] if zeros else [])
     for stage, free in enumerate(stages):
         far = FAR_ABOVE_RELAXATION if not stage else FAR_ABOVE_WITH_ZEROS_HELD
@@ -332,11 +336,13 @@ def release_used(h: highspy.Highs, held: np.ndarray, x: np.ndarray, lower: np.nd
         h.changeColsBounds(int(free.size), free.astype(np.int32), lower[free], upper[free])
         if start is not None:
             h.setSolution(start)
-        if not stage:
+        seconds = NONE_HELD_SECONDS if stage else (
+            improve_seconds if start is not None else float("inf"))
+        if seconds == float("inf"):
             _run(h, patient)
             continue
         limit = float(h.getOptions().time_limit)
-        h.setOptionValue("time_limit", min(limit, h.getRunTime() + NONE_HELD_SECONDS))
+        h.setOptionValue("time_limit", min(limit, h.getRunTime() + seconds))
         _run(h, patient)
         if float(h.getOptions().time_limit) < float("inf"):   # not gone on to a first plan
             h.setOptionValue("time_limit", limit)
