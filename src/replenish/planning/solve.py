@@ -259,20 +259,19 @@ def _quiet_stdout(quiet: bool) -> Iterator[None]:
             os.close(devnull)
 
 
-def bare_highs() -> highspy.Highs:
-    """A HiGHS that prints nothing: neither its banner (printed by the first HiGHS a process
-    makes) nor its log. A plan on Dask makes its first in the planning process for the
-    coordination's master, and printed the banner amid the command's output."""
-    with _quiet_stdout(True):
+def bare_highs(verbose: bool = False) -> highspy.Highs:
+    """A HiGHS that prints nothing unless `verbose`: neither its banner (printed by the first
+    HiGHS a process makes) nor its log. A plan on Dask makes its first in the planning
+    process for the coordination's master, and printed the banner amid the command's
+    output."""
+    with _quiet_stdout(not verbose):
         h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h.setOptionValue("output_flag", verbose)
     return h
 
 
 def new_highs(options: PlanOptions) -> highspy.Highs:
-    with _quiet_stdout(not options.verbose):
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", options.verbose)
+    h = bare_highs(options.verbose)
     h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
     h.setOptionValue("random_seed", 0)
