@@ -245,6 +245,17 @@ def test_a_block_whose_held_values_leave_no_plan_keeps_its_plan_before() -> None
     assert again is not None and again.tolist() == [1.0, 1.0]
 
 
+def test_a_block_the_change_touched_is_freed_though_its_plan_before_holds() -> None:
+    # as above, but `thorough` (a block whose columns the change touched, planned again
+    # alone): its plan is sought as without a plan before, which stands only if cheaper
+    m = _tiny([-5.0, -2.0], at_least=3.0)
+    start = np.array([0.5, 2.0])
+    for thorough, expected in ((False, [0.0, 3.0]), (True, [1.0, 1.0])):
+        values = m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), np.array([0.0, 3.0]),
+                         start=start, thorough=thorough)
+        assert values is not None and values.tolist() == expected
+
+
 def test_a_block_whose_held_values_leave_it_far_above_its_relaxation_frees_them() -> None:
     # 2a + b <= 3 from a = 0.5, b = 2 (cost -6.5): with b held at 2 the best plan is a = 0,
     # cost -4, 38 % above; freed, a = b = 1, cost -7 (solve.release_used, against the cost

@@ -131,7 +131,9 @@ def test_a_warm_replan_on_workers_gives_the_warm_replan_in_threads(
 
     sc = generate_scenario(3, 12, 8, 5)
     changed, _item = _one_more(sc)
-    options = dataclasses.replace(ALWAYS, explain="never")
+    # by blocks: the model's fingerprint crosses from the old group's worker, and only the
+    # blocks the change touched are planned again
+    options = dataclasses.replace(ALWAYS, explain="never", split_columns=0, batch_columns=1)
     with GroupPlanner(sc, options, lambda step, f: None) as planner:
         threads = planner.replan(changed)
     on_dask = dataclasses.replace(options, scheduler=cluster.scheduler_address)

@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 from replenish.model.records import Scenario
-from replenish.planning import PlanOptions, plan_scenario
+from replenish.planning import PlanOptions, blocks, plan_scenario
 from replenish.planning.build import value_scale
 from replenish.planning.coordinate import Coupling
 from replenish.planning.decompose import (
     GroupPlanner,
     _Group,
+    changed_columns,
     item_groups,
     local_plan_holds,
     loosened_only,
@@ -27,6 +28,8 @@ from replenish.scenario.generator import generate_scenario
 from .support import checked
 
 ALWAYS = PlanOptions(compare_greedy=False, decompose="always", explain="never")
+#: every group planned by blocks (see tests/planning/test_blocks.py)
+BY_BLOCKS = dataclasses.replace(ALWAYS, split_columns=0, batch_columns=1)
 
 
 def _one_more(scenario: Scenario, largest: bool = True) -> tuple[Scenario, str]:
@@ -370,3 +373,89 @@ def test_a_plan_coordinated_in_one_pass_holds() -> None:
     plan = plan_scenario(sc, dataclasses.replace(ALWAYS, budget_rounds=1))
     assert plan.extra["model"]["decomposition"]["price_passes"] == 1
     checked(sc, plan)
+
+
+def test_the_columns_a_change_touched_are_those_of_its_line() -> None:
+    sc = generate_scenario(3, 12, 8, 5)
+    scale = value_scale(sc)
+    changed, item = _one_more(sc)
+    items = next(g for g in item_groups(sc) if item in g)
+    old, new, same = (_Group(s, ALWAYS, scale, items) for s in (sc, changed, sc))
+    touched = changed_columns(old.fingerprint(), new.fingerprint(), new.built.model)
+    assert touched is not None and 0 < touched.sum() < touched.size / 4
+    # the line's capacity rows changed (and its columns' bounds or coefficients): every
+    # column in such a row is touched, and only such columns
+    a = new.built.model.matrix().tocsr()
+    lo_old, up_old = old.built.model.row_bounds()
+    lo_new, up_new = new.built.model.row_bounds()
+    rows = np.flatnonzero((lo_old != lo_new) | (up_old != up_new))
+    cols = np.flatnonzero(np.any([x != y for x, y in zip(
+        old.built.model.column_arrays(), new.built.model.column_arrays(), strict=True)], axis=0))
+    entries = (old.built.model.matrix() != new.built.model.matrix()).tocoo().col
+    assert rows.size
+    assert set(np.flatnonzero(touched)) == (set(a[rows].indices.tolist()) | set(cols.tolist())
+                                            | set(entries.tolist()))
+    unchanged = changed_columns(old.fingerprint(), same.fingerprint(), same.built.model)
+    assert unchanged is not None and not unchanged.any()
+    # models of other shapes: not known
+    other = _Group(sc, ALWAYS, scale, [next(g for g in item_groups(sc) if g != items)[0]])
+    assert changed_columns(old.fingerprint(), other.fingerprint(), other.built.model) is None
+
+
+def test_a_local_replan_by_blocks_plans_again_only_the_blocks_the_change_touched(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = generate_scenario(3, 12, 8, 5)
+    changed, item = _one_more(sc)
+    asked: list[int] = []
+    split: list[int] = []
+    real, real_split = blocks._plan_blocks, blocks.split_blocks
+
+    def counted(m: Any, order: list[np.ndarray], *args: Any, **kw: Any) -> Any:
+        asked.append(len(order))
+        return real(m, order, *args, **kw)
+
+    def splits(*args: Any) -> list[np.ndarray]:
+        made = real_split(*args)
+        split.append(len(made))
+        return made
+
+    with GroupPlanner(sc, BY_BLOCKS, lambda step, f: None) as planner:
+        k = next(k for k, g in enumerate(planner.parts) if item in g)
+        group = planner.groups.groups[k]                # type: ignore[attr-defined]
+        before = group.planned()
+        rebuilt: list[_Group] = []
+        put_back = planner.groups.put_back
+
+        def kept(which: list[int], old: list[Any]) -> None:
+            rebuilt.extend(planner.groups.groups[j] for j in which)  # type: ignore[attr-defined]
+            put_back(which, old)
+
+        monkeypatch.setattr(blocks, "_plan_blocks", counted)
+        monkeypatch.setattr(blocks, "split_blocks", splits)
+        monkeypatch.setattr(planner.groups, "put_back", kept)
+        plan = planner.replan(changed)
+        monkeypatch.undo()
+    (after,) = rebuilt
+    assert plan.extra["model"]["decomposition"]["warm"]["coordinated"] is False
+    checked(changed, plan)
+    # one pass, over the blocks the change touched, fewer than the group's
+    assert len(asked) == 1 and len(split) == 1 and 1 <= asked[0] < split[0]
+    assert plan.objective <= planner.plan.objective * (1 + 1e-9)     # more capacity
+    whole = after.planned_x
+    assert whole is not None and before is not None
+    moved = np.flatnonzero(np.abs(whole - before) > 1e-9)
+    # every column that moved is in a block with a touched column (or the continuous
+    # columns such a block shares with others)
+    assert after.touched is not None
+    lp = after.built.model
+    integer = lp.column_arrays()[3]
+    cut = np.zeros(lp.n_rows, bool)
+    for name in blocks.CUT_ROWS:
+        b = lp.blocks.get(name)
+        if b is not None:
+            cut[b.start:b.start + b.size] = True
+    a = lp.matrix().tocsr()
+    parts = real_split(a[np.flatnonzero(~cut)], integer, 1)
+    again = [cols for cols in parts if after.touched[cols].any()]
+    near = set(np.concatenate(again).tolist()) if again else set()
+    assert all(c in near or not integer[c] for c in moved.tolist())

@@ -313,6 +313,9 @@ class _Group:
         self.planned_x: np.ndarray | None = None
         self.settled_x: np.ndarray | None = None
         self.previous: np.ndarray | None = None
+        #: the columns whose bounds, cost or rows differ from those of the group it replaced
+        #: (`inherit`); None where not known
+        self.touched: np.ndarray | None = None
         self.build_s = time.perf_counter() - t0   # building and passing the model
 
     def _lp(self) -> highspy.Highs:
@@ -445,14 +448,19 @@ class _Group:
         self.settled_x = self.planned_x
 
     def inherit(self, x: np.ndarray | None, basis: Basis | None = None,
-                shares: Basis | None = None) -> None:
+                shares: Basis | None = None,
+                fingerprint: Fingerprint | None = None) -> None:
         """The whole plan of the group this one replaces (see `kept_if_better`), the basis
         of its last pricing (`basis`) to start this one's first solve from where the two
         have the same columns and rows (M seed 1's 60-item group, one more a month on a
         line, solved at the plan's prices from scratch in 3.1 s), and that of its last
         relaxation within shares (`shares`) to start this one's from (`within_shares`).
-        Bases come as HiGHS's from a group in this process, as plain numbers from another."""
+        Bases come as HiGHS's from a group in this process, as plain numbers from another.
+        With its model's `fingerprint`, the columns the change touched are known, and its
+        blocks the change leaves alone keep their plan (`by_blocks`)."""
         self.previous = x
+        self.touched = (changed_columns(fingerprint, self.fingerprint(), self.built.model)
+                        if fingerprint is not None and x is not None else None)
         start = _highs_basis(basis) if basis is not None else None
         if (start is not None and self.h is not None
                 and len(start.col_status) == self.h.getNumCol()
@@ -460,6 +468,20 @@ class _Group:
             self.h.setBasis(start)
             self.priced = self.h.getBasis()
         self.shared_start = _highs_basis(shares) if shares is not None else None
+
+    def fingerprint(self) -> Fingerprint:
+        """Its model in brief, to tell which columns a change touched (`changed_columns`):
+        per column its bounds, cost, integrality and its matrix column against fixed random
+        weights of the rows; per row its bounds and its matrix row against fixed random
+        weights of the columns."""
+        model = self.built.model
+        lower, upper, cost, integer = model.column_arrays()
+        a = model.matrix()
+        rng = np.random.default_rng(0)
+        row_weight, col_weight = rng.random(a.shape[0]), rng.random(a.shape[1])
+        row_lo, row_up = model.row_bounds()
+        return (np.column_stack([lower, upper, cost, integer, a.T @ row_weight]),
+                np.column_stack([row_lo, row_up, a @ col_weight]))
 
     def basis(self) -> tuple[list[int], list[int]] | None:
         """The basis of its last pricing as plain numbers (it may cross to another
@@ -659,7 +681,8 @@ class _Group:
         begun = time.perf_counter()
         whole = whole_by_blocks(self.h, self.built, relaxed[1], gap, seconds, self.options,
                                 coupling=coupling, margin=self.options.pool_margin,
-                                previous=previous)
+                                previous=previous,
+                                touched=self.touched if previous is not None else None)
         if whole is None and cap is not None:
             whole = self._blocks_with_room(extra, coupling, gap,
                                            seconds - (time.perf_counter() - begun))
@@ -736,6 +759,22 @@ class _Group:
 
 #: a basis as HiGHS holds it, or as plain numbers (column statuses, row statuses)
 Basis = highspy.HighsBasis | tuple[list[int], list[int]]
+#: a group's model in brief (`_Group.fingerprint`): per column, per row
+Fingerprint = tuple[np.ndarray, np.ndarray]
+
+
+def changed_columns(before: Fingerprint, after: Fingerprint, model: Any) -> np.ndarray | None:
+    """Which columns of `model` (whose fingerprint is `after`) a change touched since
+    `before`: those whose bounds, cost, integrality or matrix column differ, and every column
+    of a row whose bounds or matrix row differ; None where the two differ in shape."""
+    (cols_before, rows_before), (cols_after, rows_after) = before, after
+    if cols_before.shape != cols_after.shape or rows_before.shape != rows_after.shape:
+        return None
+    touched = (cols_before != cols_after).any(axis=1)
+    rows = np.flatnonzero((rows_before != rows_after).any(axis=1))
+    if rows.size:
+        touched[np.unique(model.matrix().tocsr()[rows].indices)] = True
+    return touched
 
 
 def _plain_basis(basis: highspy.HighsBasis | None) -> tuple[list[int], list[int]] | None:
@@ -866,7 +905,7 @@ class ThreadGroups(Groups):
     def inherit(self, which: list[int], old: list[Any]) -> None:
         for k, g in zip(which, old, strict=True):
             # in this process: HiGHS's bases as they are, not made plain and back
-            self.groups[k].inherit(g.planned(), g.priced, g.shared)
+            self.groups[k].inherit(g.planned(), g.priced, g.shared, g.fingerprint())
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)

@@ -90,9 +90,11 @@ class DaskGroups(Groups):
             self.actors[k] = actor
 
     def inherit(self, which: list[int], old: list[Any]) -> None:
-        planned = [(actor.planned(), actor.basis(), actor.shares_basis()) for actor in old]
-        done = [self.actors[k].inherit(x.result(), basis.result(), shares.result())
-                for k, (x, basis, shares) in zip(which, planned, strict=True)]
+        planned = [(actor.planned(), actor.basis(), actor.shares_basis(), actor.fingerprint())
+                   for actor in old]
+        done = [self.actors[k].inherit(x.result(), basis.result(), shares.result(),
+                                       fingerprint.result())
+                for k, (x, basis, shares, fingerprint) in zip(which, planned, strict=True)]
         for future in done:
             future.result()
 
