@@ -16,6 +16,7 @@ from replenish.planning.build import value_scale
 from replenish.planning.coordinate import Coupling
 from replenish.planning.decompose import (
     GroupPlanner,
+    GroupsFailed,
     _Group,
     changed_columns,
     item_groups,
@@ -459,3 +460,22 @@ def test_a_local_replan_by_blocks_plans_again_only_the_blocks_the_change_touched
     again = [cols for cols in parts if after.touched[cols].any()]
     near = set(np.concatenate(again).tolist()) if again else set()
     assert all(c in near or not integer[c] for c in moved.tolist())
+
+
+def test_a_group_whose_shares_failed_is_priced_again_without_them() -> None:
+    # a relaxation within shares (or whole numbers within them) that failed leaves its rows
+    # in the group's solver; the next re-plan prices the group, which must not see them
+    # (generated M, seed 7: a 1-item group without whole numbers within its shares in a
+    # coordinated what-if, then every later what-if failed, its pricing infeasible)
+    changed, items, scale, old, prices = _old_group(generate_scenario(3, 12, 8, 5))
+    fresh = _Group(generate_scenario(3, 12, 8, 5), ALWAYS, scale, items)
+    fresh.first()
+    expected = fresh.propose(prices).value
+    old.propose(prices)
+    try:
+        old.within_shares(np.zeros(old.parts))     # nothing to spend: binds, or fails
+    except GroupsFailed:
+        pass
+    assert old.h.getNumRow() > old.base_rows
+    assert old.propose(prices).value == pytest.approx(expected, rel=1e-9)
+    assert old.h.getNumRow() == old.base_rows

@@ -287,6 +287,9 @@ class _Group:
             if self.parts else None)
         self.cost = self.built.model.column_arrays()[2]
         self.h = self._lp()
+        #: whether `h` holds more than its relaxation at some costs: share rows, whole
+        #: numbers' held bounds or integrality (`within_shares`, `plan_whole`)
+        self.shared_in = False
         self.priced: highspy.HighsBasis | None = None   # the basis of its last pricing
         #: the basis of its first relaxation (prices 0), for a relaxation within shares after
         #: a coordination of one pass (`within_shares`)
@@ -342,6 +345,8 @@ class _Group:
     def propose(self, part_prices: np.ndarray) -> Proposal:
         """The relaxation with `part_prices` (objective per unit of money) on what each budget
         key spends, solved from the last basis."""
+        if self.shared_in:
+            self._priceable()
         if self.spending is None:
             return self.first()
         added = np.asarray(self.spending.T @ part_prices)
@@ -414,9 +419,7 @@ class _Group:
         spent = self.demand(sol.x)
         self.h = None   # type: ignore[assignment]
         if keep:
-            self.h = self._lp()
-            if self.priced is not None:
-                self.h.setBasis(self.priced)
+            self._priceable()
         return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
 
     def shares_and_whole(self, share: np.ndarray, seconds: float, gap: float,
@@ -434,6 +437,17 @@ class _Group:
             return relaxed, solved, self.whole(seconds, gap, keep)
         except GroupsFailed:
             return relaxed, solved, None
+
+    def _priceable(self) -> None:
+        """Its relaxation without shares set up again, from the basis of its last pricing:
+        after whole numbers, or where a relaxation within shares or whole numbers failed and
+        left their rows, held bounds and integrality in place (generated M, seed 7: a 1-item
+        group without whole numbers within its shares in a coordinated what-if kept its
+        share rows, and every later what-if found it infeasible at its first pricing)."""
+        self.h = self._lp()
+        self.shared_in = False
+        if self.priced is not None:
+            self.h.setBasis(self.priced)
 
     def planned(self) -> np.ndarray | None:
         """Its whole plan in the plan a re-plan starts from (`settle`), else its last."""
@@ -572,6 +586,7 @@ class _Group:
         route's month it may ship in), at most its share; with `own_costs`, the costs back
         to the model's own."""
         n = self.built.model.n_cols
+        self.shared_in = True
         if own_costs:
             self.h.changeColsCost(n, np.arange(n, dtype=np.int32), self.cost)
         if not self.parts:
