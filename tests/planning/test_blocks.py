@@ -246,14 +246,33 @@ def test_a_block_whose_held_values_leave_no_plan_keeps_its_plan_before() -> None
 
 
 def test_a_block_the_change_touched_is_freed_though_its_plan_before_holds() -> None:
-    # as above, but `thorough` (a block whose columns the change touched, planned again
+    # as above, but `touched` (a block whose columns the change touched, planned again
     # alone): its plan is sought as without a plan before, which stands only if cheaper
     m = _tiny([-5.0, -2.0], at_least=3.0)
     start = np.array([0.5, 2.0])
-    for thorough, expected in ((False, [0.0, 3.0]), (True, [1.0, 1.0])):
+    for touched, expected in ((None, [0.0, 3.0]), (np.array([True, False]), [1.0, 1.0])):
         values = m.solve(new_highs(ALWAYS), np.arange(2), np.zeros(2), np.array([0.0, 3.0]),
-                         start=start, thorough=thorough)
+                         start=start, touched=touched)
         assert values is not None and values.tolist() == expected
+
+
+def test_a_touched_block_whose_plan_before_no_longer_holds_is_mended_where_that_is_cheaper(
+        ) -> None:
+    # a + b <= 2.5 (the row the change moved: a and b touched), b + c <= 3, whole a, b, c in
+    # [0, 10] at costs -1, -1, -1000. The plan before (a = 3, b = 0, c = 3) breaks the new
+    # row. With the relaxation's whole values held (b = 2, c = 1) a = 0 is within 1 % of it
+    # (-1002); mended, the plan before's c = 3 held and a, b from the relaxation: c = 3
+    # leaves b = 0, a = 2 (-3002)
+    m = blocks._Matrix(sp.csc_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])),
+                       np.full(2, -np.inf), np.array([2.5, 3.0]), np.zeros(3), np.full(3, 10.0),
+                       np.array([-1.0, -1.0, -1000.0]), np.ones(3, bool), np.zeros(2, bool),
+                       0.0, 1e-9)
+    before, start = np.array([3.0, 0.0, 3.0]), np.array([0.5, 2.0, 1.0])
+    plain = m.solve(new_highs(ALWAYS), np.arange(3), np.zeros(3), before, start=start)
+    assert plain is not None and plain.tolist() == [0.0, 2.0, 1.0]
+    mended = m.solve(new_highs(ALWAYS), np.arange(3), np.zeros(3), before, start=start,
+                     touched=np.array([True, True, False]))
+    assert mended is not None and mended.tolist() == [2.0, 0.0, 3.0]
 
 
 def test_a_block_whose_held_values_leave_it_far_above_its_relaxation_frees_them() -> None:
