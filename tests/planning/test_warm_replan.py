@@ -262,6 +262,23 @@ def test_a_local_replan_stands_unless_whole_numbers_make_it_worse(planned: float
     assert local_plan_holds(planned, relaxed, 100.0, 90.0, 99.0, 1e-3) is holds
 
 
+@pytest.mark.parametrize(("planned", "relaxed", "holds"), [
+    # worse, its relaxation within its (new) shares no worse, but the change hurt the
+    # group at the plan's prices: the loss is the change's, whole numbers losing about as
+    # much as before (12 and 11 against 10, within the tolerance of 2)
+    (101.0, 89.0, True),
+    (101.0, 90.0, True),
+    # ... but not where whole numbers lose far more than before: the loss overstated
+    (110.0, 88.0, False),
+])
+def test_a_local_replan_after_a_change_that_hurts_may_end_worse(planned: float,
+                                                                relaxed: float,
+                                                                holds: bool) -> None:
+    # before: plan 100, relaxation 90; not hurt, a relaxation no worse must not end worse
+    assert local_plan_holds(planned, relaxed, 100.0, 90.0, 100.0, 0.02, hurt=True) is holds
+    assert local_plan_holds(planned, relaxed, 100.0, 90.0, 100.0, 0.02) is False
+
+
 def test_local_replans_start_from_the_plan_before_even_after_a_coordinated_one() -> None:
     # explanations re-plan one change after another with the same planner; a coordinated
     # re-plan plans groups the change leaves alone again, and a local re-plan after it must
