@@ -41,6 +41,7 @@ from replenish.model import Scenario
 from replenish.plan.records import Plan
 from replenish.planning.blocks import MIN_BLOCK_SECONDS, whole_by_blocks
 from replenish.planning.build import build_model, value_scale
+from replenish.planning.builder import Model
 from replenish.planning.coordinate import (
     FIRST_PRICES,
     OBJECTIVE_UNIT,
@@ -778,7 +779,7 @@ Basis = highspy.HighsBasis | tuple[list[int], list[int]]
 Fingerprint = tuple[np.ndarray, np.ndarray]
 
 
-def changed_columns(before: Fingerprint, after: Fingerprint, model: Any) -> np.ndarray | None:
+def changed_columns(before: Fingerprint, after: Fingerprint, model: Model) -> np.ndarray | None:
     """Which columns of `model` (whose fingerprint is `after`) a change touched since
     `before`: those whose bounds, cost, integrality or matrix column differ, and every column
     of a row whose bounds or matrix row differ; None where the two differ in shape."""
