@@ -64,7 +64,9 @@ def sustained_platforms(scenario: Scenario) -> list[Platform]:
         rows.setdefault((c.recipient, c.platform), []).append(c)
     rank = {i.code: k for k, i in enumerate(scenario.items)}
     fits: dict[str, list[str]] = {}
-    for link in sorted(scenario.compatibility, key=lambda link: rank[link.munition]):
+    # (a munition of another item group, planning by groups with sustainment split, last)
+    for link in sorted(scenario.compatibility,
+                       key=lambda link: (rank.get(link.munition, len(rank)), link.munition)):
         fits.setdefault(link.platform, []).append(link.munition)
     courses = {tr.platform for tr in scenario.training}
     items = scenario.item_map

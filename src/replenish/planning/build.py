@@ -45,7 +45,7 @@ def build_model(scenario: Scenario, options: PlanOptions,
     """Index the scenario and define every constraint group; raise InfeasiblePlan early for
     committed pledges nothing can cover. `scale` overrides the objective scale (so that parts
     of one scenario planned apart share one unit)."""
-    ix = build_index(scenario)
+    ix = build_index(scenario, {(r, mm) for r, mm in options.exported_munitions})
     check_pledges_coverable(ix)
     check_pledges_carriable(scenario)
     m = Model()
@@ -61,7 +61,8 @@ def build_model(scenario: Scenario, options: PlanOptions,
     define_capacity(m, ix, v, info)
     define_commitment(m, ix, v, info)
     define_requirements(m, ix, v, info, scale, options.shared_requirements)
-    define_sustainment(m, ix, v, info, scale)
+    define_sustainment(m, ix, v, info, scale, options.imported_munitions,
+                       options.exported_munitions)
     define_delivery(m, ix, v, info, options.transport)
     define_budgets(m, ix, v, info, options)
     if not options.integer:

@@ -71,6 +71,10 @@ SETTLED_DISTANCE = 0.05
 SETTLED_GAP = 5.0
 #: what the master's interior point solution may overuse or exceed by (fractions of limits)
 MASTER_TOLERANCE = 1e-6
+#: a row of limit 0 with a known worth (`Coupling.worth`) is counted in units this many of
+#: the master's objective units at its worth: the ladder's first rung then asks 10 times its
+#: worth, its last a thousandth of it, and overuse costs 100 times its worth
+WORTH_UNITS = 1e3
 
 
 @dataclass
@@ -89,11 +93,27 @@ class Coupling:
     names: list[tuple[Any, ...]]
     limit: np.ndarray
     part_rows: list[np.ndarray]
+    #: per row, where known, the most one unit of it can be worth (objective units): a
+    #: round of a munition to the platforms that fire it. Rows of limit 0 (a munition's
+    #: stock handed between groups) are then counted in units worth WORTH_UNITS of the
+    #: master's objective unit, so that prices in the master's units mean the same on them
+    #: as on a budget: priced per round, the ladder's first rung asked 1e4 times the
+    #: objective's unit a round, and HiGHS failed on the costs that made
+    worth: np.ndarray | None = None
 
     @property
     def scale(self) -> np.ndarray:
         """Each row's unit in the master: its limit, or 1 where the limit is 0 (a hub closed)."""
         return np.where(self.limit > 0, self.limit, 1.0)
+
+    def scales(self, unit: float) -> np.ndarray:
+        """Each row's unit in a master whose objective's unit is `unit`: `scale`, but on a
+        row of limit 0 whose `worth` is known, WORTH_UNITS x `unit` over its worth."""
+        scale = self.scale
+        if self.worth is None:
+            return scale
+        known = (self.limit <= 0) & (self.worth > 0)
+        return np.where(known, WORTH_UNITS * unit / np.where(known, self.worth, 1.0), scale)
 
     def rows_of(self, g: int) -> np.ndarray:
         """The rows group g has parts of."""
@@ -123,12 +143,15 @@ def stack(couplings: Sequence[Coupling]) -> Coupling:
     their kind); each group's parts in the same order (see `stack_parts`)."""
     groups = len(couplings[0].part_rows)
     offsets = np.cumsum([0] + [len(c.limit) for c in couplings])
+    worth = (np.concatenate([c.worth if c.worth is not None else np.zeros(len(c.limit))
+                             for c in couplings])
+             if any(c.worth is not None for c in couplings) else None)
     return Coupling(
         "+".join(c.kind for c in couplings),
         [(c.kind, *name) for c in couplings for name in c.names],
         np.concatenate([c.limit for c in couplings]),
         [np.concatenate([c.part_rows[g] + offsets[k] for k, c in enumerate(couplings)])
-         for g in range(groups)])
+         for g in range(groups)], worth)
 
 
 def stack_parts(parts: Sequence[sp.spmatrix]) -> sp.csr_matrix:
@@ -189,7 +212,7 @@ class _Master:
         limit = coupling.limit
         self.coupling = coupling
         self.limit, self.reference, self.unit = limit, reference, unit
-        self.scale = coupling.scale
+        self.scale = coupling.scales(unit)
         self.overuse = OVERUSE_COST
         self.groups = groups
         self.h = bare_highs()
@@ -306,21 +329,32 @@ class _Master:
 def spread_unused(used: list[np.ndarray], part_rows: list[np.ndarray],
                   limit: np.ndarray) -> list[np.ndarray]:
     """Shares of each row's limit between the parts of it (`used[g]`, group g's parts, each
-    part of row `part_rows[g]`): what each part uses, scaled down where a row's total is
-    above its limit (by tolerance only), plus the rest of the limit in proportion to use
+    part of row `part_rows[g]`): what each part uses, those using scaled down where a row's
+    total is above its limit (by tolerance only), plus the rest of the limit: to the parts
+    that give to the row (use below 0, a munition's stock exported: they then need give
+    less), in proportion to what they give; else to those using it, in proportion to use
     (equally among the row's parts where none uses it)."""
     rows = len(limit)
+    given = [np.minimum(u, 0.0) for u in used]
     used = [np.maximum(u, 0.0) for u in used]
-    total = sum((np.bincount(r, u, rows) for u, r in zip(used, part_rows, strict=True)),
-                np.zeros(rows))
-    scale = np.where(total > limit, limit / np.where(total > 0, total, 1.0), 1.0)
+
+    def by_row(values: list[np.ndarray]) -> np.ndarray:
+        return sum((np.bincount(r, v, rows) for v, r in zip(values, part_rows, strict=True)),
+                   np.zeros(rows))
+
+    gives = by_row(given)          # at most 0
+    room = limit - gives
+    total = by_row(used)
+    scale = np.where(total > room, room / np.where(total > 0, total, 1.0), 1.0)
     used = [u * scale[r] for u, r in zip(used, part_rows, strict=True)]
-    total = np.minimum(total, limit)
+    total = np.minimum(total, room)
     count = sum((np.bincount(r, minlength=rows) for r in part_rows), np.zeros(rows))
-    left = np.maximum(limit - total, 0.0)
-    return [u + left[r] * np.where(total[r] > 0, u / np.where(total[r] > 0, total[r], 1.0),
-                                   1.0 / np.maximum(count[r], 1))
-            for u, r in zip(used, part_rows, strict=True)]
+    left = np.maximum(room - total, 0.0)
+    return [u + g + left[r] * np.where(
+        gives[r] < 0, g / np.where(gives[r] < 0, gives[r], -1.0),
+        np.where(total[r] > 0, u / np.where(total[r] > 0, total[r], 1.0),
+                 1.0 / np.maximum(count[r], 1)))
+        for u, g, r in zip(used, given, part_rows, strict=True)]
 
 
 def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAll,
@@ -375,7 +409,7 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         apart = (best_master - bound) / max(1.0, abs(best_master))
         done = apart <= gap or (apart <= SETTLED_GAP * gap
                                 and passes - max(risen, len(ladder)) >= SETTLE_PASSES
-                                and _distance(dual, centre, coupling.scale) <= SETTLED_DISTANCE)
+                                and _distance(dual, centre, master.scale) <= SETTLED_DISTANCE)
         # past `until` only while no combination holds every row: shares from such a master
         # would leave some group unable to pay for what it must (a committed pledge)
         late = time.perf_counter() >= until and np.isfinite(best_master)
@@ -389,7 +423,7 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
             # on every row, active or not: at the first rung every group uses nothing it
             # need not of any row, so the master holds them all (asked of the active rows
             # only, groups moved to the others, row after row, pass after pass, on M)
-            prices = ladder[passes] * unit / coupling.scale
+            prices = ladder[passes] * unit / master.scale
         else:
             prices = SMOOTHING * centre + (1.0 - SMOOTHING) * dual
         # a group using none of the rows whose prices changed keeps its last proposal

@@ -39,6 +39,12 @@ import scipy.sparse as sp
 from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.model import Scenario
 from replenish.plan.records import Plan
+from replenish.plan.sustain import (
+    plan_arrivals,
+    simulate_sustainment,
+    sustained_platforms,
+    train_crews,
+)
 from replenish.planning.blocks import MIN_BLOCK_SECONDS, whole_by_blocks
 from replenish.planning.build import build_model, value_scale
 from replenish.planning.builder import Model
@@ -78,6 +84,11 @@ from replenish.planning.solve import (
 Progress = Callable[[str, float], None]
 #: a model at least this large (order columns) is planned by groups when decompose="auto"
 AUTO_COLUMNS = 150_000
+#: a group joined by sustainment this large (order columns) has its munitions priced apart
+#: (`PlanOptions.split_sustainment`): generated L's 257-item group (825,600 order columns,
+#: 1.4 million in its model) took 683 s for its first relaxation, its items apart 23 s;
+#: generated M's largest groups (seeds 1, 2, 3, 7) are far below, at 33,408-80,640
+SPLIT_SUSTAINMENT_COLUMNS = 400_000
 #: coordinating groups by price may use this part of the time left after the first bound,
 #: so that whole numbers have the rest
 SHARE_TIME = 0.5
@@ -116,10 +127,13 @@ LP_SCALING, MIP_SCALING = 4, 1
 LP_SCALING_MAX_COLUMNS = 500_000
 
 
-def item_groups(scenario: Scenario, split_families: bool = False) -> list[list[str]]:
+def item_groups(scenario: Scenario, split_families: bool = False,
+                split_sustainment: bool = False) -> list[list[str]]:
     """Items that must be planned together, each group in file order, groups by first item.
     With `split_families`, a family requirement does not join its family's items (its row
-    is then priced between the groups: `shared_requirements`)."""
+    is then priced between the groups: `shared_requirements`); with `split_sustainment`, a
+    platform's consumption does not join its munitions (the recipient's stock of each is
+    priced between the groups: `fired_across`)."""
     codes = [i.code for i in scenario.items]
     parent = {c: c for c in codes}
 
@@ -141,7 +155,8 @@ def item_groups(scenario: Scenario, split_families: bool = False) -> list[list[s
     for c in scenario.compatibility:
         fits.setdefault(c.platform, []).append(c.munition)
     for u in scenario.consumption:
-        union([u.platform, u.munition, *fits.get(u.platform, [])])
+        if not split_sustainment:
+            union([u.platform, u.munition, *fits.get(u.platform, [])])
     groups: dict[str, list[str]] = {}
     for code in codes:
         groups.setdefault(find(code), []).append(code)
@@ -149,10 +164,48 @@ def item_groups(scenario: Scenario, split_families: bool = False) -> list[list[s
 
 
 def groups_of(scenario: Scenario, options: PlanOptions) -> list[list[str]]:
-    """The item groups planning by groups plans apart (see `PlanOptions.split_families`)."""
+    """The item groups planning by groups plans apart (see `PlanOptions.split_families` and
+    `PlanOptions.split_sustainment`)."""
     split = options.split_families == "always" or (
         options.split_families == "auto" and order_columns(scenario) >= AUTO_COLUMNS)
-    return item_groups(scenario, split)
+    groups = item_groups(scenario, split)
+    if options.split_sustainment == "always" or (
+            options.split_sustainment == "auto"
+            and largest_order_columns(scenario, groups) >= SPLIT_SUSTAINMENT_COLUMNS):
+        groups = item_groups(scenario, split, split_sustainment=True)
+    return groups
+
+
+def largest_order_columns(scenario: Scenario, groups: list[list[str]]) -> int:
+    """`order_columns` of the largest of `groups`' models."""
+    lines: dict[str, int] = {}
+    for ln in scenario.lines:
+        lines[ln.item] = lines.get(ln.item, 0) + 1
+    most = max((sum(lines.get(i, 0) for i in g) for g in groups), default=0)
+    return most * len(scenario.members) * scenario.horizon
+
+
+def fired_across(scenario: Scenario, items: list[str]
+                 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The (recipient, munition) pairs the group of `items` fires but other groups plan
+    (its platforms', of munitions not among `items`), and those it plans that other groups
+    fire: what the group imports and exports of the recipients' stocks when sustainment is
+    split (`PlanOptions.split_sustainment`). A platform fires at a recipient the munitions of
+    its consumption rows there and those compatible with it (plan/sustain.py)."""
+    keep = set(items)
+    fits: dict[str, list[str]] = {}
+    for c in scenario.compatibility:
+        fits.setdefault(c.platform, []).append(c.munition)
+    imported: set[tuple[str, str]] = set()
+    exported: set[tuple[str, str]] = set()
+    for u in scenario.consumption:
+        mine = u.platform in keep
+        for m in (u.munition, *fits.get(u.platform, [])):
+            if mine and m not in keep:
+                imported.add((u.recipient, m))
+            elif not mine and m in keep:
+                exported.add((u.recipient, m))
+    return tuple(sorted(imported)), tuple(sorted(exported))
 
 
 def shared_requirements(scenario: Scenario,
@@ -178,8 +231,10 @@ def shared_requirements(scenario: Scenario,
     return tuple(out)
 
 
-def sub_scenario(scenario: Scenario, items: list[str]) -> Scenario:
-    """The part of a scenario that concerns only `items` (every nation kept)."""
+def sub_scenario(scenario: Scenario, items: list[str], fired_apart: bool = False) -> Scenario:
+    """The part of a scenario that concerns only `items` (every nation kept); `fired_apart`
+    (sustainment split: `fired_across`), its platforms keep their compatible munitions of
+    other groups, which they import."""
     keep = set(items)
     families = {scenario.item(c).family for c in items}
     lines = tuple(ln for ln in scenario.lines if ln.item in keep)
@@ -189,7 +244,7 @@ def sub_scenario(scenario: Scenario, items: list[str]) -> Scenario:
         items=tuple(i for i in scenario.items if i.code in keep),
         stocks=tuple(s for s in scenario.stocks if s.item in keep),
         compatibility=tuple(c for c in scenario.compatibility
-                            if c.munition in keep and c.platform in keep),
+                            if c.platform in keep and (fired_apart or c.munition in keep)),
         requirements=tuple(q for q in scenario.requirements
                            if ((q.item in keep) if q.item else (q.family in families))),
         pledges=tuple(p for p in scenario.pledges if p.item in keep),
@@ -234,6 +289,9 @@ class GroupInfo:
     build_s: float
     #: ids of the requirements it meets in part (`shared_requirements`)
     met: list[str] = dataclasses.field(default_factory=list)
+    #: (recipient, munition, month) of the recipients' stocks it takes rounds from or gives
+    #: rounds to, planned apart (`fired_across`)
+    fed: list[tuple[str, str, int]] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -258,9 +316,11 @@ class _Group:
                  items: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         if items is not None:
+            imported, exported = fired_across(scenario, items)
             options = dataclasses.replace(
-                options, shared_requirements=shared_requirements(scenario, items))
-            scenario = sub_scenario(scenario, items)
+                options, shared_requirements=shared_requirements(scenario, items),
+                imported_munitions=imported, exported_munitions=exported)
+            scenario = sub_scenario(scenario, items, fired_apart=bool(imported))
         self.scenario = scenario
         self.options = options
         self.built = build_model(scenario, dataclasses.replace(options, budgets=False,
@@ -275,16 +335,23 @@ class _Group:
         # ... and its tonnes per (hub or route, month): the group's transport rows, after
         # its budget rows; together its parts (coordinate.Coupling)
         self.carried: list[tuple[str, str, int]] = list(self.built.info["transport_keys"])
-        # ... and what it allocates to each requirement it meets in part, last
+        # ... and what it allocates to each requirement it meets in part
         self.met: list[str] = list(self.built.info["shared_keys"])
-        self.parts = len(self.keys) + len(self.carried) + len(self.met)
+        # ... and, last, the rounds it takes from or gives to the recipients' stocks of
+        # munitions planned apart per (recipient, munition, month) (`fired_across`)
+        self.fed: list[tuple[str, str, int]] = list(self.built.info["fired_keys"])
+        self.parts = len(self.keys) + len(self.carried) + len(self.met) + len(self.fed)
         n = self.built.model.n_cols
-        met_use = self.built.info["shared_use"]
+
+        def wide(a: sp.spmatrix) -> sp.csr_matrix:
+            a = sp.csr_matrix(a)
+            return sp.csr_matrix((a.data, a.indices, a.indptr), shape=(a.shape[0], n))
+
         self.spending: sp.csr_matrix | None = (
             sp.vstack([self.built.info.get("item_spend", sp.csr_matrix((0, n))),
                        self.built.info["transport_use"],
-                       sp.csr_matrix((met_use.data, met_use.indices, met_use.indptr),
-                                     shape=(met_use.shape[0], n))]).tocsr()
+                       wide(self.built.info["shared_use"]),
+                       wide(self.built.info["fired_use"])]).tocsr()
             if self.parts else None)
         self.cost = self.built.model.column_arrays()[2]
         self.h = self._lp()
@@ -308,7 +375,7 @@ class _Group:
         self.money = scale
         # each part's unit in HiGHS: money as above, tonnes and units as they are
         self.unit = np.concatenate([np.full(len(self.keys), scale),
-                                    np.ones(len(self.carried) + len(self.met))])
+                                    np.ones(len(self.carried) + len(self.met) + len(self.fed))])
         #: how its whole numbers were planned: "blocks", "pooled" or "mip" (within its
         #: per-item shares); "" while not planned or where it has none
         self.whole_by = ""
@@ -335,7 +402,7 @@ class _Group:
 
     def info(self) -> GroupInfo:
         return GroupInfo(self.keys, self.carried, self.built.model.n_cols, self.built.model.n_rows,
-                         len(self.scenario.items), self.build_s, self.met)
+                         len(self.scenario.items), self.build_s, self.met, self.fed)
 
     def first(self) -> Proposal:
         """The relaxation without budgets: the group's first proposal."""
@@ -1165,17 +1232,20 @@ class GroupPlanner:
             # it spends nothing it need not: with it the master holds every budget at once, as
             # after the ladder's first rung planning from scratch (without it, on M, the master
             # overused some budget for passes on end and a re-plan was worse than a cold one)
-            high = [coupling.part_prices(k, FIRST_PRICES[0] * max(
-                1.0, OBJECTIVE_UNIT * abs(sum(p.value for p in first))) / coupling.scale)
-                for k in touched]
+            unit = max(1.0, OBJECTIVE_UNIT * abs(sum(p.value for p in first)))
+            high = [coupling.part_prices(k, FIRST_PRICES[0] * unit / coupling.scales(unit))
+                    for k in touched]
             columns_kept += list(zip(touched, groups.call("propose", touched, [
                 (p,) for p in high]), strict=True))
             warm = WarmStart(columns_kept, base.coordinated.prices)
         t_bound = time.perf_counter()
         # hubs' and routes' months join the master as they fill (see coordinate)
+        # ... and so do the recipients' munition stocks priced apart, after them
         at = np.arange(len(coupling.names))
-        lazy = ((at >= len(budgets.names)) & (at < len(budgets.names) + len(transport.names))
-                if transport.names else None)
+        met = len({q for i in info for q in i.met})
+        lazy = (((at >= len(budgets.names)) & (at < len(budgets.names) + len(transport.names)))
+                | (at >= len(budgets.names) + len(transport.names) + met)
+                if transport.names or any(i.fed for i in info) else None)
         coordinated = _coordinate(groups, coupling, first, options,
                                   t_bound + SHARE_TIME * max(0.0, deadline - t_bound), report,
                                   warm, lazy)
@@ -1328,8 +1398,30 @@ def _couplings(scenario: Scenario, info: list[GroupInfo]) -> tuple[Coupling, Cou
     budgets = budget_coupling([i.keys for i in info], budget)
     transport = transport_coupling([i.carried for i in info], scenario)
     met = requirement_coupling([i.met for i in info], scenario)
-    kinds = [c for c in (budgets, transport, met) if c.names or c is budgets]
+    fired = ammunition_coupling([i.fed for i in info], scenario)
+    kinds = [c for c in (budgets, transport, met, fired) if c.names or c is budgets]
     return budgets, transport, (stack(kinds) if len(kinds) > 1 else budgets)
+
+
+def ammunition_coupling(fed: list[list[tuple[str, str, int]]], scenario: Scenario) -> Coupling:
+    """The recipients' stocks of munitions planned apart from the platforms that fire them
+    (`PlanOptions.split_sustainment`) as coupling rows, one per (recipient, munition, month):
+    what the groups import of it at most what its own group exports (limit 0; an export is
+    a part's use of -1 a round). Each group's parts are its keys, in its order. A round is
+    worth at most an idle system-month of the dearest platform firing it over the rounds
+    that system fires a month."""
+    names = sorted({key for keys in fed for key in keys})
+    of = {name: j for j, name in enumerate(names)}
+    idle = scenario.settings.weight("idle")
+    round_worth: dict[tuple[str, str], float] = {}
+    for p in sustained_platforms(scenario):
+        if p.rate > 0:
+            for m in p.usable:
+                round_worth[(p.recipient, m)] = max(round_worth.get((p.recipient, m), 0.0),
+                                                    idle * p.weight / p.rate)
+    return Coupling("ammunition", list(names), np.zeros(len(names)),
+                    [np.array([of[key] for key in keys], np.int64) for keys in fed],
+                    np.array([round_worth.get((r, m), 0.0) for r, m, _t in names]))
 
 
 def requirement_coupling(met: list[list[str]], scenario: Scenario) -> Coupling:
@@ -1356,6 +1448,9 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
     """The groups' plans as one, with what binds, its bound and gap, and how it was made
     (`summary.json` → `model`)."""
     plan = merge_plans(scenario, [p.plan for p in final])
+    if any(i.fed for i in info):
+        # each group's recipient stocks and sustainment saw only its own items' arrivals
+        resustain(scenario, plan)
     binding = [b for p in final for b in p.binding if b["change"]]
     binding += _budget_binding(scenario, budgets, prices[:len(budgets.names)])
     binding += _transport_binding(
@@ -1364,7 +1459,8 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
     binding.sort(key=lambda f: (-f["value"], f["name"]))
     plan.binding = binding[:8]
     met = len({q for i in info for q in i.met})
-    coupled = bool(budgets.names or transport.names or met)
+    fed = len({key for i in info for key in i.fed})
+    coupled = bool(budgets.names or transport.names or met or fed)
     gap = relative_gap(plan.objective, bound)
     if plan.status == "optimal" and coupled and gap > PROVEN_GAP:
         # each group is optimal within its shares; the whole is not. Without budgets the
@@ -1378,7 +1474,8 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
         "coupling_rows": {"budget": len(budgets.names),
                           **({"transport": len(transport.names)} if transport.names
                              else {}),
-                          **({"requirement": met} if met else {})},
+                          **({"requirement": met} if met else {}),
+                          **({"ammunition": fed} if fed else {})},
         **coordination,
         "shared_relaxation": round(float(lp_objective.sum()), 4),
         "whole_numbers": {way: sum(p.whole_by == way for p in final)
@@ -1387,7 +1484,7 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
     plan.extra["model"] = {
         "variables": int(sum(i.columns for i in info)),
         "constraints": (sum(i.rows for i in info) + len(budgets.names) + len(transport.names)
-                        + met),
+                        + met + fed),
         "integer": any(i.integer for i in scenario.items),
         "bound": bound,
         "relaxation_gap": round(gap, 6),
@@ -1547,6 +1644,22 @@ def initial_shares(demand: np.ndarray, segment: np.ndarray, limit: np.ndarray) -
     t = total[segment]
     weight = np.where(t > 0, demand / np.where(t > 0, t, 1.0), 1.0 / np.maximum(count, 1)[segment])
     return weight * limit[segment]
+
+
+def resustain(scenario: Scenario, plan: Plan) -> None:
+    """The recipients' stock rows and sustainment rows of `plan` from the rule
+    (plan/sustain.py) applied to all its deliveries, crews trained ahead as the optimiser's
+    model trains them (`recipient.sustained`)."""
+    recipients = {n.code for n in scenario.recipients}
+    arrivals = plan_arrivals(scenario, plan)
+    stocks, plan.sustainment = simulate_sustainment(
+        scenario, arrivals, train_crews(scenario, arrivals, ahead=True))
+    nation_rank = {n.code: k for k, n in enumerate(scenario.nations)}
+    item_rank = {i.code: k for k, i in enumerate(scenario.items)}
+    plan.stocks = [s for s in plan.stocks if s.nation not in recipients] + stocks
+    plan.stocks.sort(key=lambda s: (nation_rank[s.nation], item_rank[s.item], s.month))
+    plan.sustainment.sort(key=lambda r: (nation_rank[r.recipient], item_rank[r.platform],
+                                         r.month))
 
 
 def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:

@@ -79,8 +79,11 @@ class PlanIndex:
         return np.array([self.unit_cost[self.item_pos[c]] for c in codes], float)
 
 
-def build_index(scenario: Scenario) -> PlanIndex:
-    """Derive every index set the constraint groups need."""
+def build_index(scenario: Scenario, fired_elsewhere: set[tuple[str, str]] | None = None
+                ) -> PlanIndex:
+    """Derive every index set the constraint groups need. `fired_elsewhere`: (recipient,
+    munition) pairs other item groups' platforms fire (planning by groups with sustainment
+    split), which the recipient needs too."""
     items = [i.code for i in scenario.items]
     item_pos = {c: k for k, c in enumerate(items)}
     members = [n.code for n in scenario.members]
@@ -92,6 +95,10 @@ def build_index(scenario: Scenario) -> PlanIndex:
     pos_of = {(n, items[i]): p for p, (n, i) in enumerate(zip(pos_nation, pos_item_l, strict=True))}
 
     needs = _recipient_needs(scenario, recipients)
+    for r, munition in fired_elsewhere or ():
+        needs[r].add(munition)
+    # (munitions of other item groups its platforms may fire are not this model's to send)
+    needs = {r: {i for i in wanted if i in item_pos} for r, wanted in needs.items()}
     ri_pairs = sorted({(rec_pos[r], item_pos[i]) for r in recipients for i in needs[r]})
     ri_rec = np.array([p[0] for p in ri_pairs], np.int64)
     ri_item = np.array([p[1] for p in ri_pairs], np.int64)

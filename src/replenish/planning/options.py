@@ -63,3 +63,16 @@ class PlanOptions:
     #: group carries as a constant: its part of the family's items, and the value of one
     #: unit, the whole family's), see requirements.define_requirements
     shared_requirements: tuple[tuple[str, float, float], ...] = ()
+    #: "auto", "always" or "never": plan by groups with the recipient's munitions priced
+    #: between the platforms that fire them and the munitions' own groups (coupling rows, one
+    #: per recipient, munition and month) instead of joining a platform's munitions into its
+    #: group (auto: where a group so joined would be larger than
+    #: `decompose.SPLIT_SUSTAINMENT_COLUMNS`). At L (2,000 items) sustainment joins 257
+    #: items into one group whose first relaxation alone took 683 s; apart, 23 s
+    split_sustainment: str = "auto"
+    #: set for each group's model when planned by groups with `split_sustainment`: the
+    #: (recipient, munition) pairs its platforms fire of munitions other groups plan, and
+    #: those of its own munitions that other groups' platforms fire (see
+    #: sustainment.define_sustainment)
+    imported_munitions: tuple[tuple[str, str], ...] = ()
+    exported_munitions: tuple[tuple[str, str], ...] = ()

@@ -72,8 +72,11 @@ def assign_solution(built: BuiltModel, sol: Solution, method: str = "optimal") -
     plan.production = _production(ix, plan.orders, expansion)
     plan.stocks = _member_stocks(ix, v, val)
     plan.fulfilment = _fulfilment(ix, v, val)
-    recipient_stocks, plan.sustainment = sustained(built, val)
-    plan.stocks += recipient_stocks
+    if not built.info.get("fired_keys"):
+        # (a group whose recipients' munitions are priced apart sees only part of their
+        # stocks: the plan by groups applies the rule to all deliveries, decompose.resustain)
+        recipient_stocks, plan.sustainment = sustained(built, val)
+        plan.stocks += recipient_stocks
     return plan
 
 

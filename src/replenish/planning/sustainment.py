@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from replenish.plan.sustain import Platform, sustained_platforms
 from replenish.planning.builder import Model
@@ -29,20 +30,37 @@ class SustainmentIndex:
     munition_pairs: list[tuple[str, str]]    # (recipient, munition) held in inventory
 
 
-def sustainment_index(ix: PlanIndex) -> SustainmentIndex:
-    """Recipient platforms to sustain and the munitions they may fire."""
+def sustainment_index(ix: PlanIndex, exported: tuple[tuple[str, str], ...] = ()
+                      ) -> SustainmentIndex:
+    """Recipient platforms to sustain and the munitions they may fire, and those that other
+    item groups' platforms fire (`exported`)."""
     platforms = sustained_platforms(ix.scenario)
-    mun = sorted({(p.recipient, m) for p in platforms for m in p.usable})
+    mun = sorted({(p.recipient, m) for p in platforms for m in p.usable} | set(exported))
     return SustainmentIndex(platforms, [p.pair for p in platforms],
                             np.array([p.fielded for p in platforms]), mun)
 
 
-def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float) -> None:
-    """Fleet, crews, operational and active systems, munition use and recipient inventory."""
-    si = sustainment_index(ix)
+def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: float,
+                       imported: tuple[tuple[str, str], ...] = (),
+                       exported: tuple[tuple[str, str], ...] = ()) -> None:
+    """Fleet, crews, operational and active systems, munition use and recipient inventory.
+
+    Planning by item groups with sustainment split (`PlanOptions.split_sustainment`), a
+    group's platforms may fire munitions another group plans (`imported`: (recipient,
+    munition)), whose stock here receives rounds from import columns instead of arrivals,
+    and its own munitions may be fired by other groups' platforms (`exported`), whose stock
+    here gives rounds to export columns. A coupling row per (recipient, munition, month)
+    keeps what the groups import within what they export (`info["fired_keys"]`,
+    `info["fired_use"]`: imports +1, exports -1)."""
+    si = sustainment_index(ix, exported)
     info["sustainment"] = si
+    info["fired_keys"] = []
+    info["fired_use"] = sp.csr_matrix((0, m.n_cols))
     H, n = ix.H, len(si.pairs)
     if n == 0:
+        if si.munition_pairs:
+            _define_munitions(m, ix, v, info, si, np.empty((0, H), np.int64), imported,
+                              exported)
         return
     # fleet[t] = fielded + arrivals up to t
     v["fleet"] = flt = m.add_vars("fleet", (n, H))
@@ -67,7 +85,7 @@ def define_sustainment(m: Model, ix: PlanIndex, v: Vars, info: Info, scale: floa
     m.add_rows("active_operational", n * H, np.tile(np.arange(n * H), 2),
                np.concatenate([act.ravel(), op.ravel()]),
                np.concatenate([np.ones(n * H), -np.ones(n * H)]), upper=0.0)
-    _define_munitions(m, ix, v, info, si, act)
+    _define_munitions(m, ix, v, info, si, act, imported, exported)
     _prefer_fielded_types(m, ix, info, si, scale)
 
 
@@ -100,7 +118,8 @@ def _running_balance(ix: PlanIndex, info: Info, pairs: list[tuple[str, str]],
     arrivals = _pair_arrivals(ix, info)
     rec_pos = {c: k for k, c in enumerate(ix.recipients)}
     for k, (r, item) in enumerate(pairs):
-        ri = ix.ri_of.get((rec_pos[r], ix.item_pos[item]))
+        # (a munition another group plans has no arrivals here: it is imported)
+        ri = ix.ri_of.get((rec_pos[r], ix.item_pos.get(item, -1)))
         if ri is not None and ri in arrivals:
             arr_t, arr_c = arrivals[ri]
             rows.append(k * H + arr_t)
@@ -160,35 +179,61 @@ def _define_crews(m: Model, ix: PlanIndex, v: Vars, si: SustainmentIndex,
 
 
 def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: SustainmentIndex,
-                      act: np.ndarray) -> None:
+                      act: np.ndarray, imported: tuple[tuple[str, str], ...] = (),
+                      exported: tuple[tuple[str, str], ...] = ()) -> None:
     """Each active system fires its rate from the recipient's inventory of any usable munition;
-    the inventory is what arrived less what was fired (meeting a requirement takes nothing)."""
+    the inventory is what arrived (or was imported) less what was fired or exported (meeting
+    a requirement takes nothing). See `define_sustainment` for imports and exports."""
     H = ix.H
     t = np.arange(H)
     firing = [(k, p) for k, p in enumerate(si.platforms) if p.rate > 0]
-    if not firing:
+    mun_of = {p: k for k, p in enumerate(si.munition_pairs)}
+    into = [k for k, p in enumerate(si.munition_pairs) if p in set(imported)]
+    out = [k for k, p in enumerate(si.munition_pairs) if p in set(exported)]
+    if not firing and not out:
         v["use"] = v["inventory"] = np.empty((0, H), np.int64)
         return
-    mun_of = {p: k for k, p in enumerate(si.munition_pairs)}
     use_row = np.array([j for j, (_k, p) in enumerate(firing) for _m in p.usable], np.int64)
     use_mun = np.array([mun_of[(p.recipient, mm)] for _k, p in firing for mm in p.usable],
                        np.int64)
     v["use"] = use = m.add_vars("use", (len(use_row), H))
-    # sum of use over a platform's munitions >= rate x active systems
-    J = len(firing)
-    rate = np.array([p.rate for _k, p in firing])
-    pair = np.array([k for k, _p in firing], np.int64)
-    m.add_rows("ammunition", J * H,
-               np.concatenate([(use_row[:, None] * H + t).ravel(),
-                               (np.arange(J)[:, None] * H + t).ravel()]),
-               np.concatenate([use.ravel(), act[pair].ravel()]),
-               np.concatenate([np.ones(use.size), -np.repeat(rate, H)]), lower=0.0)
-    # inventory[t] = inventory[t-1] + arrivals[t] - used[t]
+    if firing:
+        # sum of use over a platform's munitions >= rate x active systems
+        J = len(firing)
+        rate = np.array([p.rate for _k, p in firing])
+        pair = np.array([k for k, _p in firing], np.int64)
+        m.add_rows("ammunition", J * H,
+                   np.concatenate([(use_row[:, None] * H + t).ravel(),
+                                   (np.arange(J)[:, None] * H + t).ravel()]),
+                   np.concatenate([use.ravel(), act[pair].ravel()]),
+                   np.concatenate([np.ones(use.size), -np.repeat(rate, H)]), lower=0.0)
+    # inventory[t] = inventory[t-1] + arrivals[t] + imported[t] - used[t] - exported[t]
     nm = len(si.munition_pairs)
     v["inventory"] = inv = m.add_vars("inventory", (nm, H))
     rows, cols, vals = _running_balance(ix, info, si.munition_pairs, inv)
     rows.append((use_mun[:, None] * H + t).ravel())
     cols.append(use.ravel())
     vals.append(np.ones(use.size))
+    keys: list[tuple[str, str, int]] = []
+    fired: list[tuple[np.ndarray, float]] = []
+    for name, which, sign in (("imported", into, -1.0), ("exported", out, 1.0)):
+        if not which:
+            continue
+        cols_k = m.add_vars(name, (len(which), H))
+        v[name] = cols_k
+        at = np.array(which, np.int64)
+        rows.append((at[:, None] * H + t).ravel())
+        cols.append(cols_k.ravel())
+        vals.append(np.full(cols_k.size, sign))
+        for j, k in enumerate(which):
+            r, mm = si.munition_pairs[k]
+            keys += [(r, mm, int(month)) for month in t.tolist()]
+            fired += [(cols_k[j], -sign)]
     m.add_rows("inventory", nm * H, np.concatenate(rows), np.concatenate(cols),
                np.concatenate(vals), lower=0.0, upper=0.0)
+    if keys:
+        used = np.concatenate([c for c, _s in fired])
+        signs = np.concatenate([np.full(c.size, s) for c, s in fired])
+        info["fired_keys"] = keys
+        info["fired_use"] = sp.csr_matrix((signs, (np.arange(len(keys)), used)),
+                                          shape=(len(keys), m.n_cols))
