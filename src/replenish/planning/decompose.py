@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 import time
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
@@ -185,6 +187,66 @@ def largest_order_columns(scenario: Scenario, groups: list[list[str]]) -> int:
     return most * len(scenario.members) * scenario.horizon
 
 
+class _ItemRows:
+    """Where each item's rows are in a scenario's tables, found once: each of L's 2,000 groups
+    scanning the whole scenario for its sub-scenario took 66 s of building."""
+
+    TABLES = {"stocks": "item", "pledges": "item", "lines": "item", "fielded": "platform",
+              "consumption": "platform", "training": "platform", "compatibility": "platform",
+              "price_breaks": "item"}
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.rows: dict[str, dict[str, list[int]]] = {}
+        for table, key in self.TABLES.items():
+            where: dict[str, list[int]] = {}
+            for k, row in enumerate(getattr(scenario, table)):
+                where.setdefault(getattr(row, key), []).append(k)
+            self.rows[table] = where
+        self.by_item: dict[str, list[int]] = {}
+        self.by_family: dict[str, list[int]] = {}
+        for k, q in enumerate(scenario.requirements):
+            if q.item:
+                self.by_item.setdefault(q.item, []).append(k)
+            else:
+                self.by_family.setdefault(q.family or "", []).append(k)
+        self.family_costs: dict[str, list[float]] = {}
+        for it in scenario.items:
+            self.family_costs.setdefault(it.family, []).append(it.unit_cost)
+        fits: dict[str, list[str]] = {}
+        for c in scenario.compatibility:
+            fits.setdefault(c.platform, []).append(c.munition)
+        #: per consumption row, the munitions it may fire (its own, then compatible ones)
+        self.usable = [(u.munition, *fits.get(u.platform, [])) for u in scenario.consumption]
+        #: per munition, the consumption rows that may fire it
+        self.fired_by: dict[str, list[int]] = {}
+        for k, usable in enumerate(self.usable):
+            for m in usable:
+                self.fired_by.setdefault(m, []).append(k)
+
+    def pick(self, scenario: Scenario, table: str, keys: Iterable[str]) -> tuple[Any, ...]:
+        """The rows of `table` of any of `keys`, in the table's order."""
+        where = self.rows[table]
+        rows = getattr(scenario, table)
+        return tuple(rows[k] for k in sorted(k for key in keys for k in where.get(key, ())))
+
+
+_ITEM_ROWS: dict[int, tuple[weakref.ref[Scenario], _ItemRows]] = {}
+_ITEM_ROWS_LOCK = threading.Lock()
+
+
+def _item_rows(scenario: Scenario) -> _ItemRows:
+    """The scenario's `_ItemRows`, found once per scenario object."""
+    with _ITEM_ROWS_LOCK:
+        hit = _ITEM_ROWS.get(id(scenario))
+        if hit is not None and hit[0]() is scenario:
+            return hit[1]
+        for key in [k for k, (ref, _rows) in _ITEM_ROWS.items() if ref() is None]:
+            del _ITEM_ROWS[key]
+        found = _ItemRows(scenario)
+        _ITEM_ROWS[id(scenario)] = (weakref.ref(scenario), found)
+        return found
+
+
 def fired_across(scenario: Scenario, items: list[str]
                  ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """The (recipient, munition) pairs the group of `items` fires but other groups plan
@@ -193,18 +255,13 @@ def fired_across(scenario: Scenario, items: list[str]
     split (`PlanOptions.split_sustainment`). A platform fires at a recipient the munitions of
     its consumption rows there and those compatible with it (plan/sustain.py)."""
     keep = set(items)
-    fits: dict[str, list[str]] = {}
-    for c in scenario.compatibility:
-        fits.setdefault(c.platform, []).append(c.munition)
-    imported: set[tuple[str, str]] = set()
-    exported: set[tuple[str, str]] = set()
-    for u in scenario.consumption:
-        mine = u.platform in keep
-        for m in (u.munition, *fits.get(u.platform, [])):
-            if mine and m not in keep:
-                imported.add((u.recipient, m))
-            elif not mine and m in keep:
-                exported.add((u.recipient, m))
+    rows = _item_rows(scenario)
+    where = rows.rows["consumption"]
+    use = scenario.consumption
+    imported = {(use[k].recipient, m) for p in items for k in where.get(p, ())
+                for m in rows.usable[k] if m not in keep}
+    exported = {(use[k].recipient, m) for m in items for k in rows.fired_by.get(m, ())
+                if use[k].platform not in keep}
     return tuple(sorted(imported)), tuple(sorted(exported))
 
 
@@ -214,21 +271,19 @@ def shared_requirements(scenario: Scenario,
     items are in other groups), each with the group's part of the family's items and the
     value of one unit of it (the mean unit cost of the whole family's items, as one model
     values it: index._allocations)."""
-    keep = set(items)
-    # each family's items once, not once a requirement (L: 1,367 groups, 125 requirements of
-    # families of 2,000 items)
-    costs: dict[str, list[float]] = {}
+    rows = _item_rows(scenario)
     mine: dict[str, int] = {}
-    for i in scenario.items:
-        costs.setdefault(i.family, []).append(i.unit_cost)
-        mine[i.family] = mine.get(i.family, 0) + (i.code in keep)
+    for c in items:
+        family = scenario.item(c).family
+        mine[family] = mine.get(family, 0) + 1
     out = []
-    for q in scenario.requirements:
-        if q.family:
-            family = costs.get(q.family, [])
-            if 0 < mine.get(q.family, 0) < len(family):
-                out.append((q.id, mine[q.family] / len(family), float(np.mean(family))))
-    return tuple(out)
+    for family, count in mine.items():
+        costs = rows.family_costs.get(family, [])
+        if count < len(costs):
+            for k in rows.by_family.get(family, ()):
+                out.append((k, scenario.requirements[k].id, count / len(costs),
+                            float(np.mean(costs))))
+    return tuple((q, part, value) for _k, q, part, value in sorted(out))
 
 
 def sub_scenario(scenario: Scenario, items: list[str], fired_apart: bool = False) -> Scenario:
@@ -236,23 +291,26 @@ def sub_scenario(scenario: Scenario, items: list[str], fired_apart: bool = False
     (sustainment split: `fired_across`), its platforms keep their compatible munitions of
     other groups, which they import."""
     keep = set(items)
+    rows = _item_rows(scenario)
     families = {scenario.item(c).family for c in items}
-    lines = tuple(ln for ln in scenario.lines if ln.item in keep)
+    lines = rows.pick(scenario, "lines", items)
     made = {(ln.producer, ln.item) for ln in lines}
+    wanted = sorted({k for c in items for k in rows.by_item.get(c, ())}
+                    | {k for f in families for k in rows.by_family.get(f, ())})
     return dataclasses.replace(
         scenario,
         items=tuple(i for i in scenario.items if i.code in keep),
-        stocks=tuple(s for s in scenario.stocks if s.item in keep),
-        compatibility=tuple(c for c in scenario.compatibility
-                            if c.platform in keep and (fired_apart or c.munition in keep)),
-        requirements=tuple(q for q in scenario.requirements
-                           if ((q.item in keep) if q.item else (q.family in families))),
-        pledges=tuple(p for p in scenario.pledges if p.item in keep),
+        stocks=rows.pick(scenario, "stocks", items),
+        compatibility=tuple(c for c in rows.pick(scenario, "compatibility", items)
+                            if fired_apart or c.munition in keep),
+        requirements=tuple(scenario.requirements[k] for k in wanted),
+        pledges=rows.pick(scenario, "pledges", items),
         lines=lines,
-        fielded=tuple(f for f in scenario.fielded if f.platform in keep),
-        consumption=tuple(u for u in scenario.consumption if u.platform in keep),
-        training=tuple(t for t in scenario.training if t.platform in keep),
-        price_breaks=tuple(b for b in scenario.price_breaks if (b.producer, b.item) in made),
+        fielded=rows.pick(scenario, "fielded", items),
+        consumption=rows.pick(scenario, "consumption", items),
+        training=rows.pick(scenario, "training", items),
+        price_breaks=tuple(b for b in rows.pick(scenario, "price_breaks", items)
+                           if (b.producer, b.item) in made),
     )
 
 
