@@ -17,6 +17,7 @@ from replenish.plan.sustain import plan_arrivals, simulate_sustainment, train_cr
 from replenish.planning import PlanOptions, decompose, plan_scenario
 from replenish.planning.coordinate import WORTH_UNITS, Coupling, spread_unused
 from replenish.planning.decompose import (
+    GroupPlanner,
     fired_across,
     groups_of,
     item_groups,
@@ -132,3 +133,39 @@ def test_groups_with_munitions_apart_cost_what_one_model_costs() -> None:
     scale = abs(relaxed.objective)
     assert info["lower_bound"] <= relaxed.objective + 1e-6 * scale
     assert info["coordinated_relaxation"] >= relaxed.objective - 1e-6 * scale
+
+
+def test_a_warm_replan_rebuilds_the_group_whose_platform_fires_apart() -> None:
+    # a platform's rate changed: its own group is rebuilt (its model fires at the new rate),
+    # the munitions' groups are not (what they export to is the same), and the plan holds
+    sc = generate_scenario(8, 60, 24, 1)
+    groups = item_groups(sc, split_families=True, split_sustainment=True)
+    row = next(u for u in sc.consumption
+               if fired_across(sc, next(g for g in groups if u.platform in g))[0])
+    changed = dataclasses.replace(sc, consumption=tuple(
+        dataclasses.replace(u, per_platform_month=2 * u.per_platform_month) if u is row else u
+        for u in sc.consumption))
+    with GroupPlanner(sc, SPLIT, lambda step, f: None) as planner:
+        warm = planner.replan(changed)
+    checked(changed, warm)
+    assert warm.extra["model"]["decomposition"]["warm"]["groups_rebuilt"] == 1
+
+
+def test_a_warm_replan_after_a_new_compatible_munition_rebuilds_the_platforms_group() -> None:
+    # a platform may fire one more munition, of another group, already fired there by
+    # another platform: the platform's group now imports it, though none of its own rows
+    # changed; the munition's group exports it as before
+    sc = generate_scenario(8, 60, 24, 1)
+    groups = item_groups(sc, split_families=True, split_sustainment=True)
+    fired = {pair for g in groups for pair in fired_across(sc, g)[1]}
+    use = sc.consumption[0]
+    usable = {use.munition} | {c.munition for c in sc.compatibility
+                               if c.platform == use.platform}
+    munition = next(m for r, m in sorted(fired) if r == use.recipient and m not in usable)
+    changed = dataclasses.replace(sc, compatibility=(
+        *sc.compatibility, dataclasses.replace(sc.compatibility[0], platform=use.platform,
+                                               munition=munition)))
+    with GroupPlanner(sc, SPLIT, lambda step, f: None) as planner:
+        warm = planner.replan(changed)
+    checked(changed, warm)
+    assert warm.extra["model"]["decomposition"]["warm"]["groups_rebuilt"] == 1

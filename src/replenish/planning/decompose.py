@@ -1159,8 +1159,13 @@ class GroupPlanner:
         # budgets and transport limits live in the coupling, not in the groups' models: a
         # change to one rebuilds no group
         now, before = _groups_view(changed), _groups_view(base.scenario)
+        # (with sustainment split, a group's model also sees its platforms' munitions in
+        # other groups and the platforms of other groups firing its own: `fired_across`)
         touched = [k for k, items in enumerate(self.parts)
-                   if sub_scenario(now, items) != sub_scenario(before, items)]
+                   if sub_scenario(now, items) != sub_scenario(before, items)
+                   or fired_across(now, items) != fired_across(before, items)
+                   or (fired_across(now, items)[0]
+                       and sub_scenario(now, items, True) != sub_scenario(before, items, True))]
         old = self.groups.replace(touched, changed, self.options, self.scale,
                                   [self.parts[k] for k in touched])
         try:
@@ -1200,7 +1205,8 @@ class GroupPlanner:
         info = list(base.info)
         for k, i in zip(touched, self.groups.call("info", touched, [()] * len(touched)),
                         strict=True):
-            if (i.keys, i.carried) != (info[k].keys, info[k].carried):
+            if (i.keys, i.carried, i.met, i.fed) != (info[k].keys, info[k].carried,
+                                                    info[k].met, info[k].fed):
                 return None
             info[k] = i
         budgets, transport, coupling = _couplings(changed, info)
