@@ -16,6 +16,7 @@ from scipy.optimize import linprog
 from replenish.planning.coordinate import (
     Coupling,
     Proposal,
+    _Master,
     coordinate,
     spread_unused,
     stack,
@@ -176,3 +177,29 @@ def test_the_master_prints_nothing_in_a_process_of_its_own() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout == "" and done.stderr == ""
+
+
+def test_rows_joining_the_master_late_hold_what_they_would_have_from_the_start() -> None:
+    # rows activated after the proposals (lazy rows) must get every proposal's use of them,
+    # as rows active before the proposals came do
+    rng = np.random.default_rng(3)
+    rows, groups = 12, 4
+    coupling = Coupling("x", [(r,) for r in range(rows)], rng.uniform(5, 10, rows),
+                        [np.arange(rows) for _ in range(groups)])
+    proposals = [(g, Proposal(0.0, float(rng.uniform(1, 9)),
+                              rng.uniform(0, 4, rows) * (rng.uniform(size=rows) < 0.6)))
+                 for g in range(groups) for _ in range(3)]
+    early = _Master(coupling, groups, np.zeros(groups), 1.0)
+    early.activate(np.arange(rows))
+    late = _Master(coupling, groups, np.zeros(groups), 1.0)
+    late.activate(np.array([3, 7]))
+    for g, p in proposals:
+        early.add(g, p)
+        late.add(g, p)
+    late.activate(np.array([11, 0, 5]))
+    late.activate(np.arange(rows))
+    value, prices, _over = early.solve()
+    late_value, late_prices, _late_over = late.solve()
+    assert late_value == pytest.approx(value, rel=1e-7)
+    assert late_prices == pytest.approx(prices, rel=1e-5, abs=1e-7)
+    assert np.isfinite(value) and (prices > 0).any()

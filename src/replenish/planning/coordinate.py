@@ -241,20 +241,26 @@ class _Master:
         first = self.groups + len(self.active)
         self.at[rows] = first + np.arange(rows.size)
         self.active += rows.tolist()
-        starts: list[int] = []
-        index: list[int] = []
-        value: list[float] = []
-        for r in rows.tolist():
-            starts.append(len(index))
-            for col, (nz, use) in zip(self.columns, self.uses, strict=True):
-                k = np.searchsorted(nz, r)
-                if k < nz.size and nz[k] == r:
-                    index.append(col)
-                    value.append(use[k] / self.scale[r])
+        # each new row's entries, column by column in the order the proposals came: every
+        # proposal's use at once (row by row over every proposal in Python, L's 30,660
+        # ammunition rows joining over 2,000 groups' proposals kept the planning process
+        # busy while the workers waited)
+        index = value = np.zeros(0)
+        starts = np.zeros(rows.size, np.int64)
+        if self.columns:
+            nz = np.concatenate([nz for nz, _use in self.uses])
+            use = np.concatenate([use for _nz, use in self.uses])
+            col = np.repeat(np.array(self.columns, np.int64),
+                            [nz.size for nz, _use in self.uses])
+            position = np.full(len(self.limit), -1, np.int64)
+            position[rows] = np.arange(rows.size)
+            on = np.flatnonzero(position[nz] >= 0)
+            order = on[np.argsort(position[nz[on]], kind="stable")]
+            index, value = col[order], use[order] / self.scale[nz[order]]
+            starts = np.searchsorted(position[nz[order]], np.arange(rows.size))
         self.h.addRows(rows.size, np.full(rows.size, -np.inf), self.limit[rows] / self.scale[rows],
-                       len(index),
-                       np.array(starts, np.int32), np.array(index, np.int32),
-                       np.array(value, float))
+                       len(index), starts.astype(np.int32), np.asarray(index, np.int32),
+                       np.asarray(value, float))
         for r in rows.tolist():
             self.over.append(self.h.getNumCol())
             self.h.addCol(self.overuse, 0.0, np.inf, 1, np.array([self.at[r]], np.int32),
