@@ -245,8 +245,9 @@ class _Master:
         # proposal's use at once (row by row over every proposal in Python, L's 30,660
         # ammunition rows joining over 2,000 groups' proposals kept the planning process
         # busy while the workers waited)
-        index = value = np.zeros(0)
-        starts = np.zeros(rows.size, np.int64)
+        index: np.ndarray = np.zeros(0, np.int64)
+        value: np.ndarray = np.zeros(0)
+        starts: np.ndarray = np.zeros(rows.size, np.int64)
         if self.columns:
             nz = np.concatenate([nz for nz, _use in self.uses])
             use = np.concatenate([use for _nz, use in self.uses])
