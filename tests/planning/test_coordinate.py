@@ -203,3 +203,14 @@ def test_rows_joining_the_master_late_hold_what_they_would_have_from_the_start()
     assert late_value == pytest.approx(value, rel=1e-7)
     assert late_prices == pytest.approx(prices, rel=1e-5, abs=1e-7)
     assert np.isfinite(value) and (prices > 0).any()
+
+
+def test_the_master_knows_the_rows_its_proposals_use() -> None:
+    coupling = Coupling("x", [(r,) for r in range(5)], np.array([1.0, 0.0, 0.0, 2.0, 0.0]),
+                        [np.arange(5), np.arange(5)])
+    master = _Master(coupling, 2, np.zeros(2), 1.0)
+    assert master.used_rows().size == 0
+    master.add(0, Proposal(0.0, 1.0, np.array([0.0, 2.0, 0.0, 0.0, -1.0])))
+    master.add(1, Proposal(0.0, 1.0, np.array([0.5, 0.0, 0.0, 0.0, 0.0])))
+    # a row given to (use below 0) is not one used
+    assert master.used_rows().tolist() == [0, 1]
