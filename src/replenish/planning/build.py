@@ -45,7 +45,7 @@ def build_model(scenario: Scenario, options: PlanOptions,
     """Index the scenario and define every constraint group; raise InfeasiblePlan early for
     committed pledges nothing can cover. `scale` overrides the objective scale (so that parts
     of one scenario planned apart share one unit)."""
-    ix = build_index(scenario, {(r, mm) for r, mm in options.exported_munitions})
+    ix = build_index(scenario, set(options.exported_munitions))
     check_pledges_coverable(ix)
     check_pledges_carriable(scenario)
     m = Model()

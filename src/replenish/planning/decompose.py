@@ -1511,10 +1511,9 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
                  replanned: int) -> Plan:
     """The groups' plans as one, with what binds, its bound and gap, and how it was made
     (`summary.json` → `model`)."""
-    plan = merge_plans(scenario, [p.plan for p in final])
-    if any(i.fed for i in info):
-        # each group's recipient stocks and sustainment saw only its own items' arrivals
-        resustain(scenario, plan)
+    # with munitions priced apart, each group's recipient stocks and sustainment saw only
+    # its own items' arrivals
+    plan = merge_plans(scenario, [p.plan for p in final], any(i.fed for i in info))
     binding = [b for p in final for b in p.binding if b["change"]]
     binding += _budget_binding(scenario, budgets, prices[:len(budgets.names)])
     binding += _transport_binding(
@@ -1713,21 +1712,18 @@ def initial_shares(demand: np.ndarray, segment: np.ndarray, limit: np.ndarray) -
 def resustain(scenario: Scenario, plan: Plan) -> None:
     """The recipients' stock rows and sustainment rows of `plan` from the rule
     (plan/sustain.py) applied to all its deliveries, crews trained ahead as the optimiser's
-    model trains them (`recipient.sustained`)."""
+    model trains them (`recipient.sustained`); rows not in order."""
     recipients = {n.code for n in scenario.recipients}
     arrivals = plan_arrivals(scenario, plan)
     stocks, plan.sustainment = simulate_sustainment(
         scenario, arrivals, train_crews(scenario, arrivals, ahead=True))
-    nation_rank = {n.code: k for k, n in enumerate(scenario.nations)}
-    item_rank = {i.code: k for k, i in enumerate(scenario.items)}
     plan.stocks = [s for s in plan.stocks if s.nation not in recipients] + stocks
-    plan.stocks.sort(key=lambda s: (nation_rank[s.nation], item_rank[s.item], s.month))
-    plan.sustainment.sort(key=lambda r: (nation_rank[r.recipient], item_rank[r.platform],
-                                         r.month))
 
 
-def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
-    """One plan from the plans of disjoint item groups, rows in a fixed order."""
+def merge_plans(scenario: Scenario, plans: list[Plan], sustain_again: bool = False) -> Plan:
+    """One plan from the plans of disjoint item groups, rows in a fixed order; with
+    `sustain_again`, its recipients' stocks and sustainment from all its deliveries
+    (`resustain`)."""
     if not plans:
         raise InfeasiblePlan(["no item group could be planned"])
     worse = sorted({p.status for p in plans} - {"optimal"})
@@ -1745,6 +1741,8 @@ def merge_plans(scenario: Scenario, plans: list[Plan]) -> Plan:
         merged.sustainment += p.sustainment
         merged.floor_breaches += p.floor_breaches
         merged.expansion_shares.update(p.expansion_shares)
+    if sustain_again:
+        resustain(scenario, merged)
     merged.donations.sort(key=donation_order)
     merged.orders.sort(key=order_order)
     merged.production.sort(key=lambda r: (r.producer, item_rank[r.item], r.month))

@@ -188,8 +188,9 @@ def _define_munitions(m: Model, ix: PlanIndex, v: Vars, info: Info, si: Sustainm
     t = np.arange(H)
     firing = [(k, p) for k, p in enumerate(si.platforms) if p.rate > 0]
     mun_of = {p: k for k, p in enumerate(si.munition_pairs)}
-    into = [k for k, p in enumerate(si.munition_pairs) if p in set(imported)]
-    out = [k for k, p in enumerate(si.munition_pairs) if p in set(exported)]
+    into_pairs, out_pairs = set(imported), set(exported)
+    into = [k for k, p in enumerate(si.munition_pairs) if p in into_pairs]
+    out = [k for k, p in enumerate(si.munition_pairs) if p in out_pairs]
     if not firing and not out:
         v["use"] = v["inventory"] = np.empty((0, H), np.int64)
         return
