@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import highspy
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -19,7 +18,6 @@ from replenish.planning.coordinate import (
     Proposal,
     _Master,
     coordinate,
-    near_optimal,
     spread_unused,
     stack,
     stack_parts,
@@ -216,65 +214,3 @@ def test_the_master_knows_the_rows_its_proposals_use() -> None:
     master.add(1, Proposal(0.0, 1.0, np.array([0.5, 0.0, 0.0, 0.0, 0.0])))
     # a row given to (use below 0) is not one used
     assert master.used_rows().tolist() == [0, 1]
-
-
-class _Imprecise:
-    """A HiGHS whose every solve reports `Unknown`, as interior point does where it stops
-    short of its tolerances ("imprecise") on generated L's 31,000-row masters; only such
-    models bring HiGHS there, so the status is stood in for and the rest is HiGHS's own."""
-
-    def __init__(self, h: highspy.Highs) -> None:
-        self.h = h
-        self.runs = 0
-
-    def run(self) -> highspy.HighsStatus:
-        self.runs += 1
-        return self.h.run()
-
-    def getModelStatus(self) -> highspy.HighsModelStatus:  # noqa: N802 (HiGHS's name)
-        return highspy.HighsModelStatus.kUnknown
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.h, name)
-
-
-def _toy_master(seed: int) -> _Master:
-    rng = np.random.default_rng(seed)
-    rows, groups = 6, 3
-    coupling = Coupling("x", [(r,) for r in range(rows)], rng.uniform(5, 10, rows),
-                        [np.arange(rows) for _ in range(groups)])
-    master = _Master(coupling, groups, np.zeros(groups), 1.0)
-    master.activate(np.arange(rows))
-    for g in range(groups):
-        master.add(g, Proposal(0.0, 0.0, np.zeros(rows)))
-        for _ in range(3):
-            master.add(g, Proposal(0.0, -float(rng.uniform(1, 9)), rng.uniform(0, 6, rows)))
-    return master
-
-
-def test_an_interior_point_solution_near_its_optimum_is_taken_as_it_is() -> None:
-    exact = _toy_master(5)
-    value, prices, _over = exact.solve()
-    master = _toy_master(5)
-    master.h = _Imprecise(master.h)  # type: ignore[assignment]
-    near_value, near_prices, _near_over = master.solve()
-    # no simplex from scratch after it: one solve, the interior point's duals
-    assert master.h.runs == 1  # type: ignore[attr-defined]
-    assert near_value == pytest.approx(value, rel=1e-7)
-    assert near_prices == pytest.approx(prices, rel=1e-5, abs=1e-7)
-    assert (prices > 0).any()
-
-
-def test_an_interior_point_cut_short_far_from_its_optimum_falls_back_to_a_vertex() -> None:
-    value, prices, _over = _toy_master(5).solve()
-    master = _toy_master(5)
-    master.h.setOptionValue("ipm_iteration_limit", 1)
-    master.h.run()
-    # one iteration in: its primal and dual objectives far apart
-    assert not near_optimal(_Imprecise(master.h))  # type: ignore[arg-type]
-    master.h.clearSolver()
-    master.h = _Imprecise(master.h)  # type: ignore[assignment]
-    cut_value, cut_prices, _cut_over = master.solve()
-    assert master.h.runs == 2  # type: ignore[attr-defined]
-    assert cut_value == pytest.approx(value, rel=1e-7)
-    assert cut_prices == pytest.approx(prices, rel=1e-5, abs=1e-7)

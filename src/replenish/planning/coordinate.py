@@ -71,11 +71,6 @@ SETTLED_DISTANCE = 0.05
 SETTLED_GAP = 5.0
 #: what the master's interior point solution may overuse or exceed by (fractions of limits)
 MASTER_TOLERANCE = 1e-6
-#: how far apart the master's primal and dual objectives may be (relative) in an interior point
-#: solution short of its tolerances that is taken as it is (`near_optimal`): in the master's
-#: units, each a ten-thousandth of the first bound, so 1e-3 of L's master (5,500 units) is
-#: 3e-4 of its plan
-MASTER_OBJECTIVE_ERROR = 1e-3
 #: a row of limit 0 with a known worth (`Coupling.worth`) is counted in units this many of
 #: the master's objective units at its worth: the ladder's first rung then asks 10 times its
 #: worth, its last a thousandth of it, and overuse costs 100 times its worth
@@ -291,8 +286,8 @@ class _Master:
         unit of each row; 0 where not active) and how much it overuses (fractions of limits,
         summed)."""
         self.h.run()
-        if not near_optimal(self.h):
-            # interior point far short of its tolerances: a vertex's duals this once
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # interior point short of its tolerances: a vertex's duals this once
             self.h.setOptionValue("solver", "simplex")
             self.h.clearSolver()
             self.h.run()
@@ -342,24 +337,6 @@ class _Master:
             if w > 0:
                 used[g] += w * part
         return spread_unused(used, part_rows, self.limit)
-
-
-def near_optimal(h: highspy.Highs) -> bool:
-    """Whether HiGHS's last solve left an optimum, or an interior point solution short of its
-    tolerances ("imprecise") whose primal and dual solutions are feasible and whose primal and
-    dual objectives are within MASTER_OBJECTIVE_ERROR (relative): near enough for prices and
-    shares. Generated L, munitions priced apart, from its seventh master on (31,000 rows):
-    interior point 5-11 s to such a solution (objective error 2-3e-4), then simplex from
-    scratch 7-53 s, the last Unknown itself with dual infeasibilities of 1e7."""
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kOptimal:
-        return True
-    info = h.getInfo()
-    feasible = highspy.SolutionStatus.kSolutionStatusFeasible
-    return (status == highspy.HighsModelStatus.kUnknown
-            and info.primal_solution_status == feasible
-            and info.dual_solution_status == feasible
-            and info.primal_dual_objective_error <= MASTER_OBJECTIVE_ERROR)  # type: ignore[attr-defined]
 
 
 def spread_unused(used: list[np.ndarray], part_rows: list[np.ndarray],
