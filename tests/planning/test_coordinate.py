@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
 
 import numpy as np
 import pytest
@@ -215,46 +214,6 @@ def test_the_master_knows_the_rows_its_proposals_use() -> None:
     master.add(1, Proposal(0.0, 1.0, np.array([0.5, 0.0, 0.0, 0.0, 0.0])))
     # a row given to (use below 0) is not one used
     assert master.used_rows().tolist() == [0, 1]
-
-
-def _forced(overuse: float) -> tuple[Coupling, list[Proposal], Any]:
-    """Two groups that must each use half of one row's limit and `overuse` of it more (a
-    committed purchase, say), whatever its price: no combination holds the row."""
-    coupling = Coupling("budget", [(0,)], np.array([10.0]), [np.arange(1), np.arange(1)])
-    use = np.array([5.0 * (1 + overuse)])
-
-    def price_all(which: list[int], prices: list[np.ndarray]) -> list[Proposal]:
-        return [Proposal(1.0 + float(p @ use), 1.0, use) for p in prices]
-
-    return coupling, [Proposal(1.0, 1.0, use), Proposal(1.0, 1.0, use)], price_all
-
-
-def test_a_master_over_a_row_by_a_hair_stops_by_the_clock() -> None:
-    # generated L: the master overused ammunition rows by 2e-5 of their unit for passes on
-    # end; coordination out of time stops there, its shares scaled down to the limits
-    coupling, first, price_all = _forced(2e-5)
-    out = coordinate(coupling, first, price_all, 0.0, 1e-9, 40, lambda *_: None)
-    assert out.passes == 0 and not np.isfinite(out.master)
-    shares = np.concatenate(out.shares)
-    assert shares.sum() <= 10.0 * (1 + 1e-12) and shares == pytest.approx([5.0, 5.0])
-
-
-def test_a_master_over_a_row_by_more_than_a_hair_goes_on_past_the_clock() -> None:
-    coupling, first, price_all = _forced(0.05)
-    out = coordinate(coupling, first, price_all, 0.0, 1e-9, 6, lambda *_: None)
-    assert out.passes == 6 and not np.isfinite(out.master)
-
-
-def test_a_master_knows_the_most_it_overuses_a_row_by() -> None:
-    coupling, first, _price_all = _forced(2e-5)
-    master = _Master(coupling, 2, np.ones(2), 1.0)
-    assert master.largest_overuse() == 0.0
-    master.activate(np.arange(1))
-    for g, p in enumerate(first):
-        master.add(g, p)
-    value, _prices, over = master.solve()
-    assert not np.isfinite(value)
-    assert master.largest_overuse() == pytest.approx(over) == pytest.approx(2e-5, rel=1e-3)
 
 
 def test_the_master_shares_out_a_vertex_not_the_interior_points_centre() -> None:
