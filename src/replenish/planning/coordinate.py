@@ -321,7 +321,16 @@ class _Master:
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal \
                 or self.h.getBasis().valid:
             return
-        self.h.crossover(self.h.getSolution())
+        centre = self.h.getSolution()
+        self.h.crossover(centre)
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # crossover short of an optimal basis (HiGHS warns, status Unknown; in a test its
+            # solution overused 14 rows by up to 0.95 of their unit): simplex from its basis
+            self.h.setOptionValue("solver", "simplex")
+            self.h.run()
+            self.h.setOptionValue("solver", "ipm")
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            self.h.setSolution(centre)     # the centre, as it was
 
     def used_rows(self) -> np.ndarray:
         """The coupling rows some proposal uses (more than 0)."""
