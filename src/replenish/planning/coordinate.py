@@ -323,14 +323,19 @@ class _Master:
             return
         centre = self.h.getSolution()
         self.h.crossover(centre)
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            # crossover short of an optimal basis (HiGHS warns, status Unknown; in a test its
-            # solution overused 14 rows by up to 0.95 of their unit): simplex from its basis
+        if (self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal
+                and self.h.getInfo().num_primal_infeasibilities > 0):
+            # crossover ends short of an optimal basis (HiGHS warns, status Unknown): its
+            # vertex is taken where it holds every row (generated M, seeds 1, 2, 7: simplex
+            # from there to an optimal vertex left plans 0.02-0.08 % further from their
+            # bounds), else simplex from its basis (in a test its vertex overused 14 rows by
+            # up to 0.95 of their unit, and a group's relaxation within its shares was
+            # infeasible)
             self.h.setOptionValue("solver", "simplex")
             self.h.run()
             self.h.setOptionValue("solver", "ipm")
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            self.h.setSolution(centre)     # the centre, as it was
+            if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                self.h.setSolution(centre)     # the centre, as it was
 
     def used_rows(self) -> np.ndarray:
         """The coupling rows some proposal uses (more than 0)."""
