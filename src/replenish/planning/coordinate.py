@@ -16,7 +16,8 @@ early duals of a master with few proposals swing wildly), and each group is solv
 its last basis with only its costs changed. The master's objective is the LP value of a plan
 that holds every row; it falls and the bound rises until both meet at the whole model's LP
 optimum. Each group's share of a row, for the whole numbers after, is what its combination
-uses, plus its part of what no group uses.
+uses, plus its part of what no group uses; the combination is a vertex of the master's optimal
+face (`_Master.to_vertex`), where most groups take one proposal whole.
 
 The master is solved by interior point without crossover: its duals are then central in the
 face of optimal duals rather than a vertex of it. With a hub's and a route's months among the
@@ -288,10 +289,8 @@ class _Master:
         self.h.run()
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             # interior point short of its tolerances: a vertex's duals this once
-            self.h.setOptionValue("solver", "simplex")
             self.h.clearSolver()
-            self.h.run()
-            self.h.setOptionValue("solver", "ipm")
+            self._by_simplex()
         sol = self.h.getSolution()
         over = float(np.asarray(sol.col_value)[self.over].sum()) if self.over else 0.0
         value = float(self.h.getInfo().objective_function_value) * self.unit
@@ -331,11 +330,18 @@ class _Master:
             # bounds), else simplex from its basis (in a test its vertex overused 14 rows by
             # up to 0.95 of their unit, and a group's relaxation within its shares was
             # infeasible)
-            self.h.setOptionValue("solver", "simplex")
-            self.h.run()
-            self.h.setOptionValue("solver", "ipm")
+            self._by_simplex()
             if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 self.h.setSolution(centre)     # the centre, as it was
+
+    def _by_simplex(self) -> None:
+        """Solve the master once by simplex (from its basis, if it has one), then back to
+        interior point for the solves after."""
+        self.h.setOptionValue("solver", "simplex")
+        try:
+            self.h.run()
+        finally:
+            self.h.setOptionValue("solver", "ipm")
 
     def used_rows(self) -> np.ndarray:
         """The coupling rows some proposal uses (more than 0)."""
