@@ -18,6 +18,7 @@ from replenish.planning.coordinate import (
     Proposal,
     _Master,
     coordinate,
+    holds_every_row,
     spread_unused,
     stack,
     stack_parts,
@@ -235,3 +236,17 @@ def test_the_master_shares_out_a_vertex_not_the_interior_points_centre() -> None
     assert sorted(np.round(master.weights(), 9)) == [0.0, 0.0, 1.0, 1.0]
     assert master.h.getInfo().objective_function_value == pytest.approx(value)
     assert sorted(np.concatenate(master.shares(2))) == pytest.approx([0.0, 4.0])
+
+
+def test_an_interior_points_hair_of_overuse_holds_a_vertexs_does_not() -> None:
+    # generated L's masters after the ladder overused hundreds of ammunition rows by 2e-5 to
+    # 1e-4 of their unit each, interior point stopping within its tolerances: that holds
+    hair = np.full(340, 1e-4)
+    assert holds_every_row(hair, vertex=False)
+    # ... but not at a vertex, whose overuse is what the master chose
+    assert not holds_every_row(hair, vertex=True)
+    # ... nor a real overuse of one row among them
+    assert not holds_every_row(np.append(hair, 0.02), vertex=False)
+    # within the tolerance on the sum, anywhere
+    assert holds_every_row(np.full(3, 1e-7), vertex=True)
+    assert holds_every_row(np.zeros(0), vertex=True)
