@@ -15,7 +15,8 @@ import pytest
 
 from replenish.plan.sustain import plan_arrivals, simulate_sustainment, train_crews
 from replenish.planning import PlanOptions, decompose, plan_scenario
-from replenish.planning.coordinate import WORTH_UNITS, Coupling, spread_unused
+from replenish.planning import coordinate as coordination
+from replenish.planning.coordinate import FIRST_PRICES, WORTH_UNITS, Coupling, spread_unused
 from replenish.planning.decompose import (
     GroupPlanner,
     fired_across,
@@ -100,6 +101,47 @@ def test_rows_of_limit_zero_counted_by_their_worth() -> None:
     assert c.scales(10.0) == pytest.approx([5.0, WORTH_UNITS * 10.0 / 2.0, 1.0])
     assert Coupling("y", [("a",)], np.array([0.0]), [np.array([0])]).scales(10.0) == \
         pytest.approx([1.0])
+
+
+def test_a_round_is_priced_at_most_its_worth() -> None:
+    c = Coupling("x", [("a",), ("b",), ("c",)], np.array([5.0, 0.0, 0.0]),
+                 [np.array([0, 1, 2])], np.array([7.0, 2.0, 0.0]))
+    # a budget (limit 5) has no ceiling, nor a stock whose worth is not known
+    assert c.ceiling().tolist() == [np.inf, 2.0, np.inf]
+    assert Coupling("y", [("a",)], np.array([0.0]), [np.array([0])]).ceiling().tolist() == \
+        [np.inf]
+
+
+def test_coordination_asks_no_more_for_a_round_than_it_is_worth(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # after the ladder (whose first rung asks ten times a round's worth, so that no group
+    # takes any), the prices asked of the munitions' stocks stay within their worth
+    sc = generate_scenario(8, 60, 24, 1)
+    asked: list[tuple[np.ndarray, np.ndarray]] = []     # per part: its price, its ceiling
+    real = coordination.coordinate
+
+    def watched(coupling: Coupling, first: list[coordination.Proposal],
+                price_all: coordination.PriceAll, *args: object,
+                **kwargs: object) -> coordination.Coordinated:
+        passes = [0]
+        top = coupling.ceiling()
+
+        def priced(which: list[int], prices: list[np.ndarray]) -> list[coordination.Proposal]:
+            passes[0] += 1
+            if passes[0] > len(FIRST_PRICES):
+                asked.extend((p, top[coupling.part_rows[g]])
+                             for g, p in zip(which, prices, strict=True))
+            return price_all(which, prices)
+
+        return real(coupling, first, priced, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(decompose, "coordinate", watched)
+    checked(sc, plan_scenario(sc, SPLIT))
+    capped = [(p[np.isfinite(top)], top[np.isfinite(top)]) for p, top in asked]
+    assert sum(p.size for p, _top in capped) > 0, "no round priced after the ladder"
+    assert all((p <= top * (1 + 1e-12)).all() for p, top in capped)
+    # ... and some reach it: the cap is what holds them
+    assert any((p >= top * (1 - 1e-12)).any() for p, top in capped)
 
 
 def test_split_sustainment_plan_valid_bounded_and_sustained_by_the_rule() -> None:
