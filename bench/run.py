@@ -124,7 +124,7 @@ def _steps(progress: Path, end: float) -> dict[str, float]:
     held 4,000 lines of them)."""
     lines = progress.read_text(encoding="utf-8").splitlines() if progress.exists() else []
     marks = [(float(t), name) for t, name in (line.split(" ", 1) for line in lines)]
-    ends = [t for t, _ in marks[1:]] + [end]
+    ends = [t for t, _ in marks[1:]] + ([end] if marks else [])
     steps: dict[str, float] = {}
     for (start, name), stop in zip(marks, ends, strict=True):
         key = re.sub(r" \d+/\d+$", "", name).replace(" ", "_")

@@ -66,3 +66,15 @@ def test_cbc_giving_up_soon_is_no_proof(bench: ModuleType) -> None:
     # CBC stopped after 100 s without a plan: 4.5x, not the 10x asked for
     line = target(bench, data(22.0, CPU_A, 100.0), "M at least 10x")
     assert line.endswith("**not met**")
+
+
+def test_steps_counted_group_by_group_are_one_step(bench: ModuleType, tmp_path: Path) -> None:
+    progress = tmp_path / "L.progress"
+    progress.write_text("100.0 read\n101.0 bound 1/3\n103.5 bound 2/3\n104.0 bound 3/3\n"
+                        "110.0 coordinating by price, pass 1: relaxation and bound 5.00 % apart\n"
+                        "112.0 whole numbers 1/2\n113.0 whole numbers 2/2\n", encoding="utf-8")
+    steps = bench._steps(progress, 120.0)
+    assert steps == {"read": 1.0, "bound": 9.0,
+                     "coordinating_by_price,_pass_1:_relaxation_and_bound_5.00_%_apart": 2.0,
+                     "whole_numbers": 8.0}
+    assert bench._steps(tmp_path / "none.progress", 120.0) == {}
