@@ -15,8 +15,16 @@ import pytest
 
 from replenish.plan.sustain import plan_arrivals, simulate_sustainment, train_crews
 from replenish.planning import PlanOptions, decompose, plan_scenario
-from replenish.planning import coordinate as coordination
-from replenish.planning.coordinate import FIRST_PRICES, WORTH_UNITS, Coupling, spread_unused
+from replenish.planning.coordinate import (
+    FIRST_PRICES,
+    WORTH_UNITS,
+    Coordinated,
+    Coupling,
+    PriceAll,
+    Proposal,
+    coordinate,
+    spread_unused,
+)
 from replenish.planning.decompose import (
     GroupPlanner,
     fired_across,
@@ -118,22 +126,19 @@ def test_coordination_asks_no_more_for_a_round_than_it_is_worth(
     # takes any), the prices asked of the munitions' stocks stay within their worth
     sc = generate_scenario(8, 60, 24, 1)
     asked: list[tuple[np.ndarray, np.ndarray]] = []     # per part: its price, its ceiling
-    real = coordination.coordinate
-
-    def watched(coupling: Coupling, first: list[coordination.Proposal],
-                price_all: coordination.PriceAll, *args: object,
-                **kwargs: object) -> coordination.Coordinated:
+    def watched(coupling: Coupling, first: list[Proposal], price_all: PriceAll,
+                *args: object, **kwargs: object) -> Coordinated:
         passes = [0]
         top = coupling.ceiling()
 
-        def priced(which: list[int], prices: list[np.ndarray]) -> list[coordination.Proposal]:
+        def priced(which: list[int], prices: list[np.ndarray]) -> list[Proposal]:
             passes[0] += 1
             if passes[0] > len(FIRST_PRICES):
                 asked.extend((p, top[coupling.part_rows[g]])
                              for g, p in zip(which, prices, strict=True))
             return price_all(which, prices)
 
-        return real(coupling, first, priced, *args, **kwargs)  # type: ignore[arg-type]
+        return coordinate(coupling, first, priced, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(decompose, "coordinate", watched)
     checked(sc, plan_scenario(sc, SPLIT))

@@ -312,7 +312,7 @@ class _Master:
             self.h.clearSolver()
             self._by_simplex()
         sol = self.h.getSolution()
-        overuse = np.asarray(sol.col_value)[self.over] if self.over else np.zeros(1)
+        overuse = np.asarray(sol.col_value)[np.asarray(self.over, np.int64)]
         over = float(overuse.sum())
         holds = holds_every_row(overuse, vertex=self.h.getBasis().valid)
         value = float(self.h.getInfo().objective_function_value) * self.unit
@@ -397,8 +397,7 @@ def holds_every_row(overuse: np.ndarray, vertex: bool) -> bool:
     """Whether a master's solution that overuses its rows by `overuse` (each active row's,
     in fractions of its unit) holds every row: within MASTER_TOLERANCE in all, or, where
     the solution is interior point's (not a `vertex`), within MASTER_HAIR on each."""
-    total = float(overuse.sum()) if overuse.size else 0.0
-    return total <= MASTER_TOLERANCE or (
+    return float(overuse.sum()) <= MASTER_TOLERANCE or (
         not vertex and float(overuse.max()) <= MASTER_HAIR)
 
 
