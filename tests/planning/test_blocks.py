@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replenish.plan.records import Plan
-from replenish.planning import PlanOptions, blocks, plan_scenario
+from replenish.planning import PlanOptions, blocks, decompose, plan_scenario
 from replenish.planning.blocks import CUT_ROWS, split_blocks
 from replenish.planning.build import build_model
 from replenish.planning.decompose import item_groups
@@ -140,6 +140,41 @@ def test_a_block_left_without_a_plan_by_those_before_it_is_planned_first(
     assert state["refused"] > 0 and state["passes"] >= 2 * state["refused"]
     assert unfaulted["blocks"] > 0 and _ways(plan) == unfaulted
     checked(sc, plan)
+
+
+
+@pytest.mark.parametrize("loss", [-1.0, float("inf")])
+def test_blocks_far_above_the_relaxation_are_sought_pooled_and_the_cheaper_kept(
+        monkeypatch: pytest.MonkeyPatch, loss: float) -> None:
+    # BLOCKS_LOSS below 0: every group's plan by blocks counts as far above its relaxation
+    # and is sought once more with its shares pooled; above any loss: none is
+    sc = generate_scenario(4, 24, 8, 5)
+    monkeypatch.setattr(decompose, "BLOCKS_LOSS", loss)
+    seen: dict[int, dict[str, float]] = {}
+    by_blocks, pooled = decompose._Group.by_blocks, decompose._Group.pooled
+    plan_whole = decompose._Group.plan_whole
+
+    def spy(method: Any, name: str) -> Any:
+        def call(self: Any, *args: Any) -> Any:
+            got = method(self, *args)
+            if got is not None:
+                seen.setdefault(id(self), {})[name] = got.objective
+            return got
+        return call
+
+    monkeypatch.setattr(decompose._Group, "by_blocks", spy(by_blocks, "blocks"))
+    monkeypatch.setattr(decompose._Group, "pooled", spy(pooled, "pooled"))
+    monkeypatch.setattr(decompose._Group, "plan_whole", spy(plan_whole, "kept"))
+    plan = plan_scenario(sc, BY_BLOCKS)
+    checked(sc, plan)
+    with_blocks = [g for g in seen.values() if "blocks" in g]
+    assert with_blocks
+    for g in with_blocks:
+        if loss < 0:
+            assert "pooled" in g      # a pooled plan may fail: not in these groups
+            assert g["kept"] == pytest.approx(min(g["blocks"], g["pooled"]), rel=1e-6)
+        else:
+            assert "pooled" not in g and g["kept"] == g["blocks"]
 
 
 def test_highs_made_on_every_core_leave_stdout_where_it_was() -> None:
