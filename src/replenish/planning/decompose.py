@@ -760,11 +760,11 @@ class _Group:
         if self.built.model.n_cols >= self.options.split_columns:
             by_blocks = self.by_blocks(relaxed, duals, gap, seconds)
             if by_blocks is not None:
-                if by_blocks.gap <= BLOCKS_LOSS:
+                if not self._far_above(by_blocks.gap):
                     self.whole_by = "blocks"
                     return by_blocks
-                # far above the relaxation: once more pooled, the cheaper kept (by_blocks
-                # has set its per-item rows back)
+                # once more pooled, the cheaper kept (by_blocks has set its per-item rows
+                # back)
                 blocks_plan = by_blocks
             # a group this large as one MIP improves its plan for as long as it may: M seed 1,
             # families priced apart, a member's budget a tenth higher, the 34-item group's
@@ -853,13 +853,20 @@ class _Group:
         if whole is not None:
             objective = dot(self.built.model.column_arrays()[2], whole) + self.offset
             gap_found = relative_gap(objective, relaxed[0])
-            if gap_found > BLOCKS_LOSS and cap is not None:
+            if self._far_above(gap_found) and cap is not None:
                 self.unpool(extra)      # to be sought once more pooled (see plan_whole)
             return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
                             duals["row"], duals["col"], True, gap_found)
         if cap is not None:
             self.unpool(extra)
         return None
+
+    def _far_above(self, gap_found: float) -> bool:
+        """Whether whole numbers by blocks `gap_found` above the group's relaxation are to
+        be sought once more pooled (BLOCKS_LOSS): not in a local re-plan from the group's
+        plan before, where a change that touches one block leaves the others as they were."""
+        return gap_found > BLOCKS_LOSS and (self.previous is None
+                                            or self.previous.size != self.built.model.n_cols)
 
     def _blocks_with_room(self, extra: np.ndarray, coupling: np.ndarray, gap: float,
                           seconds: float) -> np.ndarray | None:
