@@ -759,13 +759,15 @@ class _Group:
         blocks_plan: Solution | None = None
         if self.built.model.n_cols >= self.options.split_columns:
             by_blocks = self.by_blocks(relaxed, duals, gap, seconds)
+            # a local re-plan from the plan before keeps its blocks' plan: a change that
+            # touches one block leaves the others as they were
+            local = (self.previous is not None
+                     and self.previous.size == self.built.model.n_cols)
             if by_blocks is not None:
-                if not self._far_above(by_blocks.gap):
+                if by_blocks.gap <= BLOCKS_LOSS or local:
                     self.whole_by = "blocks"
                     return by_blocks
-                # once more pooled, the cheaper kept (by_blocks has set its per-item rows
-                # back)
-                blocks_plan = by_blocks
+                blocks_plan = by_blocks     # sought once more pooled, the cheaper kept
             # a group this large as one MIP improves its plan for as long as it may: M seed 1,
             # families priced apart, a member's budget a tenth higher, the 34-item group's
             # blocks had no plan and its MIP ran 235 s of a 600 s limit, the other core idle,
@@ -773,9 +775,10 @@ class _Group:
             seconds = min(seconds, MIP_AFTER_BLOCKS_SECONDS)
         n = len(integer)
         self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integer.astype(np.uint8))
-        pooled = self.pooled(integer, relaxed, duals, min(
-            max(MIN_GROUP_SECONDS, POOL_PART * seconds),
-            BLOCKS_RESCUE_SECONDS if blocks_plan is not None else float("inf")))
+        pool_seconds = max(MIN_GROUP_SECONDS, POOL_PART * seconds)
+        if blocks_plan is not None:
+            pool_seconds = min(pool_seconds, BLOCKS_RESCUE_SECONDS)
+        pooled = self.pooled(integer, relaxed, duals, pool_seconds)
         if pooled is not None:
             pooled = exactly_whole(self.h, self.built, pooled, self.options.whole_noise)
             if blocks_plan is not None and blocks_plan.objective <= pooled.objective:
@@ -833,8 +836,9 @@ class _Group:
         """Whole numbers block by block (planning/blocks.py), the group's shares pooled per
         (member, year) as in `pooled`: money a block leaves when it rounds down is there for
         the blocks after it; where they have no plan, once more from a relaxation that
-        leaves them room (`_blocks_with_room`). The plan, or None with `h`'s rows and bounds
-        as they were."""
+        leaves them room (`_blocks_with_room`). The plan, or None; either way with `h`'s rows
+        and bounds as they were (a plan far above the relaxation is sought once more pooled:
+        `plan_whole`)."""
         extra, cap = self.pool_shares(0.0) if self.keys else (np.zeros(0, np.int32), None)
         # its transport shares join blocks too: the items of a group share a hub's month
         carried = np.arange(self.base_rows + len(self.keys), self.base_rows + self.parts,
@@ -850,23 +854,14 @@ class _Group:
         if whole is None and cap is not None:
             whole = self._blocks_with_room(extra, coupling, gap,
                                            seconds - (time.perf_counter() - begun))
-        if whole is not None:
-            objective = dot(self.built.model.column_arrays()[2], whole) + self.offset
-            gap_found = relative_gap(objective, relaxed[0])
-            if self._far_above(gap_found) and cap is not None:
-                self.unpool(extra)      # to be sought once more pooled (see plan_whole)
-            return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
-                            duals["row"], duals["col"], True, gap_found)
         if cap is not None:
             self.unpool(extra)
-        return None
-
-    def _far_above(self, gap_found: float) -> bool:
-        """Whether whole numbers by blocks `gap_found` above the group's relaxation are to
-        be sought once more pooled (BLOCKS_LOSS): not in a local re-plan from the group's
-        plan before, where a change that touches one block leaves the others as they were."""
-        return gap_found > BLOCKS_LOSS and (self.previous is None
-                                            or self.previous.size != self.built.model.n_cols)
+        if whole is None:
+            return None
+        objective = dot(self.built.model.column_arrays()[2], whole) + self.offset
+        gap_found = relative_gap(objective, relaxed[0])
+        return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
+                        duals["row"], duals["col"], True, gap_found)
 
     def _blocks_with_room(self, extra: np.ndarray, coupling: np.ndarray, gap: float,
                           seconds: float) -> np.ndarray | None:
