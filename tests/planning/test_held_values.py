@@ -15,6 +15,7 @@ from replenish.planning.solve import (
     FAR_ABOVE_RELAXATION,
     FAR_ABOVE_WITH_ZEROS_HELD,
     hold_whole_values,
+    limit_mip,
     lp_matrix,
     pass_arrays,
     release_used,
@@ -161,3 +162,21 @@ def test_a_plan_in_hand_is_improved_with_its_zeros_held_only_as_long_as_allowed(
     assert h.getSolution().value_valid
     assert h.getInfo().objective_function_value < in_hand
     assert h.getOptions().time_limit == 30.0     # the caller's limit, back
+
+
+def test_a_mip_is_limited_from_the_start_of_its_own_run_however_long_its_highs_ran_before(
+        ) -> None:
+    # HiGHS times a MIP from the start of its own run, not from its Highs's first run as
+    # `getRunTime` counts: generated M's 96,821-column group, its pooled MIP limited to
+    # getRunTime() + 10 s after 15 s of relaxations, ran 25 s
+    h = _market_split()
+    h.setOptionValue("time_limit", 2.0)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+    before = h.getRunTime()
+    assert before >= 2.0
+    limit_mip(h, 0.5)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+    # limited to getRunTime() + 0.5 s, it would have run 2.5 s
+    assert h.getRunTime() - before < 1.5

@@ -75,6 +75,7 @@ from replenish.planning.solve import (
     exactly_whole,
     hold_whole_values,
     holds,
+    limit_mip,
     new_highs,
     pass_model,
     read_solution,
@@ -791,7 +792,7 @@ class _Group:
             return blocks_plan
         self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
         left = max(MIN_GROUP_SECONDS, seconds - (time.perf_counter() - begun))
-        self.h.setOptionValue("time_limit", float(self.h.getRunTime() + left))
+        limit_mip(self.h, left)
         self.whole_by = "mip"
         return exactly_whole(self.h, self.built, solve_guided(
             self.h, integer, lower, upper, relaxed, patient=True, duals=duals),
@@ -811,7 +812,7 @@ class _Group:
             return None
         extra, cap = self.pool_shares(self.options.pool_margin, relaxed[1])
         held = hold_whole_values(self.h, integer, relaxed[1])
-        self.h.setOptionValue("time_limit", float(self.h.getRunTime() + seconds))
+        limit_mip(self.h, seconds)
         self.h.run()
         # as in solve_guided, a plan far above the relaxation is sought again with only its
         # zeros held, and in a group small enough with none held: the few columns the held
