@@ -362,7 +362,8 @@ def release_used(h: highspy.Highs, held: np.ndarray, x: np.ndarray, lower: np.nd
 FAR_ABOVE_RELAXATION = 0.01
 #: ... and with nothing held where its zeros held leave it this far above: on generated M,
 #: seed 1, a 1-item group 1.3 % above its relaxation with its zeros held spent 14 s in the root
-#: of its MIP with nothing held (HiGHS checks its time limit between nodes) for no better
+#: of its MIP with nothing held (its limit then set from the Highs's first run, not the MIP's:
+#: see `limit_mip`; HiGHS does check its time limit in the root) for no better
 #: plan, where the plan it is there for was 40 % above (seed 7's AD-L09 line, see
 #: decompose._Group.pooled)
 FAR_ABOVE_WITH_ZEROS_HELD = 0.05
