@@ -142,7 +142,6 @@ def test_a_block_left_without_a_plan_by_those_before_it_is_planned_first(
     checked(sc, plan)
 
 
-
 @pytest.mark.parametrize("loss", [-1.0, float("inf")])
 def test_blocks_far_above_the_relaxation_are_sought_pooled_and_the_cheaper_kept(
         monkeypatch: pytest.MonkeyPatch, loss: float) -> None:
