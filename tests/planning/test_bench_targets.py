@@ -1,4 +1,5 @@
-"""The verdicts bench/run.py writes under "Targets of issue 3" in bench/RESULTS.md."""
+"""The verdicts bench/run.py writes under "Targets of issue 3" and "Targets of issue 23" in
+bench/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -45,6 +46,17 @@ def target(bench: ModuleType, d: dict[str, Any], name: str) -> str:
     return str(line)
 
 
+def coordination(bench: ModuleType, d: dict[str, Any], name: str) -> str:
+    [line] = [x for x in bench.render_coordination_targets(d) if x.startswith(f"- {name}")]
+    return str(line)
+
+
+def timed(seconds: float, **fields: Any) -> dict[str, Any]:
+    return {"outcome": "planned", "machine": CPU_A,
+            "timings": {"read": 0.1, "build": 0.5, "solve": seconds - 1.0, "read_back": 0.2,
+                        "write": 0.2}, **fields}
+
+
 def test_m_end_to_end_verdict(bench: ModuleType) -> None:
     assert target(bench, data(22.0, CPU_A, None), "M end to end").endswith("22.0 s: met")
     assert target(bench, data(34.4, CPU_A, None), "M end to end").endswith("**not met**")
@@ -78,3 +90,43 @@ def test_steps_counted_group_by_group_are_one_step(bench: ModuleType, tmp_path: 
                      "coordinating_by_price,_pass_1:_relaxation_and_bound_5.00_%_apart": 2.0,
                      "whole_numbers": 8.0}
     assert bench._steps(tmp_path / "none.progress", 120.0) == {}
+
+
+def test_m_gap_and_time_of_issue_23(bench: ModuleType) -> None:
+    d = {"planner": {"M": timed(32.2, gap=0.00167, model={"relaxation_gap": 0.00166})}}
+    assert coordination(bench, d, "M within 0.5 % of its bound:").endswith("0.167 %: met")
+    assert coordination(bench, d, "M within 0.5 % of its bound within").endswith(
+        "32.2 s: **not met**")
+    assert coordination(bench, d, "the goal beyond").endswith(
+        "not reached (0.167 %): **not met**")
+    d = {"planner": {"M": timed(28.0, gap=0.0062)}}
+    assert coordination(bench, d, "M within 0.5 % of its bound:").endswith("**not met**")
+    assert coordination(bench, d, "M within 0.5 % of its bound within").endswith("**not met**")
+
+
+def test_the_goal_beyond_reached_says_by_when(bench: ModuleType) -> None:
+    d = {"planner": {"M": timed(9.5, gap=0.0008)}}
+    assert coordination(bench, d, "the goal beyond").endswith(
+        "reached, at most 9.5 s end to end: met")
+    d = {"planner": {"M": timed(22.0, gap=0.0008)}}
+    assert coordination(bench, d, "the goal beyond").endswith(
+        "reached, at most 22.0 s end to end: **not met**")
+
+
+def test_a_record_from_before_the_gap_was_kept_reads_the_planners(bench: ModuleType) -> None:
+    d = {"planner": {"M": timed(25.0, model={"relaxation_gap": 0.0031})}}
+    assert coordination(bench, d, "M within 0.5 % of its bound:").endswith("0.310 %: met")
+
+
+def test_l_of_issue_23(bench: ModuleType) -> None:
+    d = {"planner": {"L": timed(628.0, gap=0.0728)}}
+    assert coordination(bench, d, "L end to end").endswith("628 s, gap 7.28 %: met")
+    d = {"planner": {"L": timed(1600.0, gap=0.05)}}
+    assert coordination(bench, d, "L end to end").endswith("**not met**")
+    stopped = {"planner": {"L": {"outcome": "stopped after 3600 s during bound",
+                                 "machine": CPU_A}}}
+    assert coordination(bench, stopped, "L end to end").endswith(
+        "stopped after 3600 s during bound: **not met**")
+    assert coordination(bench, {"planner": {}}, "L end to end").endswith(
+        "not run: not measured")
+    assert coordination(bench, {"planner": {}}, "M within").endswith("not run: not measured")
