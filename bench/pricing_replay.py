@@ -59,6 +59,17 @@ def asked_prices(scenario: Scenario, options: PlanOptions
     return asked
 
 
+def chosen(asked: dict[tuple[str, ...], list[np.ndarray]], group: int) -> tuple[str, ...]:
+    """The items of the `group`-th largest group priced (0: the largest); ValueError, saying
+    why, where the plan priced none or fewer."""
+    if not asked:
+        raise ValueError("the plan priced no group (planned as one model, or no coupling rows)")
+    groups = sorted(asked, key=len, reverse=True)
+    if not 0 <= group < len(groups):
+        raise ValueError(f"--group must be from 0 to {len(groups) - 1}, not {group}")
+    return groups[group]
+
+
 def parse_options(text: str) -> dict[str, Any]:
     """`name=value` as a HiGHS option: an int, a float or else a string."""
     name, sep, value = text.partition("=")
@@ -104,15 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     scenario = generate_scenario(*SIZES[args.size], args.seed)
     asked = asked_prices(scenario, PlanOptions(compare_greedy=False, explain="never"))
-    if not asked:
-        print("the plan priced no group (planned as one model, or no coupling rows)")
+    try:
+        key = chosen(asked, args.group)
+    except ValueError as exc:
+        print(exc)
         return 1
-    groups = sorted(asked, key=len, reverse=True)
-    if not 0 <= args.group < len(groups):
-        print(f"--group must be from 0 to {len(groups) - 1}")
-        return 2
-    items = list(groups[args.group])
-    prices = asked[groups[args.group]]
+    items, prices = list(key), asked[key]
     print(f"{args.size} seed {args.seed}: group {args.group}, {len(items)} items "
           f"({items[0]}, ...), {len(prices)} pricings")
     print("| options | columns | first s | first iterations | pricings s "

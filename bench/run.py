@@ -260,8 +260,8 @@ def _planner_row(r: Record, machine_id: str) -> str:
         last = list(reached)[-1] if reached else None
         steps = [None if k not in reached else f">= {_s(reached[k])}" if k == last
                  else reached[k] for k in STEP_KEYS]
-    total = sum(x for x in steps if x is not None) if "timings" in r else None
-    other = total - t["solve"] if total is not None and t.get("solve") else None
+    total = _end_to_end(r)
+    other = total - t["solve"] if total is not None else None
     ratio = other / t["solve"] if other is not None else None
     cells = [r["size"], f"{r['nations']} × {r['items']} × {r['months']}", r["outcome"],
              model.get("variables"), model.get("constraints"), _gap(r),

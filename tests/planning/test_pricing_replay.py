@@ -71,3 +71,15 @@ def test_a_scenario_planned_as_one_model_has_nothing_to_replay(replay: ModuleTyp
     scenario = generate_scenario(3, 12, 8, 5)
     assert replay.asked_prices(scenario, PlanOptions(compare_greedy=False, decompose="never",
                                                      explain="never")) == {}
+
+
+def test_the_group_replayed_is_chosen_by_size_and_one_beyond_them_is_refused(
+        replay: ModuleType) -> None:
+    asked = {("A",): [np.zeros(1)], ("B", "C", "D"): [np.zeros(2)], ("E", "F"): [np.zeros(1)]}
+    assert replay.chosen(asked, 0) == ("B", "C", "D")
+    assert replay.chosen(asked, 2) == ("A",)
+    for group in (3, -1):
+        with pytest.raises(ValueError, match=f"--group must be from 0 to 2, not {group}"):
+            replay.chosen(asked, group)
+    with pytest.raises(ValueError, match="the plan priced no group"):
+        replay.chosen({}, 0)
