@@ -265,6 +265,7 @@ def _planner_row(r: Record, machine_id: str) -> str:
     ratio = other / t["solve"] if other is not None else None
     cells = [r["size"], f"{r['nations']} × {r['items']} × {r['months']}", r["outcome"],
              model.get("variables"), model.get("constraints"), _gap(r),
+             model.get("decomposition", {}).get("simplex_iterations"),
              *steps, total, ratio, r.get("peak_rss_mb"), r.get("wall_s"),
              f"{machine_id}, {r['date']}", f"{r.get('load_before')} / {r.get('load_after')}"]
     return "| " + " | ".join(_s(c) for c in cells) + " |"
@@ -285,9 +286,10 @@ def render(data: dict[str, Any]) -> str:
                      f"{m['python']} | {m['highs']} |")
     lines += ["", "## Planner (highspy), one fresh process per size", "",
               "| size | members × items × months | outcome | variables | rows | gap to bound "
-              "| read | build | solve | read-back | write | end to end | not solver / solver "
+              "| simplex iterations | read | build | solve | read-back | write | end to end "
+              "| not solver / solver "
               "| peak RSS MB | process wall s | machine, date | load 1-min before / after |",
-              "|" + "---|" * 17]
+              "|" + "---|" * 18]
     for name in SIZES:
         r = data.get("planner", {}).get(name)
         if r:

@@ -70,6 +70,9 @@ def test_a_warm_replan_builds_only_the_touched_group_and_plans_as_well_as_from_s
         assert w["warm"]["coordinated"] is by_price
         if not by_price:
             assert w["price_passes"] == 0 and w["price_history"] == []
+            # one group priced once and planned again: less simplex work than planning all
+            assert 0 < w["simplex_iterations"] < cold.extra["model"]["decomposition"][
+                "simplex_iterations"]
         # the bound holds: below the exact optimum of the one model, and below the plan
         bound = warm.extra["model"]["bound"]
         assert bound <= exact.objective + 1e-6 * abs(exact.objective)

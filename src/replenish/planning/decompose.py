@@ -456,6 +456,9 @@ class _Group:
         #: the columns whose bounds, cost or rows differ from those of the group it replaced
         #: (`inherit`); None where not known
         self.touched: np.ndarray | None = None
+        #: simplex iterations of its relaxations since `take_iterations` last asked:
+        #: the plan's work in a measure that does not depend on the machine's speed
+        self.iterations = 0
         self.build_s = time.perf_counter() - t0   # building and passing the model
 
     def _lp(self) -> highspy.Highs:
@@ -688,13 +691,20 @@ class _Group:
     def relax(self) -> tuple[float, np.ndarray]:
         """Solve the LP relaxation as it stands; its objective and column values."""
         self.h.run()
+        self.iterations += int(self.h.getInfo().simplex_iteration_count)
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             self.h.clearSolver()     # a warm start gone wrong: once more from scratch
             self.h.run()
+            self.iterations += int(self.h.getInfo().simplex_iteration_count)
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise GroupsFailed(self.h.modelStatusToString(self.h.getModelStatus()))
         return (float(self.h.getInfo().objective_function_value) * self.built.scale,
                 np.asarray(self.h.getSolution().col_value))
+
+    def take_iterations(self) -> int:
+        """Its relaxations' simplex iterations since last asked (see `iterations`)."""
+        taken, self.iterations = self.iterations, 0
+        return taken
 
     def spend(self) -> sp.csr_matrix:
         """Each part's use in HiGHS's units (`unit`): spending of each (member, year, item)
@@ -1303,7 +1313,9 @@ class GroupPlanner:
         kept = base.plan.extra["model"]["decomposition"]
         plan = _merged_plan(changed, final, info, budgets, transport, prices, bound,
                             lp_objective, {"price_passes": 0, "price_history": [],
-                                           "coordinated_relaxation": None},
+                                           "coordinated_relaxation": None,
+                                           "simplex_iterations": _iterations(
+                                               self.groups, len(info))},
                             kept["replanned_with_leftovers"])
         if plan.extra["model"]["relaxation_gap"] > max(
                 self.local_gap, base.plan.extra["model"]["relaxation_gap"]):
@@ -1427,7 +1439,8 @@ class GroupPlanner:
             "price_history": [[round(t, 2), round(m, 1) if np.isfinite(m) else None,
                                round(b, 1)] for t, m, b in coordinated.history],
             "coordinated_relaxation": (round(coordinated.master, 4)
-                                       if np.isfinite(coordinated.master) else None)}
+                                       if np.isfinite(coordinated.master) else None),
+            "simplex_iterations": _iterations(groups, n)}
         plan = _merged_plan(scenario, final, info, budgets, transport, coordinated.prices,
                             coordinated.bound, lp_objective, coordination, replanned)
         if base is not None:
@@ -1624,6 +1637,14 @@ def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
 
     return coordinate(coupling, first, price_all, until, COORDINATION_GAP,
                       options.budget_rounds, progress, warm, lazy)
+
+
+def _iterations(groups: Groups, n: int) -> int:
+    """The simplex iterations of the `n` groups' relaxations since last asked (first
+    relaxations, pricings, relaxations within shares; not whole numbers, whose MIPs stop
+    at time limits): the plan's work in a measure that, unlike seconds, is the same on a
+    slower or busier machine (bench notes, session 31)."""
+    return int(sum(groups.call("take_iterations", list(range(n)), [()] * n)))
 
 
 def _unspent(plans: Sequence[GroupPlan | None], segments: list[np.ndarray],
