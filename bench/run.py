@@ -6,7 +6,8 @@ parent watches its resident memory (/proc/PID/status VmHWM) and wall clock, stop
 `--timeout` seconds or `--max-rss-gb`. Results go to bench/RESULTS.md with the machine; a run
 of some sizes keeps the recorded results of the others. A benchmark, never a timed test.
 
-    .venv/bin/python bench/run.py [--sizes S,M,L] [--timeout 3600] [--max-rss-gb 20]
+    .venv/bin/python bench/run.py [--sizes S,M,L] [--m-seeds 2,3,7] [--timeout 3600]
+                                  [--max-rss-gb 20]
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ BENCH = Path(__file__).resolve().parent
 SIZES: dict[str, tuple[int, int, int]] = {"S": (8, 40, 24), "M": (32, 200, 36),
                                           "L": (32, 2000, 60)}
 SEED = 1
+#: the seeds of M that issue 23 names: seed 1 is the planner table's row, the others are run
+#: with `--m-seeds` and recorded in their own table
+ISSUE_SEEDS = (1, 2, 3, 7)
 Record = dict[str, Any]
 DATA_START, DATA_END = "<!-- bench-data", "-->"
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
@@ -137,23 +141,24 @@ def _steps(progress: Path, end: float) -> dict[str, float]:
     return steps
 
 
-def _generate(name: str, folder: Path) -> float:
+def _generate(name: str, folder: Path, seed: int = SEED) -> float:
     nations, items, months = SIZES[name]
     t0 = time.perf_counter()
     subprocess.run([replenish_exe(), "generate", "--nations", str(nations), "--items", str(items),
-                    "--months", str(months), "--seed", str(SEED), "--force", str(folder)],
+                    "--months", str(months), "--seed", str(seed), "--force", str(folder)],
                    check=True, capture_output=True, text=True)
     return round(time.perf_counter() - t0, 3)
 
 
-def run_size(name: str, args: argparse.Namespace, work: Path) -> Record:
+def run_size(name: str, args: argparse.Namespace, work: Path, seed: int = SEED) -> Record:
     """Generate and plan one size in a fresh process; what happened, honestly."""
-    scenario, out, progress = work / name, work / f"{name}-plan", work / f"{name}.progress"
+    tag = name if seed == SEED else f"{name}-seed{seed}"
+    scenario, out, progress = work / tag, work / f"{tag}-plan", work / f"{tag}.progress"
     nations, items, months = SIZES[name]
     record: Record = {"size": name, "nations": nations, "items": items, "months": months,
-                      "seed": SEED, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                      "seed": seed, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                       "machine": machine(), "load_before": round(os.getloadavg()[0], 2),
-                      "generate_s": _generate(name, scenario)}
+                      "generate_s": _generate(name, scenario, seed)}
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(scenario), str(out),
            str(progress), "--solver-time-limit", str(args.solver_time_limit)]
     t0 = time.perf_counter()
@@ -294,9 +299,36 @@ def render(data: dict[str, Any]) -> str:
         r = data.get("planner", {}).get(name)
         if r:
             lines.append(_planner_row(r, ids.get(json.dumps(r["machine"], sort_keys=True), "")))
-    lines += ["", *render_targets(data), "", *render_coordination_targets(data), "",
-              *render_pulp(data, ids)]
+    lines += ["", *render_seeds(data, ids), "", *render_targets(data), "",
+              *render_coordination_targets(data), "", *render_pulp(data, ids)]
     return "\n".join(lines)
+
+
+def issue_seeds(data: dict[str, Any]) -> dict[int, Record]:
+    """M's record at each seed issue 23 names that has one: seed 1 from the planner table
+    (where it is seed 1), the others from `--m-seeds` runs."""
+    out: dict[int, Record] = {}
+    m = data.get("planner", {}).get("M")
+    if m and m.get("seed", SEED) == SEED:
+        out[SEED] = m
+    for seed, r in data.get("m_seeds", {}).items():
+        out.setdefault(int(seed), r)
+    return {k: out[k] for k in sorted(out)}
+
+
+def render_seeds(data: dict[str, Any], ids: dict[str, str]) -> list[str]:
+    """M at the seeds issue 23 names, one fresh process each as the planner table's rows."""
+    lines = ["## M at the seeds of issue 23 (`--m-seeds`)", "",
+             "| seed | outcome | gap to bound | simplex iterations | end to end | peak RSS MB "
+             "| machine, date | load 1-min before / after |", "|" + "---|" * 8]
+    for seed, r in issue_seeds(data).items():
+        mid = ids.get(json.dumps(r["machine"], sort_keys=True), "")
+        cells = [seed, r["outcome"], _gap(r),
+                 r.get("model", {}).get("decomposition", {}).get("simplex_iterations"),
+                 _end_to_end(r), r.get("peak_rss_mb"), f"{mid}, {r['date']}",
+                 f"{r.get('load_before')} / {r.get('load_after')}"]
+        lines.append("| " + " | ".join(_s(c) for c in cells) + " |")
+    return lines
 
 
 def _verdict(ok: bool | None) -> str:
@@ -388,6 +420,7 @@ def render_coordination_targets(data: dict[str, Any]) -> list[str]:
         lines.append(f"- the goal beyond, M within {_pct(GOAL_GAP)} of its bound within "
                      f"{GOAL_SECONDS:g} s: {reached}: "
                      f"{_verdict(gap <= GOAL_GAP and total <= GOAL_SECONDS)}")
+    lines.append(_seeds_target(data))
     total, gap = (_end_to_end(large), _gap(large)) if large else (None, None)
     if total is None:
         lines.append(f"- L end to end no slower than {L_SECONDS:,.0f} s: "
@@ -398,6 +431,30 @@ def render_coordination_targets(data: dict[str, Any]) -> list[str]:
         lines.append(f"- L end to end no slower than {L_SECONDS:,.0f} s: {total:,.0f} s"
                      f"{recorded}: {_verdict(total <= L_SECONDS and gap is not None)}")
     return lines
+
+
+def _seeds_target(data: dict[str, Any]) -> str:
+    """Issue 23's M at every seed it names: met only when each is recorded and within both
+    the gap and the seconds; not met as soon as one recorded is not."""
+    recorded = issue_seeds(data)
+    said, ok = [], []
+    for seed in ISSUE_SEEDS:
+        r = recorded.get(seed)
+        total, gap = (_end_to_end(r), _gap(r)) if r else (None, None)
+        if r is None:
+            said.append(f"seed {seed} not run")
+        elif total is None or gap is None:
+            said.append(f"seed {seed} {r['outcome']}")
+            ok.append(False)
+        else:
+            said.append(f"seed {seed} {total:.1f} s, {_pct(gap, 3)}")
+            ok.append(gap <= M_GAP and total <= M_SECONDS)
+    machines = {json.dumps(r.get("machine"), sort_keys=True) for r in recorded.values()}
+    where = " (not all on one machine)" if len(machines) > 1 else ""
+    verdict = (False if not all(ok) else None if len(ok) < len(ISSUE_SEEDS) else True)
+    return (f"- M seeds {', '.join(map(str, ISSUE_SEEDS))} each within {_pct(M_GAP)} of its "
+            f"bound within {M_SECONDS:g} s end to end: {'; '.join(said)}{where}: "
+            f"{_verdict(verdict)}")
 
 
 def _same_cpu(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -424,22 +481,40 @@ def render_pulp(data: dict[str, Any], ids: dict[str, str]) -> list[str]:
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", default="S,M,L", help="comma-separated sizes of S, M, L")
+    p.add_argument("--sizes", default=None,
+                   help="comma-separated sizes of S, M, L (all three unless only --m-seeds "
+                        "is given)")
     p.add_argument("--timeout", type=float, default=3600.0,
                    help="wall-clock seconds allowed per size before it is stopped")
     p.add_argument("--solver-time-limit", type=float, default=600.0,
                    help="HiGHS time limit per solve, seconds (as `replenish plan`)")
     p.add_argument("--max-rss-gb", type=float, default=20.0,
                    help="stop a size whose resident memory passes this (protects the machine)")
+    p.add_argument("--m-seeds", default="",
+                   help="comma-separated seeds of M to run after the sizes, each recorded in "
+                        "the table of issue 23's seeds (seed 1 is the planner table's M)")
     p.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     p.add_argument("--keep", type=Path, default=None,
                    help="keep the generated scenarios and plans in this folder")
     p.add_argument("--child", nargs=3, metavar=("SCENARIO", "OUT", "PROGRESS"),
                    help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    unknown = [s for s in args.sizes.split(",") if s not in SIZES]
+    if args.sizes is None:
+        args.sizes = "" if args.m_seeds else ",".join(SIZES)
+    sizes = [s for s in args.sizes.split(",") if s]
+    unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         p.error(f"unknown size {', '.join(unknown)}; expected some of {', '.join(SIZES)}")
+    try:
+        args.m_seeds = [int(s) for s in args.m_seeds.split(",") if s.strip()]
+    except ValueError:
+        p.error(f"--m-seeds {args.m_seeds!r}: expected whole numbers separated by commas, "
+                f"such as 2,3,7")
+    if SEED in args.m_seeds:
+        p.error(f"--m-seeds: seed {SEED} is the planner table's M; run it with --sizes M")
+    if not sizes and not args.m_seeds:
+        p.error("nothing to run: give --sizes, --m-seeds or both")
+    args.sizes = sizes
     return args
 
 
@@ -453,13 +528,18 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="replenish-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        for name in args.sizes.split(","):
-            print(f"{name}: {'x'.join(map(str, SIZES[name]))} ...", flush=True)
-            record = run_size(name, args, work)
+        runs = [(name, SEED) for name in args.sizes] + [("M", s) for s in args.m_seeds]
+        for name, seed in runs:
+            label = name if seed == SEED else f"{name} seed {seed}"
+            print(f"{label}: {'x'.join(map(str, SIZES[name]))} ...", flush=True)
+            record = run_size(name, args, work, seed)
             data = load_results(args.results)
-            data.setdefault("planner", {})[name] = record
+            if seed == SEED:
+                data.setdefault("planner", {})[name] = record
+            else:
+                data.setdefault("m_seeds", {})[str(seed)] = record
             save_results(args.results, data)
-            print(f"{name}: {record['outcome']}, {record['wall_s']} s, "
+            print(f"{label}: {record['outcome']}, {record['wall_s']} s, "
                   f"peak {record['peak_rss_mb']} MB", flush=True)
     finally:
         if args.keep is None:

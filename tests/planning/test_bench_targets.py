@@ -130,3 +130,77 @@ def test_l_of_issue_23(bench: ModuleType) -> None:
     assert coordination(bench, {"planner": {}}, "L end to end").endswith(
         "not run: not measured")
     assert coordination(bench, {"planner": {}}, "M within").endswith("not run: not measured")
+
+
+def seeds(**by_seed: dict[str, Any]) -> dict[str, Any]:
+    """Bench data with M seed 1 in the planner table and the other seeds given as `s2=...`."""
+    d: dict[str, Any] = {"planner": {}, "m_seeds": {}}
+    for key, record in by_seed.items():
+        seed = int(key[1:])
+        if seed == 1:
+            d["planner"]["M"] = {"seed": 1, **record}
+        else:
+            d["m_seeds"][str(seed)] = {"seed": seed, **record}
+    return d
+
+
+def test_every_seed_of_issue_23_within_both_is_met(bench: ModuleType) -> None:
+    d = seeds(s1=timed(28.0, gap=0.0017), s2=timed(29.5, gap=0.0013),
+              s3=timed(21.0, gap=0.001), s7=timed(24.6, gap=0.0017))
+    line = coordination(bench, d, "M seeds 1, 2, 3, 7")
+    assert "seed 2 29.5 s, 0.130 %" in line and "seed 7 24.6 s, 0.170 %" in line
+    assert "not all on one machine" not in line
+    assert line.endswith(": met")
+
+
+def test_one_seed_too_slow_fails_issue_23_even_with_others_missing(bench: ModuleType) -> None:
+    d = seeds(s1=timed(28.0, gap=0.0017), s2=timed(36.1, gap=0.0013))
+    line = coordination(bench, d, "M seeds")
+    assert "seed 3 not run" in line and "seed 7 not run" in line
+    assert line.endswith("**not met**")
+    stopped = seeds(s1=timed(28.0, gap=0.0017),
+                    s2={"outcome": "stopped after 60 s during bound", "machine": CPU_A})
+    assert "seed 2 stopped after 60 s during bound" in coordination(bench, stopped, "M seeds")
+    assert coordination(bench, stopped, "M seeds").endswith("**not met**")
+
+
+def test_seeds_not_all_run_are_not_measured(bench: ModuleType) -> None:
+    d = seeds(s1=timed(28.0, gap=0.0017), s3=timed(21.0, gap=0.001))
+    assert coordination(bench, d, "M seeds").endswith("not measured")
+    assert coordination(bench, {"planner": {}}, "M seeds").endswith("not measured")
+
+
+def test_seeds_on_other_machines_say_so(bench: ModuleType) -> None:
+    d = seeds(s1=timed(28.0, gap=0.0017), s2={**timed(29.0, gap=0.001), "machine": CPU_B},
+              s3=timed(21.0, gap=0.001), s7=timed(24.6, gap=0.0017))
+    assert "(not all on one machine): met" in coordination(bench, d, "M seeds")
+
+
+def test_the_seeds_table_has_seed_1_from_the_planner_table(bench: ModuleType) -> None:
+    one = timed(36.0, gap=0.0017, date="2026-12-07 00:14 UTC",
+                model={"decomposition": {"simplex_iterations": 1383913}})
+    d = seeds(s1=one, s2=timed(55.2, gap=0.0031, date="2026-12-07 01:10 UTC"))
+    ids = {bench.json.dumps(CPU_A, sort_keys=True): "m14"}
+    rows = [x for x in bench.render_seeds(d, ids) if x.startswith("| 1 ") or x.startswith("| 2 ")]
+    assert len(rows) == 2
+    assert "| 1 | planned | 0.0017 | 1,383,913 | 36.00 |" in rows[0]
+    assert "m14, 2026-12-07 00:14 UTC" in rows[0]
+    assert rows[1].startswith("| 2 | planned | 0.0031 |  | 55.20 |")
+    # a planner M of another seed is not issue 23's seed 1
+    d["planner"]["M"]["seed"] = 5
+    assert 1 not in bench.issue_seeds(d)
+
+
+def test_m_seeds_arguments(bench: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    args = bench._arguments(["--m-seeds", "2,3,7"])
+    assert args.m_seeds == [2, 3, 7] and args.sizes == []
+    args = bench._arguments(["--sizes", "M", "--m-seeds", "2"])
+    assert args.m_seeds == [2] and args.sizes == ["M"]
+    assert bench._arguments([]).sizes == ["S", "M", "L"]
+    for argv, said in ((["--m-seeds", "2,x"], "expected whole numbers separated by commas"),
+                       (["--m-seeds", "1,2"], "seed 1 is the planner table's M"),
+                       (["--sizes", "", "--m-seeds", ""], "nothing to run"),
+                       (["--sizes", "XL"], "unknown size XL")):
+        with pytest.raises(SystemExit):
+            bench._arguments(argv)
+        assert said in capsys.readouterr().err

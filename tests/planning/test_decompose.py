@@ -305,6 +305,38 @@ def test_the_pool_margin_never_takes_what_the_relaxation_spends() -> None:
     checked(sc, plan)
 
 
+@pytest.mark.parametrize("out_of_time", [False, True])
+def test_a_pooled_plan_is_sought_again_only_within_the_seconds_given(
+        monkeypatch: pytest.MonkeyPatch, out_of_time: bool) -> None:
+    # a plan the pooled MIP found is sought again with fewer values held only for what is
+    # left of its seconds: HiGHS may not look at the clock for long in a MIP's root (M seed 7
+    # on a slow machine: 46 s of a 5 s limit, for the same plan), so with none left, none
+    sc = generate_scenario(4, 24, 8, 5)
+    asked: list[float] = []
+    real = decompose.release_used
+
+    def spy(*args: Any, **named: Any) -> None:
+        asked.append(float(named["improve_seconds"]))
+        real(*args, **named)
+
+    monkeypatch.setattr(decompose, "release_used", spy)
+    if out_of_time:
+        # every MIP as long as it needs, but the pooled attempt given no seconds at all
+        monkeypatch.setattr(decompose, "limit_mip",
+                            lambda h, seconds: h.setOptionValue("time_limit", 60.0))
+        monkeypatch.setattr(decompose, "POOL_PART", 0.0)
+        monkeypatch.setattr(decompose, "MIN_GROUP_SECONDS", 0.0)
+    plan = plan_scenario(sc, ALWAYS)
+    checked(sc, plan)
+    assert plan.extra["model"]["decomposition"]["whole_numbers"]["pooled"] > 0
+    if out_of_time:
+        assert asked == []
+    else:
+        assert asked and min(asked) > 0.0
+        assert max(asked) <= max(decompose.MIN_GROUP_SECONDS, decompose.POOL_PART
+                                 * ALWAYS.time_limit * decompose._workers(ALWAYS))
+
+
 def test_a_large_group_whose_blocks_have_no_plan_is_one_mip_for_a_short_time(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # every group large enough for blocks, blocks refused: each MIP may take at most
