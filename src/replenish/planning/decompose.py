@@ -926,6 +926,10 @@ class _Group:
             return None
         objective = dot(self.built.model.column_arrays()[2], whole) + self.offset
         gap_found = relative_gap(objective, relaxed[0])
+        if gap_found <= gap:
+            # within its gap: nothing to plan again with more money (L's largest groups'
+            # blocks' models need not stay in memory)
+            self.blocks_made = None
         return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
                         duals["row"], duals["col"], True, gap_found)
 
