@@ -1357,6 +1357,8 @@ class GroupPlanner:
             "whole", touched,
             [(max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum()), gap_of_group, True)
              for k in touched])
+        # no money is offered in a local re-plan: nothing to top up
+        self.groups.call("drop_blocks", touched, [()] * len(touched))
         # Before: the plans within the coordinated shares, before leftovers, of which
         # `base.lp_objective` are the relaxations
         if not local_plan_holds(sum(p.plan.objective for p in made),
