@@ -1755,10 +1755,10 @@ def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPla
     moments. Groups planned by blocks plan again their blocks that lost most, with the money
     on top of their year (`_Group.top_up`): a block is planned within what the blocks held at
     the relaxation leave of its group's year, all of it where the budget binds, and must
-    round down what the relaxation bought in part (generated M, seed 1, first proposals at
-    the ladder's first rung: the 34-item group's blocks 1.0 % above its relaxation, 0.21 %
-    of the plan; 0.16 % and 0.03 % with the money left). `plans` changes where a new plan
-    is kept; every budget still holds. Returns how many groups' new plans were kept."""
+    round down what the relaxation bought in part (generated M, seed 1: the 24-item group's
+    blocks 0.21 % above its relaxation, 0.08 % with the money left; the plan 0.167 % from
+    its bound, 0.150 %). `plans` changes where a new plan is kept; every budget still
+    holds. Returns how many groups' new plans were kept."""
     n = len(limit)
     margin = options.pool_margin
     left = _unspent(plans, segments, limit, margin)
