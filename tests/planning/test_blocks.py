@@ -186,20 +186,15 @@ def test_blocks_are_planned_again_with_the_money_other_groups_whole_numbers_left
     kept: list[bool] = []
     real = decompose._Group.top_up
 
-    def top_up(self: Any, left: np.ndarray, seconds: float) -> Any:
+    def top_up(self: Any, left: np.ndarray, spent: np.ndarray, objective: float,
+               seconds: float) -> Any:
         assert 0 < seconds <= decompose.TOP_UP_SECONDS
-        got = real(self, left, seconds)
+        got = real(self, left, spent, objective, seconds)
         kept.append(got is not None)
         return got
 
     monkeypatch.setattr(decompose._Group, "top_up", top_up)
-    planner = decompose.GroupPlanner(sc, BY_BLOCKS, lambda step, done: None)
-    try:
-        plan = planner.plan
-        # none of the groups keeps its blocks' model once the plan is made
-        assert all(g is None or g.kept_blocks is None for g in planner.groups.groups)
-    finally:
-        planner.close()
+    plan = plan_scenario(sc, BY_BLOCKS)
     checked(sc, plan)                 # every member's budget still holds each year
     assert any(kept)
     assert plan.extra["model"]["decomposition"]["replanned_with_leftovers"] >= sum(kept)
@@ -210,15 +205,36 @@ def test_blocks_are_planned_again_with_the_money_other_groups_whole_numbers_left
     assert plan.objective >= bound - 1e-6 * abs(bound)
 
 
-def test_a_group_not_planned_by_blocks_has_none_to_plan_again() -> None:
-    # pooled (blocks never tried: split_columns above every group), nothing is kept, and
-    # top_up offers no plan whatever the money
-    sc = generate_scenario(3, 12, 8, 1)
-    planner = decompose.GroupPlanner(sc, ALWAYS, lambda step, done: None)
+def test_blocks_are_topped_up_only_from_the_plan_the_caller_holds() -> None:
+    # the money left is counted with what the caller's plan of the group spends: where that
+    # is not the plan by blocks the group keeps (a re-plan that failed after planning it
+    # again), it offers nothing; from its own plan, with money enough, a cheaper plan that
+    # spends at most what it spent and what was left, member by member, year by year
+    sc = generate_scenario(4, 16, 8, 10)
+    planner = decompose.GroupPlanner(sc, BY_BLOCKS, lambda step, done: None)
     try:
-        for g in planner.groups.groups:
-            assert g is not None and g.kept_blocks is None
-            assert g.top_up(np.full(g.parts, 1e9), 1.0) is None
+        base = planner.base
+        topped = [k for k, (p, f) in enumerate(zip(base.plans, base.final, strict=True))
+                  if p.whole_by == "blocks" and f is not p]
+        assert topped, "no group planned by blocks was topped up"
+        k = topped[0]
+        group = planner.groups.groups[k]
+        assert group is not None and group.kept_blocks is not None
+        before = base.plans[k]
+        keys = len(group.keys)
+        money = np.full(group.parts, 1e12)
+        assert group.top_up(money, before.spent * 1.5 + 1.0, before.plan.objective, 5.0) is None
+        # per member and year, what its plan after leftovers spent more, and a little more
+        # (its blocks keep `pool_margin` of each pooled row unspent)
+        _names, segment = decompose.budget_segments(group.keys)
+        spent_before = np.bincount(segment, before.spent[:keys])
+        room = (np.maximum(np.bincount(segment, base.final[k].spent[:keys]) - spent_before, 0.0)
+                + 1e-4 * spent_before + 1.0)
+        left = np.zeros(group.parts)
+        left[:keys] = room[segment]
+        new = group.top_up(left, before.spent, before.plan.objective, 5.0)
+        assert new is not None and new.plan.objective < before.plan.objective
+        assert (np.bincount(segment, new.spent[:keys]) <= spent_before + room + 1e-6).all()
     finally:
         planner.close()
 

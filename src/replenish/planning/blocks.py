@@ -159,7 +159,7 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
 class KeptBlocks:
     """A group's plan by blocks, kept to be planned again with more money: its blocks
     (`free`: each block's columns with those it shares a cut row with), the relaxation they
-    started from and the plan."""
+    started from and the plan as made (each top-up starts from it again)."""
 
     m: _Matrix
     free: list[np.ndarray]
@@ -210,7 +210,6 @@ class KeptBlocks:
             m.row_up = saved
         if dot(m.cost, x) >= dot(m.cost, self.plan) - 1e-9 * max(1.0, abs(dot(m.cost, x))):
             return None
-        self.plan = x
         return x
 
 

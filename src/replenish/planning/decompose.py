@@ -466,7 +466,8 @@ class _Group:
         #: year (rows of the blocks' model), as `by_blocks` left them ...
         self.blocks_made: tuple[KeptBlocks, np.ndarray] | None = None
         #: ... and, where that is its plan, with the plan's solution: kept for `top_up`
-        #: until `whole` plans again or `drop_blocks`
+        #: until `whole` plans again (a re-plan that keeps the group's plan from before
+        #: tops it up from there again)
         self.kept_blocks: tuple[KeptBlocks, np.ndarray, Solution] | None = None
         self.build_s = time.perf_counter() - t0   # building and passing the model
 
@@ -573,38 +574,48 @@ class _Group:
     def _group_plan(self, sol: Solution) -> GroupPlan:
         """`sol` as the group's plan in whole numbers, its last."""
         self.planned_x = sol.x
+        return self._as_plan(sol)
+
+    def _as_plan(self, sol: Solution) -> GroupPlan:
+        """`sol` as a plan of the group in whole numbers."""
         t_read = time.perf_counter()
         plan = assign_solution(self.built, sol)
         binding = binding_candidates(self.built, sol)
         spent = self.demand(sol.x)
         return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
 
-    def top_up(self, left: np.ndarray, seconds: float) -> GroupPlan | None:
+    def top_up(self, left: np.ndarray, spent: np.ndarray, objective: float,
+               seconds: float) -> GroupPlan | None:
         """Its plan by blocks planned again (`KeptBlocks.top_up`) with `left` (per part, the
         budget keys first: what no group spends of the key's member and year) on top of what
-        it spends of each member's year: the new plan, cheaper, or None. It spends at most
-        what it spent plus what was left of each; its other shares stay as they were."""
+        it spends of each member's year: the new plan where it costs less than `objective`
+        (the plan the caller holds), else None. It spends at most what it spent plus what was
+        left of each; its other shares stay as they were. None too where the caller's plan,
+        spending `spent` per part, is not the plan by blocks kept (a re-plan that failed
+        after planning the group again left another): what is left was counted with it."""
         if self.kept_blocks is None:
             return None
         kept, rows, sol = self.kept_blocks
+        spending = self.demand(sol.x)
+        if spending.shape != spent.shape or not np.allclose(spending, spent, rtol=1e-9,
+                                                            atol=1e-6):
+            return None
         k = len(self.keys)
         names, segment = budget_segments(self.keys)
         room = np.zeros(len(names))
         room[segment] = left[:k]
-        spent = np.bincount(segment, self.demand(sol.x)[:k], len(names))
-        x = kept.top_up(rows, (spent + room) / self.money, seconds)
+        pooled = np.bincount(segment, spending[:k], len(names))
+        x = kept.top_up(rows, (pooled + room) / self.money, seconds)
         if x is None:
             return None
-        objective = dot(self.cost, x) + self.offset
+        value = dot(self.cost, x) + self.offset
         bound = sol.objective - sol.gap * max(1.0, abs(sol.objective))
-        sol = dataclasses.replace(sol, x=x, objective=objective,
-                                  gap=relative_gap(objective, bound))
-        self.kept_blocks = (kept, rows, sol)
-        return self._group_plan(sol)
-
-    def drop_blocks(self) -> None:
-        """Its plan by blocks no longer kept for `top_up`."""
-        self.kept_blocks = None
+        new = self._as_plan(dataclasses.replace(sol, x=x, objective=value,
+                                                gap=relative_gap(value, bound)))
+        if new.plan.objective >= objective - 1e-9 * max(1.0, abs(objective)):
+            return None
+        self.planned_x = x
+        return new
 
     def shares_and_whole(self, share: np.ndarray, seconds: float, gap: float,
                          keep: bool = False, priced: bool = True
@@ -1357,8 +1368,6 @@ class GroupPlanner:
             "whole", touched,
             [(max(MIN_GROUP_SECONDS, left * columns[k] / columns.sum()), gap_of_group, True)
              for k in touched])
-        # no money is offered in a local re-plan: nothing to top up
-        self.groups.call("drop_blocks", touched, [()] * len(touched))
         # Before: the plans within the coordinated shares, before leftovers, of which
         # `base.lp_objective` are the relaxations
         if not local_plan_holds(sum(p.plan.objective for p in made),
@@ -1776,8 +1785,9 @@ def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPla
         if not (left[seg] > margin * limit[seg]).any():
             continue
         if blocks:
-            new = groups.call("top_up", [int(k)], [(left[seg], min(
-                TOP_UP_SECONDS, max(0.0, deadline - time.perf_counter())))])[0]
+            new = groups.call("top_up", [int(k)], [(
+                left[seg], old.spent, old.plan.objective,
+                min(TOP_UP_SECONDS, max(0.0, deadline - time.perf_counter())))])[0]
         else:
             # each segment's money left, shared between the group's keys in it by what
             # they spend
@@ -1789,9 +1799,6 @@ def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPla
         left = np.clip(left - np.bincount(seg, new.spent - old.spent, n), 0.0, None)
         plans[k] = new
         replanned += 1
-    blocks = [k for k, p in enumerate(plans) if p.whole_by == "blocks"]
-    if blocks:
-        groups.call("drop_blocks", blocks, [()] * len(blocks))
     return replanned
 
 
