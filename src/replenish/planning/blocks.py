@@ -198,11 +198,9 @@ class KeptBlocks:
                 if loss[k] <= allowed or time.perf_counter() >= deadline:
                     break
                 free = self.free[k]
-                left = max(MIN_BLOCK_SECONDS, deadline - time.perf_counter())
-                sub = new_highs(dataclasses.replace(self.options, time_limit=left,
-                                                    mip_rel_gap=self.gap))
-                sub.setOptionValue("mip_abs_gap", allowed)
-                sub.setOptionValue("mip_heuristic_run_feasibility_jump", FEASIBILITY_JUMP)
+                sub = _block_highs(self.options,
+                                   max(MIN_BLOCK_SECONDS, deadline - time.perf_counter()),
+                                   self.gap, allowed)
                 values = m.solve(sub, free, x, x[free].copy(), start=self.relaxed[free])
                 if values is not None:
                     x[free] = values
@@ -228,15 +226,23 @@ def _plan_blocks(m: _Matrix, blocks: list[np.ndarray], cut_rows: sp.csr_matrix |
     for k, cols in enumerate(blocks):
         free = _with_shared(cols, cut_rows, cut_ids, m.a_csc, m.integer)
         left = max(MIN_BLOCK_SECONDS, (deadline - time.perf_counter()) / (len(blocks) - k))
-        sub = new_highs(dataclasses.replace(options, time_limit=left, mip_rel_gap=gap))
-        sub.setOptionValue("mip_abs_gap", allowed)
-        sub.setOptionValue("mip_heuristic_run_feasibility_jump", FEASIBILITY_JUMP)
+        sub = _block_highs(options, left, gap, allowed)
         values = m.solve(sub, free, x, None if previous is None else previous[free],
                          start=relaxed[free], touched=None if touched is None else touched[free])
         if values is None:
             return None, k
         x[free] = values
     return x, -1
+
+
+def _block_highs(options: PlanOptions, seconds: float, gap: float,
+                 allowed: float) -> highspy.Highs:
+    """A HiGHS for one block's MIP: at most `seconds`, within `gap` (relative) and `allowed`
+    (absolute, the block's part of the group's gap), without feasibility jump."""
+    sub = new_highs(dataclasses.replace(options, time_limit=seconds, mip_rel_gap=gap))
+    sub.setOptionValue("mip_abs_gap", allowed)
+    sub.setOptionValue("mip_heuristic_run_feasibility_jump", FEASIBILITY_JUMP)
+    return sub
 
 
 @dataclasses.dataclass

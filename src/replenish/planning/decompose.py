@@ -926,8 +926,7 @@ class _Group:
                                 previous=previous,
                                 touched=self.touched if previous is not None else None,
                                 kept=kept if self.keys else None)
-        if kept and whole is kept[0].plan:
-            self.blocks_made = (kept[0], extra)
+        made = kept[0] if kept and whole is kept[0].plan else None
         if whole is None and cap is not None:
             whole = self._blocks_with_room(extra, coupling, gap,
                                            seconds - (time.perf_counter() - begun))
@@ -937,10 +936,9 @@ class _Group:
             return None
         objective = dot(self.built.model.column_arrays()[2], whole) + self.offset
         gap_found = relative_gap(objective, relaxed[0])
-        if gap_found <= gap:
-            # within its gap: nothing to plan again with more money (L's largest groups'
-            # blocks' models need not stay in memory)
-            self.blocks_made = None
+        # kept to be planned again with more money where it lost more than its gap (within
+        # it, the blocks' model need not stay in memory)
+        self.blocks_made = (made, extra) if made is not None and gap_found > gap else None
         return Solution("optimal" if gap_found <= gap else "feasible", objective, whole,
                         duals["row"], duals["col"], True, gap_found)
 
