@@ -232,7 +232,13 @@ def test_blocks_are_topped_up_only_from_the_plan_the_caller_holds() -> None:
                 + 1e-4 * spent_before + 1.0)
         left = np.zeros(group.parts)
         left[:keys] = room[segment]
+        # with no time at all, no block is planned again, and the group counts a search
+        # time stopped (the plan then depends on the machine's speed)
+        group.take_stopped()
+        assert group.top_up(left, before.spent, before.plan.objective, 0.0) is None
+        assert group.take_stopped() == 1
         new = group.top_up(left, before.spent, before.plan.objective, 5.0)
+        assert group.take_stopped() == 0
         assert new is not None and new.plan.objective < before.plan.objective
         assert (np.bincount(segment, new.spent[:keys]) <= spent_before + room + 1e-6).all()
     finally:

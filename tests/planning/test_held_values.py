@@ -4,6 +4,7 @@ again with fewer values held (`release_used`)."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import highspy
@@ -19,6 +20,8 @@ from replenish.planning.solve import (
     lp_matrix,
     pass_arrays,
     release_used,
+    run_counted,
+    stopped_by_time,
 )
 
 
@@ -180,3 +183,34 @@ def test_a_mip_is_limited_from_the_start_of_its_own_run_however_long_its_highs_r
     assert h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
     # limited to getRunTime() + 0.5 s, it would have run 2.5 s
     assert h.getRunTime() - before < 1.5
+
+
+def test_a_search_a_time_limit_stops_is_counted_in_its_own_thread() -> None:
+    # where a time limit stops a search, the plan depends on the machine's speed: counted
+    # (`stopped_by_time`), per thread, and only then
+    def knapsack_mip(limit: float) -> highspy.Highs:
+        h = _knapsack()
+        h.changeColsIntegrality(2, np.array([0, 1], np.int32),
+                                np.array([highspy.HighsVarType.kInteger] * 2))
+        limit_mip(h, limit)
+        return h
+
+    before = stopped_by_time()
+    done = knapsack_mip(60.0)
+    run_counted(done)
+    assert done.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert stopped_by_time() == before
+    stopped = knapsack_mip(0.0)
+    run_counted(stopped)
+    assert stopped.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+    assert stopped_by_time() == before + 1
+    elsewhere: list[int] = []
+
+    def other() -> None:
+        run_counted(knapsack_mip(0.0))
+        elsewhere.append(stopped_by_time())
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert elsewhere == [1] and stopped_by_time() == before + 1

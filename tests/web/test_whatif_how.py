@@ -45,3 +45,15 @@ def test_a_re_plan_that_kept_the_current_plan_says_so_and_no_more() -> None:
 def test_plans_proven_optimal_as_one_model_need_no_words() -> None:
     assert planned_how(_summary(90.0, 0.0, groups=False), _summary(100.0, 0.0, groups=False)) == []
     assert planned_how({}, {}) == []
+
+
+def test_a_plan_a_time_limit_decided_in_part_says_another_run_may_differ() -> None:
+    stopped = _summary(100.5, 0.003, {"coordinated": True})
+    stopped["model"]["stopped_by_time"] = 2
+    for after, before in ((stopped, _summary(100.0, 0.004)), (_summary(100.0, 0.004), stopped)):
+        how = planned_how(after, before)
+        assert sum("A time limit stopped" in words for words in how) == 1, how
+    calm = _summary(100.5, 0.003, {"coordinated": True})
+    calm["model"]["stopped_by_time"] = 0
+    assert not any("time limit" in words
+                   for words in planned_how(calm, _summary(100.0, 0.004)))

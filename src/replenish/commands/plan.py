@@ -120,6 +120,16 @@ def print_summary(s: dict[str, Any]) -> None:
         "method": _(s["method"])}
     out.print(f"[bold]{who}[/] — {_(s['status'])}{proof}, "
               + _("%(mode)s procurement") % {"mode": _(s["procurement"])})
+    stopped = int(model.get("stopped_by_time") or 0)
+    if stopped:
+        # DESIGN.md: the same scenario gives the same plan, but for where a time limit
+        # decided it (docs/planner.md, "Same scenario, same plan")
+        out.print(i18n.ngettext(
+            "%(num)s search stopped at its time limit: planned again, or on another machine, "
+            "the same scenario may give a slightly different plan",
+            "%(num)s searches stopped at their time limit: planned again, or on another "
+            "machine, the same scenario may give a slightly different plan",
+            stopped) % {"num": number(stopped)})
     t = Table(title=_("the partner's requirements by priority (units)"), title_justify="left")
     for col in (_("priority"), _("asked"), _("on time"), _("late"), _("unmet")):
         t.add_column(col, justify="right")

@@ -180,13 +180,14 @@ def _plan_as_one_model(scenario: Scenario, opts: PlanOptions, report: Progress) 
     from replenish.planning.build import build_model
     from replenish.planning.explain import binding_candidates
     from replenish.planning.readback import assign_solution
-    from replenish.planning.solve import solve_model
+    from replenish.planning.solve import solve_model, stopped_by_time
 
     report("build", 0.0)
     t0 = time.perf_counter()
     built = build_model(scenario, opts)
     t1 = time.perf_counter()
     report("solve", 0.2)
+    before = stopped_by_time()
     try:
         sol = solve_model(built, opts)
     except InfeasiblePlan as exc:
@@ -201,7 +202,8 @@ def _plan_as_one_model(scenario: Scenario, opts: PlanOptions, report: Progress) 
     plan.timings.update(build=t1 - t0, solve=t2 - t1, read_back=t3 - t2)
     plan.extra["model"] = {"variables": built.model.n_cols, "constraints": built.model.n_rows,
                            "integer": bool(sol.mip), "bound": sol.bound * built.scale,
-                           "relaxation_gap": round(sol.gap, 6)}
+                           "relaxation_gap": round(sol.gap, 6),
+                           "stopped_by_time": stopped_by_time() - before}
     return plan
 
 

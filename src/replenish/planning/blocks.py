@@ -37,6 +37,7 @@ from replenish.planning.solve import (
     holds,
     lp_matrix,
     new_highs,
+    note_stopped_by_time,
     pass_arrays,
     resolve_held,
     solve_guided,
@@ -143,14 +144,17 @@ def whole_by_blocks(h: highspy.Highs, built: BuiltModel, x: np.ndarray, gap: flo
     # 17-item group had no plan within what was left of its member's year, and the group's
     # MIP after it took 99 s, where blocks take half a second
     order = list(blocks)
-    for _ in range(1 + REORDERS):
+    for attempt in range(1 + REORDERS):
         plan, failed = _plan_blocks(m, order, cut_rows, cut_ids, relaxed, relaxed.copy(), None,
                                     gap, deadline, options)
         if plan is not None and kept is not None:
             kept.append(KeptBlocks(m, [_with_shared(cols, cut_rows, cut_ids, m.a_csc, m.integer)
                                        for cols in order], relaxed, plan, gap, options))
-        if plan is not None or failed == 0 or time.perf_counter() >= deadline:
+        if plan is not None or failed == 0:
             return plan
+        if attempt < REORDERS and time.perf_counter() >= deadline:
+            note_stopped_by_time()     # more orders were left to try
+            return None
         order = [order[failed], *order[:failed], *order[failed + 1:]]
     return None
 
@@ -195,7 +199,10 @@ class KeptBlocks:
         m.row_up[rows] = up
         try:
             for k in np.argsort(-loss, kind="stable"):
-                if loss[k] <= allowed or time.perf_counter() >= deadline:
+                if loss[k] <= allowed:
+                    break
+                if time.perf_counter() >= deadline:
+                    note_stopped_by_time()
                     break
                 free = self.free[k]
                 sub = _block_highs(self.options,

@@ -201,6 +201,9 @@ class Coordinated:
     #: each group's Lagrangian value at `prices` (its optimum with them on its use):
     #: `bound` is their sum less `prices` times the limits
     values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: whether time (`until`) stopped it before the master and the bound met and before its
+    #: last pass: its prices and shares then depend on the machine's speed
+    stopped: bool = False
 
 
 @dataclass
@@ -473,6 +476,7 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
     passes = 0
     risen = 0               # the last pass the bound rose by more than SETTLED_RISE
     history: list[tuple[float, float, float]] = [(0.0, float("inf"), bound)]
+    stopped = False
     while True:
         # proposals are only ever added: the master's value never rises (but for rows
         # becoming active: then it may)
@@ -496,6 +500,7 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         # would leave some group unable to pay for what it must (a committed pledge)
         late = time.perf_counter() >= until and np.isfinite(best_master)
         if done or passes >= max_passes or late:
+            stopped = late and not done and passes < max_passes
             break
         if passes >= len(ladder) and not np.isfinite(best_master):
             master.dearer_overuse()
@@ -526,7 +531,7 @@ def coordinate(coupling: Coupling, first: Sequence[Proposal], price_all: PriceAl
         progress(passes, best_master, bound)
     master.to_vertex()
     return Coordinated(bound, best_master, centre, master.shares(groups), passes, history,
-                       master.proposals, at_centre)
+                       master.proposals, at_centre, stopped)
 
 
 def _distance(dual: np.ndarray, prices: np.ndarray, scale: np.ndarray) -> float:

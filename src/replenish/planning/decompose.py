@@ -26,6 +26,7 @@ plan; its gap to the best bound of step 2 is the plan's reported gap.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import threading
 import time
@@ -81,7 +82,9 @@ from replenish.planning.solve import (
     read_solution,
     relative_gap,
     release_used,
+    run_counted,
     solve_guided,
+    stopped_by_time,
 )
 
 Progress = Callable[[str, float], None]
@@ -378,6 +381,20 @@ class GroupPlan:
     read_s: float
 
 
+def _counts_stops(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A `_Group` method that runs MIPs: what a time limit stopped while it ran is added to
+    the group's `stopped` (`solve.stopped_by_time`, counted per thread: a group's method runs
+    in one thread, here or on a Dask worker)."""
+    @functools.wraps(method)
+    def counted(self: _Group, *args: Any, **kwargs: Any) -> Any:
+        before = stopped_by_time()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.stopped += stopped_by_time() - before
+    return counted
+
+
 class _Group:
     """One item group's model, kept alive in HiGHS so that re-pricing it and adding its
     budget shares re-solve from the last basis instead of from scratch. It lives in a thread
@@ -462,6 +479,9 @@ class _Group:
         #: simplex iterations of its relaxations since `take_iterations` last asked:
         #: the plan's work in a measure that does not depend on the machine's speed
         self.iterations = 0
+        #: searches for its whole numbers a time limit stopped since `take_stopped` last
+        #: asked: where any was, the plan depends on the machine's speed
+        self.stopped = 0
         #: its plan by blocks from its relaxation and its budget rows pooled per member and
         #: year (rows of the blocks' model), as `by_blocks` left them ...
         self.blocks_made: tuple[KeptBlocks, np.ndarray] | None = None
@@ -554,6 +574,7 @@ class _Group:
         finally:
             self.h.setOptionValue("simplex_strategy", strategy)
 
+    @_counts_stops
     def whole(self, seconds: float, gap: float, keep: bool = False) -> GroupPlan:
         """Whole numbers within the shares (see `plan_whole`). After, the solver's memory is
         freed, or with `keep` the relaxation is set up again from the basis of its last
@@ -584,6 +605,7 @@ class _Group:
         spent = self.demand(sol.x)
         return GroupPlan(plan, binding, spent, self.whole_by, time.perf_counter() - t_read)
 
+    @_counts_stops
     def top_up(self, left: np.ndarray, spent: np.ndarray, objective: float,
                seconds: float) -> GroupPlan | None:
         """Its plan by blocks planned again (`KeptBlocks.top_up`) with `left` (per part, the
@@ -732,6 +754,7 @@ class _Group:
         return dataclasses.replace(sol, x=x, objective=objective,
                                    gap=relative_gap(objective, bound))
 
+    @_counts_stops
     def again(self, share: np.ndarray, gap: float) -> GroupPlan | None:
         """The group planned again from scratch within `share` of each budget key (money
         whole numbers left elsewhere); None where it has no plan in time."""
@@ -759,6 +782,11 @@ class _Group:
     def take_iterations(self) -> int:
         """Its relaxations' simplex iterations since last asked (see `iterations`)."""
         taken, self.iterations = self.iterations, 0
+        return taken
+
+    def take_stopped(self) -> int:
+        """Its searches a time limit stopped since last asked (see `stopped`)."""
+        taken, self.stopped = self.stopped, 0
         return taken
 
     def spend(self) -> sp.csr_matrix:
@@ -879,7 +907,7 @@ class _Group:
         held = hold_whole_values(self.h, integer, relaxed[1])
         begun = time.perf_counter()
         limit_mip(self.h, seconds)
-        self.h.run()
+        run_counted(self.h)
         # as in solve_guided, a plan far above the relaxation is sought again with only its
         # zeros held, and in a group small enough with none held: the few columns the held
         # values free may have no good completion (generated M, seed 7, a 1-item group
@@ -1384,7 +1412,10 @@ class GroupPlanner:
                                            "coordinated_relaxation": None,
                                            "simplex_iterations": _iterations(
                                                self.groups, len(info))},
-                            kept["replanned_with_leftovers"])
+                            kept["replanned_with_leftovers"],
+                            # the plan before's groups the change left alone are in it
+                            base.plan.extra["model"]["stopped_by_time"]
+                            + _stopped(self.groups, len(info)))
         if plan.extra["model"]["relaxation_gap"] > max(
                 self.local_gap, base.plan.extra["model"]["relaxation_gap"]):
             return None
@@ -1509,8 +1540,12 @@ class GroupPlanner:
             "coordinated_relaxation": (round(coordinated.master, 4)
                                        if np.isfinite(coordinated.master) else None),
             "simplex_iterations": _iterations(groups, n)}
+        stopped = _stopped(groups, n) + int(coordinated.stopped)
+        if kept_before:
+            assert base is not None
+            stopped = int(base.plan.extra["model"]["stopped_by_time"])
         plan = _merged_plan(scenario, final, info, budgets, transport, coordinated.prices,
-                            coordinated.bound, lp_objective, coordination, replanned)
+                            coordinated.bound, lp_objective, coordination, replanned, stopped)
         if base is not None:
             plan.extra["model"]["decomposition"]["warm"] = {
                 "groups_rebuilt": len(touched), "groups_planned_again": len(again),
@@ -1640,9 +1675,10 @@ def _group_gap(options: PlanOptions, coupled: bool) -> float:
 def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInfo],
                  budgets: Coupling, transport: Coupling, prices: np.ndarray, bound: float,
                  lp_objective: np.ndarray, coordination: dict[str, Any],
-                 replanned: int) -> Plan:
+                 replanned: int, stopped: int) -> Plan:
     """The groups' plans as one, with what binds, its bound and gap, and how it was made
-    (`summary.json` → `model`)."""
+    (`summary.json` → `model`); `stopped`: the searches a time limit stopped (coordination
+    included), after which the plan depends on the machine's speed."""
     # with munitions priced apart, each group's recipient stocks and sustainment saw only
     # its own items' arrivals
     plan = merge_plans(scenario, [p.plan for p in final], any(i.fed for i in info))
@@ -1683,6 +1719,7 @@ def _merged_plan(scenario: Scenario, final: list[GroupPlan], info: list[GroupInf
         "integer": any(i.integer for i in scenario.items),
         "bound": bound,
         "relaxation_gap": round(gap, 6),
+        "stopped_by_time": stopped,
         "decomposition": decomposition,
     }
     return plan
@@ -1705,6 +1742,12 @@ def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
 
     return coordinate(coupling, first, price_all, until, COORDINATION_GAP,
                       options.budget_rounds, progress, warm, lazy)
+
+
+def _stopped(groups: Groups, n: int) -> int:
+    """The searches for the `n` groups' whole numbers a time limit stopped since last asked
+    (`_Group.stopped`)."""
+    return int(sum(groups.call("take_stopped", list(range(n)), [()] * n)))
 
 
 def _iterations(groups: Groups, n: int) -> int:

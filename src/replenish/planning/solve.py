@@ -44,12 +44,12 @@ def solve_model(built: BuiltModel, options: PlanOptions) -> Solution:
         lower, upper, _cost, _int = built.model.column_arrays()
         lp_bound = _solve_guided_by_relaxation(h, integer, lower, upper, duals)
     else:
-        h.run()
+        run_counted(h)
     if mip and not _settled(h):
         # the restricted problems had no whole-number completion: solve the full MIP
         h = new_highs(options)
         pass_model(h, built, integrality=True)
-        h.run()
+        run_counted(h)
     return exactly_whole(h, built, read_solution(h, mip, lp_bound, duals), options.whole_noise)
 
 
@@ -183,10 +183,35 @@ def solve_guided(h: highspy.Highs, integer: np.ndarray, lower: np.ndarray,
     return read_solution(h, True, lp_bound, duals)
 
 
+#: per thread, how many searches a time limit stopped (see `stopped_by_time`)
+_stopped = threading.local()
+
+
+def stopped_by_time() -> int:
+    """How many searches in this thread a time limit has stopped so far: a MIP stopped
+    before it was done, or a loop of solves (blocks planned again) cut short. Where one was,
+    the plan depends on how fast the machine was: the same scenario planned again, or on
+    another machine, may give another plan (DESIGN.md: "a plan is a pure function of its
+    scenario"). A caller takes the difference across its own work (`_Group`)."""
+    return int(getattr(_stopped, "count", 0))
+
+
+def note_stopped_by_time() -> None:
+    """Count one search a time limit stopped (see `stopped_by_time`)."""
+    _stopped.count = stopped_by_time() + 1
+
+
+def run_counted(h: highspy.Highs) -> None:
+    """Run `h`, counting it where its time limit stopped it (`stopped_by_time`)."""
+    h.run()
+    if h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit:
+        note_stopped_by_time()
+
+
 def _run(h: highspy.Highs, patient: bool) -> None:
     """Run `h`; if patient and its time runs out before any plan, on to the first plan (and
     every later run of `h` stops at its first plan too)."""
-    h.run()
+    run_counted(h)
     if (patient and h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
             and not h.getSolution().value_valid):
         h.setOptionValue("time_limit", float("inf"))
@@ -304,10 +329,10 @@ def _solve_guided_by_relaxation(h: highspy.Highs, integer: np.ndarray, lower: np
     """
     if relaxed is None:
         h.setOptionValue("solve_relaxation", True)
-        h.run()
+        run_counted(h)
         h.setOptionValue("solve_relaxation", False)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            h.run()
+            run_counted(h)
             return float("nan")
         bound = float(h.getInfo().objective_function_value)
         solution = h.getSolution()

@@ -351,6 +351,11 @@ def planned_how(after: Mapping[str, Any], before: Mapping[str, Any]) -> list[str
     elif "decomposition" in model_after:
         out.append(_("Planned again: every item group, with the budgets shared between them "
                      "anew."))
+    if model_after.get("stopped_by_time") or model_before.get("stopped_by_time"):
+        # docs/planner.md, "Same scenario, same plan"
+        out.append(_("A time limit stopped some of the planner's searches: planned again, the "
+                     "same scenario may give a slightly different plan, and part of the "
+                     "difference may be that."))
     gap_after, gap_before = model_after.get("gap"), model_before.get("gap")
     if gap_after is None or gap_before is None or max(gap_after, gap_before) <= 0:
         return out
