@@ -102,6 +102,23 @@ def test_an_unchanged_scenario_replans_to_its_own_plan() -> None:
         (_gap(same) + _gap(base)) * abs(base.objective) + 1e-6 * abs(base.objective))
 
 
+def test_a_replan_keeping_plans_a_time_limit_decided_says_so_too() -> None:
+    # searches a time limit stopped (`model.stopped_by_time`) in the plan before stay in a
+    # re-plan that keeps some of its groups' plans: warm and coordinated, or local
+    sc = generate_scenario(3, 12, 8, 5)
+    changed, _item = _one_more(sc, largest=False)
+    with GroupPlanner(sc, ALWAYS, lambda step, f: None) as planner:
+        assert planner.plan.extra["model"]["stopped_by_time"] == 0
+        assert planner.base is not None
+        planner.base.plan.extra["model"]["stopped_by_time"] = 3
+        same = planner.replan(sc)
+        assert same.extra["model"]["stopped_by_time"] >= 3
+        planner.base.plan.extra["model"]["stopped_by_time"] = 3
+        local = planner.replan(changed)
+        assert local.extra["model"]["decomposition"]["warm"]["coordinated"] is False
+        assert local.extra["model"]["stopped_by_time"] >= 3
+
+
 def test_a_change_that_regroups_items_is_planned_from_scratch() -> None:
     sc = generate_scenario(3, 12, 8, 5)
     # a new requirement for a whole family joins its items into one group

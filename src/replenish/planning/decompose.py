@@ -1541,9 +1541,10 @@ class GroupPlanner:
                                        if np.isfinite(coordinated.master) else None),
             "simplex_iterations": _iterations(groups, n)}
         stopped = _stopped(groups, n) + int(coordinated.stopped)
-        if kept_before:
-            assert base is not None
-            stopped = int(base.plan.extra["model"]["stopped_by_time"])
+        if base is not None and (kept_before or len(again) < n):
+            # plans of the plan before are in it: so may what a time limit decided there
+            before = int(base.plan.extra["model"]["stopped_by_time"])
+            stopped = before if kept_before else stopped + before
         plan = _merged_plan(scenario, final, info, budgets, transport, coordinated.prices,
                             coordinated.bound, lp_objective, coordination, replanned, stopped)
         if base is not None:
