@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from replenish.errors import InfeasiblePlan, NoPlanInTime
 from replenish.model.records import Scenario
-from replenish.planning import PlanOptions, decompose, plan_scenario
+from replenish.planning import PlanOptions, decompose, plan_scenario, solve
 from replenish.planning.build import build_model
 from replenish.planning.decompose import (
     initial_shares,
@@ -486,3 +486,28 @@ def test_a_group_without_whole_numbers_even_with_what_the_others_leave_goes_to_o
     assert len(failed) == 2
     assert "decomposition" not in plan.extra["model"]
     checked(sc, plan)
+
+
+def test_whole_numbers_a_time_limit_stopped_are_counted_in_the_plan(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # every MIP's own time limit at next to nothing (a very slow machine): the groups still
+    # plan (each goes on to its first plan), and the plan says how many searches time
+    # stopped, where coordination itself had time enough; with their seconds, none
+    sc = generate_scenario(3, 12, 8, 5)
+    calm = plan_scenario(sc, ALWAYS)
+    assert calm.extra["model"]["stopped_by_time"] == 0
+
+    def at_once(h: highspy.Highs, seconds: float) -> None:
+        h.setOptionValue("time_limit", 1e-9)
+
+    monkeypatch.setattr(decompose, "limit_mip", at_once)
+    monkeypatch.setattr(solve, "limit_mip", at_once)
+    hurried = plan_scenario(sc, ALWAYS)
+    checked(sc, hurried)
+    assert hurried.extra["model"]["decomposition"]["price_passes"] > 1
+    assert hurried.extra["model"]["stopped_by_time"] >= 1
+
+
+def test_a_plan_as_one_model_counts_what_time_stopped_too() -> None:
+    plan = plan_scenario(generate_scenario(3, 12, 8, 5), NEVER)
+    assert plan.extra["model"]["stopped_by_time"] == 0

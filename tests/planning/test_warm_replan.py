@@ -103,20 +103,27 @@ def test_an_unchanged_scenario_replans_to_its_own_plan() -> None:
 
 
 def test_a_replan_keeping_plans_a_time_limit_decided_says_so_too() -> None:
-    # searches a time limit stopped (`model.stopped_by_time`) in the plan before stay in a
-    # re-plan that keeps some of its groups' plans: warm and coordinated, or local
+    # searches a time limit stopped (`model.stopped_by_time`) in making a group's plan before
+    # stay in a re-plan that keeps that plan: local, or coordinated again
     sc = generate_scenario(3, 12, 8, 5)
     changed, _item = _one_more(sc, largest=False)
     with GroupPlanner(sc, ALWAYS, lambda step, f: None) as planner:
         assert planner.plan.extra["model"]["stopped_by_time"] == 0
-        assert planner.base is not None
-        planner.base.plan.extra["model"]["stopped_by_time"] = 3
-        same = planner.replan(sc)
-        assert same.extra["model"]["stopped_by_time"] >= 3
-        planner.base.plan.extra["model"]["stopped_by_time"] = 3
+        base = planner.base
+        n = len(base.final)
+        base.stops = np.ones(n, np.int64)         # as if one had stopped in every group
         local = planner.replan(changed)
-        assert local.extra["model"]["decomposition"]["warm"]["coordinated"] is False
-        assert local.extra["model"]["stopped_by_time"] >= 3
+        warm = local.extra["model"]["decomposition"]["warm"]
+        assert warm["coordinated"] is False
+        assert local.extra["model"]["stopped_by_time"] == n - warm["groups_rebuilt"]
+        planner.local_gap = -1.0                  # coordinated again
+        again = planner.replan(changed)
+        warm = again.extra["model"]["decomposition"]["warm"]
+        assert warm["coordinated"] is True and not warm["plan_before_kept"]
+        assert again.extra["model"]["stopped_by_time"] == n - warm["groups_planned_again"]
+        base.shared_stopped = True                # ... and coordination before, by time
+        assert planner.replan(changed).extra["model"]["stopped_by_time"] == (
+            n - warm["groups_planned_again"] + 1)
 
 
 def test_a_change_that_regroups_items_is_planned_from_scratch() -> None:

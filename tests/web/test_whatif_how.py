@@ -53,6 +53,10 @@ def test_a_plan_a_time_limit_decided_in_part_says_another_run_may_differ() -> No
     for after, before in ((stopped, _summary(100.0, 0.004)), (_summary(100.0, 0.004), stopped)):
         how = planned_how(after, before)
         assert sum("A time limit stopped" in words for words in how) == 1, how
+    # the plan before kept: there is no difference to explain
+    kept = _summary(100.0, 0.005, {"coordinated": True, "plan_before_kept": True})
+    kept["model"]["stopped_by_time"] = 2
+    assert not any("time limit" in words for words in planned_how(kept, stopped))
     calm = _summary(100.5, 0.003, {"coordinated": True})
     calm["model"]["stopped_by_time"] = 0
     assert not any("time limit" in words

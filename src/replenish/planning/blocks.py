@@ -40,6 +40,7 @@ from replenish.planning.solve import (
     note_stopped_by_time,
     pass_arrays,
     resolve_held,
+    run_counted,
     solve_guided,
     whole_as_is,
 )
@@ -350,7 +351,7 @@ class _Matrix:
         pass_arrays(h, sub, self.cost[free], col_lo, col_up, self.row_lo[rows] - fixed, up,
                     integer)
         if not integer.any():
-            h.run()
+            run_counted(h)
             ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
             return np.asarray(h.getSolution().col_value) if ok else None
         begin = x[free] if start is None else start

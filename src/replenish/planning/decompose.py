@@ -1249,6 +1249,10 @@ class _Outcome:
     plans: list[GroupPlan]      # each group's plan within its shares (before leftovers)
     final: list[GroupPlan]      # ... and after
     plan: Plan                  # the merged plan
+    #: per group, the searches a time limit stopped in making its plan in `final`; and
+    #: whether time stopped what all the plans share (coordination, leftovers)
+    stops: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    shared_stopped: bool = False
 
 
 class GroupPlanner:
@@ -1359,6 +1363,7 @@ class GroupPlanner:
         base, options = self.base, self.options
         if self.local_gap < 0:
             return None
+        _stopped_each(self.groups, len(base.info))     # what an earlier re-plan left
         info = list(base.info)
         for k, i in zip(touched, self.groups.call("info", touched, [()] * len(touched)),
                         strict=True):
@@ -1413,9 +1418,10 @@ class GroupPlanner:
                                            "simplex_iterations": _iterations(
                                                self.groups, len(info))},
                             kept["replanned_with_leftovers"],
-                            # the plan before's groups the change left alone are in it
-                            base.plan.extra["model"]["stopped_by_time"]
-                            + _stopped(self.groups, len(info)))
+                            # the plan before's groups the change left alone are in it, and
+                            # the touched ones were planned within its shares
+                            _local_stopped(base, touched, _stopped_each(self.groups,
+                                                                        len(info))))
         if plan.extra["model"]["relaxation_gap"] > max(
                 self.local_gap, base.plan.extra["model"]["relaxation_gap"]):
             return None
@@ -1437,6 +1443,8 @@ class GroupPlanner:
         n = len(parts)
         every = list(range(n))
         fresh = every if base is None else touched
+        if base is not None:
+            _stopped_each(groups, n)     # what an earlier re-plan left uncounted
         proposals: list[Proposal] = groups.call("first", fresh, [()] * len(fresh),
                                                 lambda done: report(
             f"bound {done}/{len(fresh)}", 0.05 + 0.25 * done / max(1, len(fresh))))
@@ -1513,13 +1521,13 @@ class GroupPlanner:
             _plan_without_room(groups, planned, missing, coordinated.shares, coupling,
                                gap_of_group, options)
         plans = [p for p in planned if p is not None]
-        replanned = 0
+        replanned, leftovers_stopped = 0, False
         if coupled:
             report("spending what whole numbers left", 0.9)
             final = list(plans)
-            replanned = _spend_leftovers(groups, info, final, lp_objective,
-                                         coupling.part_rows, coupling.limit, gap_of_group,
-                                         deadline, options)
+            replanned, leftovers_stopped = _spend_leftovers(
+                groups, info, final, lp_objective, coupling.part_rows, coupling.limit,
+                gap_of_group, deadline, options)
         else:
             final = plans
         kept_before = (base is not None and not touched and loosened_only(coupling, base.coupling)
@@ -1540,11 +1548,20 @@ class GroupPlanner:
             "coordinated_relaxation": (round(coordinated.master, 4)
                                        if np.isfinite(coordinated.master) else None),
             "simplex_iterations": _iterations(groups, n)}
-        stopped = _stopped(groups, n) + int(coordinated.stopped)
-        if base is not None and (kept_before or len(again) < n):
-            # plans of the plan before are in it: so may what a time limit decided there
-            before = int(base.plan.extra["model"]["stopped_by_time"])
-            stopped = before if kept_before else stopped + before
+        # what a time limit stopped: in making each group's plan (a group whose plan is the
+        # plan before's carries what stopped there), and in what all plans share
+        stops = np.asarray(_stopped_each(groups, n), np.int64)
+        shared_stopped = coordinated.stopped or leftovers_stopped
+        if base is not None:
+            kept_plans = (every if kept_before
+                          else [k for k in every if k not in set(again)])
+            if kept_before:
+                stops = base.stops.copy()
+            else:
+                stops[kept_plans] += base.stops[kept_plans]
+            # plans made within the shares of the coordination before
+            shared_stopped = shared_stopped or (bool(kept_plans) and base.shared_stopped)
+        stopped = int(stops.sum()) + int(shared_stopped)
         plan = _merged_plan(scenario, final, info, budgets, transport, coordinated.prices,
                             coordinated.bound, lp_objective, coordination, replanned, stopped)
         if base is not None:
@@ -1557,7 +1574,7 @@ class GroupPlanner:
                             read_back=read_s, bound=t_bound - t0,
                             coordinate=t_share - t_bound, shares=t_share - t_coordinated)
         return _Outcome(scenario, first, info, coupling, coordinated, lp_objective, plans,
-                        final, plan)
+                        final, plan, stops, shared_stopped)
 
 
 def loosened_only(coupling: Coupling, before: Coupling) -> bool:
@@ -1745,10 +1762,19 @@ def _coordinate(groups: Groups, coupling: Coupling, first: list[Proposal],
                       options.budget_rounds, progress, warm, lazy)
 
 
-def _stopped(groups: Groups, n: int) -> int:
-    """The searches for the `n` groups' whole numbers a time limit stopped since last asked
-    (`_Group.stopped`)."""
-    return int(sum(groups.call("take_stopped", list(range(n)), [()] * n)))
+def _stopped_each(groups: Groups, n: int) -> list[int]:
+    """Per group of the `n`, the searches for its whole numbers a time limit stopped since
+    last asked (`_Group.stopped`)."""
+    return [int(k) for k in groups.call("take_stopped", list(range(n)), [()] * n)]
+
+
+def _local_stopped(base: _Outcome, touched: list[int], now: list[int]) -> int:
+    """The searches a time limit stopped in a local re-plan from `base` (`_local`): the
+    `touched` groups' now (`now[k]`), every other group's in making its plan before, and
+    one more where time stopped what all plans before share."""
+    stops = base.stops.copy()
+    stops[touched] = np.asarray(now, np.int64)[touched]
+    return int(stops.sum()) + int(base.shared_stopped)
 
 
 def _iterations(groups: Groups, n: int) -> int:
@@ -1794,7 +1820,8 @@ def _plan_without_room(groups: Groups, plans: list[GroupPlan | None], missing: l
 
 def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPlan],
                      lp_objective: np.ndarray, segments: list[np.ndarray], limit: np.ndarray,
-                     gap: float, deadline: float, options: PlanOptions) -> int:
+                     gap: float, deadline: float, options: PlanOptions
+                     ) -> tuple[int, bool]:
     """Plan again, with the money other groups' whole numbers left unspent, the groups whose
     whole numbers cost them most against their relaxation.
 
@@ -1809,7 +1836,8 @@ def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPla
     round down what the relaxation bought in part (generated M, seed 1: the 24-item group's
     blocks 0.21 % above its relaxation, 0.08 % with the money left; the plan 0.167 % from
     its bound, 0.150 %). `plans` changes where a new plan is kept; every budget still
-    holds. Returns how many groups' new plans were kept."""
+    holds. Returns how many groups' new plans were kept, and whether the `deadline` stopped
+    it before every group that lost enough was offered the money."""
     n = len(limit)
     margin = options.pool_margin
     left = _unspent(plans, segments, limit, margin)
@@ -1818,9 +1846,10 @@ def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPla
     replanned = 0
     for k in np.argsort(-loss, kind="stable"):
         seg, old = segments[k], plans[k]
-        if (not np.isfinite(loss[k]) or loss[k] <= options.leftover_loss * max(1.0, total)
-                or time.perf_counter() > deadline):
+        if not np.isfinite(loss[k]) or loss[k] <= options.leftover_loss * max(1.0, total):
             break
+        if time.perf_counter() > deadline:
+            return replanned, True
         blocks = old.whole_by == "blocks"
         if not info[k].keys or (info[k].columns >= options.split_columns and not blocks):
             continue
@@ -1841,7 +1870,7 @@ def _spend_leftovers(groups: Groups, info: list[GroupInfo], plans: list[GroupPla
         left = np.clip(left - np.bincount(seg, new.spent - old.spent, n), 0.0, None)
         plans[k] = new
         replanned += 1
-    return replanned
+    return replanned, False
 
 
 def budget_segments(keys: list[tuple[str, int, str]]

@@ -351,7 +351,7 @@ def planned_how(after: Mapping[str, Any], before: Mapping[str, Any]) -> list[str
     elif "decomposition" in model_after:
         out.append(_("Planned again: every item group, with the budgets shared between them "
                      "anew."))
-    if model_after.get("stopped_by_time") or model_before.get("stopped_by_time"):
+    if not kept and (model_after.get("stopped_by_time") or model_before.get("stopped_by_time")):
         # docs/planner.md, "Same scenario, same plan"
         out.append(_("A time limit stopped some of the planner's searches: planned again, the "
                      "same scenario may give a slightly different plan, and part of the "
