@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,24 @@ def test_the_workbook_has_a_sheet_per_plan_file_and_charts(plan_dir: Path,
 def test_the_workbook_of_a_folder_that_is_not_a_plan_is_refused(tmp_path: Path) -> None:
     assert run(["brief", str(EXAMPLE), "--xlsx", str(tmp_path / "plan.xlsx")]) == 2
     assert not (tmp_path / "plan.xlsx").exists()
+
+
+def test_a_plan_a_time_limit_decided_in_part_says_so_in_its_brief(
+        plan_dir: Path, brief: tuple[str, str], tmp_path: Path) -> None:
+    # the demo's plan stops no search: its brief says nothing of time limits; the same plan
+    # with two searches stopped says that planned again it may differ (DESIGN.md: the same
+    # scenario gives the same plan, but for where a time limit decided it)
+    said = "of the planner's searches, so that planned again the plan may differ slightly"
+    assert said not in " ".join(unescape(brief[1]).split())
+    stopped = tmp_path / "plan"
+    stopped.mkdir()
+    for f in plan_dir.iterdir():
+        (stopped / f.name).write_bytes(f.read_bytes())
+    summary = json.loads((stopped / "summary.json").read_text())
+    assert summary["model"]["stopped_by_time"] == 0
+    summary["model"]["stopped_by_time"] = 2
+    (stopped / "summary.json").write_text(json.dumps(summary))
+    html = tmp_path / "brief.html"
+    assert run(["brief", str(stopped), "--html", str(html)]) == 0
+    text = " ".join(unescape(html.read_text(encoding="utf-8")).split())
+    assert f"the best plan possible; a time limit stopped 2 {said}." in text

@@ -165,6 +165,9 @@ class Brief:
     payers: list[Payer] = field(default_factory=list)
     #: hubs and capacity-limited routes month by month (none without routes)
     delivery: list[Limit] = field(default_factory=list)
+    #: searches a time limit stopped in making the plan (`model.stopped_by_time`): planned
+    #: again, the plan may differ a little
+    stopped: int = 0
 
     @property
     def total(self) -> PriorityRow:
@@ -207,7 +210,8 @@ def _brief(summary: dict[str, Any], plan: Plan, scenario: Scenario, plan_dir: Pa
         last_month=scenario.settings.month(H - 1), horizon=H,
         procurement=str(summary.get("procurement") or scenario.settings.procurement),
         method=str(summary.get("method", "")), status=str(summary.get("status", "")),
-        gap=model.get("gap"), priorities=priorities,
+        gap=model.get("gap"), stopped=int(model.get("stopped_by_time") or 0),
+        priorities=priorities,
         readiness_unit_months=float(summary["readiness"]),
         floor_breaches=len(summary.get("floor_breaches") or []),
         idle_system_months=float(summary.get("idle_system_months") or 0.0),

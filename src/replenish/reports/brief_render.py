@@ -67,7 +67,19 @@ def _environment() -> Environment:
 
 
 def _quality(brief: Brief) -> str:
-    """The plan's status in words."""
+    """The plan's status in words, and where a time limit decided it in part, that planning
+    again may give another (docs/planner.md, "Same scenario, same plan")."""
+    words = _status_words(brief)
+    if brief.stopped and brief.method != "greedy":
+        words += "; " + ngettext(
+            "a time limit stopped one of the planner's searches, so that planned again the "
+            "plan may differ slightly",
+            "a time limit stopped %(num)s of the planner's searches, so that planned again "
+            "the plan may differ slightly", brief.stopped) % {"num": number(brief.stopped)}
+    return words
+
+
+def _status_words(brief: Brief) -> str:
     if brief.method == "greedy":
         return _("allocated by the greedy rule, not optimised")
     if brief.status == "optimal":
