@@ -1553,8 +1553,7 @@ class GroupPlanner:
         stops = np.asarray(_stopped_each(groups, n), np.int64)
         shared_stopped = coordinated.stopped or leftovers_stopped
         if base is not None:
-            kept_plans = (every if kept_before
-                          else [k for k in every if k not in set(again)])
+            kept_plans = every if kept_before else sorted(set(every) - set(again))
             if kept_before:
                 stops = base.stops.copy()
             else:

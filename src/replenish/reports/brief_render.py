@@ -70,7 +70,7 @@ def _quality(brief: Brief) -> str:
     """The plan's status in words, and where a time limit decided it in part, that planning
     again may give another (docs/planner.md, "Same scenario, same plan")."""
     words = _status_words(brief)
-    if brief.stopped and brief.method != "greedy":
+    if brief.stopped:     # a greedy plan searches nothing: 0
         words += "; " + ngettext(
             "a time limit stopped one of the planner's searches, so that planned again the "
             "plan may differ slightly",
