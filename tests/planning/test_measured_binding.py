@@ -111,3 +111,36 @@ def test_each_change_is_said_in_words(change: dict[str, Any], words: str) -> Non
     from replenish.planning.measure import change_words
 
     assert words in change_words(change)
+
+
+def test_a_re_plan_a_time_limit_stopped_says_so_and_one_with_time_does_not() -> None:
+    # a measured effect is the plan with the change minus the plan without; where a time
+    # limit stopped the re-plan, part of that difference may be the limit's, and the entry
+    # says so (its count, and its words); with time enough it says nothing of the kind
+    import dataclasses
+
+    from replenish.planning import plan_scenario
+    from replenish.planning.explain import capacity_change
+    from replenish.planning.measure import binding_message, measure_binding
+    from replenish.planning.options import PlanOptions
+    from replenish.scenario.generator import generate_scenario
+
+    scenario = generate_scenario(4, 16, 8, seed=2)
+    options = PlanOptions(decompose="always", explain="never", compare_greedy=False)
+    plan = plan_scenario(scenario, options)
+    line = scenario.lines[0]
+    candidate = {"kind": "capacity", "name": f"{line.producer}/{line.item}",
+                 "change": capacity_change(scenario, line.producer, line.item),
+                 "shadow_price": 1.0}
+    said = {}
+    for limit in (0.01, 600.0):
+        def planner(changed: Any, o: PlanOptions, limit: float = limit) -> Any:
+            return plan_scenario(changed, dataclasses.replace(o, time_limit=limit))
+        entries = measure_binding(scenario, plan, [candidate], options, planner)
+        said[limit] = entries[0] if entries else None
+    short, long = said[0.01], said[600.0]
+    assert short is not None and short["stopped_by_time"] >= 1, short
+    assert "a time limit stopped" in short["message"]
+    assert "re-plan's searches" in binding_message(short)
+    assert long is None or (long["stopped_by_time"] == 0
+                            and "time limit" not in long["message"]), long

@@ -169,9 +169,17 @@ def binding_message(entry: dict[str, Any]) -> str:
     language: made again from its change and effect; its stored English message if it cannot
     be (an older or hand-written summary)."""
     try:
-        return f"{change_words(entry['change'])}: {effect_sentence(entry['effect'])}"
+        text = f"{change_words(entry['change'])}: {effect_sentence(entry['effect'])}"
     except (KeyError, TypeError, ValueError, AttributeError):
         return str(entry.get("message", ""))
+    stopped = int(entry.get("stopped_by_time") or 0)
+    if stopped:
+        text += ngettext(
+            " (a time limit stopped %(num)s of the re-plan's searches: part of this difference "
+            "may be the limit's)",
+            " (a time limit stopped %(num)s of the re-plan's searches: part of this difference "
+            "may be the limits')", stopped) % {"num": number(stopped)}
+    return text
 
 
 def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, Any]],
@@ -197,8 +205,12 @@ def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, A
         if not changed(effect):
             return None
         gain = base_score - score_plan(changed_scenario, other)
+        # a re-plan a time limit stopped may differ from the plan for that alone (see
+        # docs/planner.md, "Same scenario, same plan"): the entry says so
+        stopped = int(other.extra.get("model", {}).get("stopped_by_time") or 0)
+        entry = {"change": c["change"], "effect": effect, "stopped_by_time": stopped}
         return {"kind": c["kind"], "name": c["name"], "change": c["change"], "effect": effect,
-                "message": binding_message({"change": c["change"], "effect": effect}),
+                "message": binding_message(entry), "stopped_by_time": stopped,
                 "shadow_price": round(c["shadow_price"], 6),
                 "objective_change": round(-gain, 4)}
 
