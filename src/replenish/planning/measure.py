@@ -207,12 +207,14 @@ def measure_binding(scenario: Scenario, plan: Plan, candidates: list[dict[str, A
         gain = base_score - score_plan(changed_scenario, other)
         # a re-plan a time limit stopped may differ from the plan for that alone (see
         # docs/planner.md, "Same scenario, same plan"): the entry says so
-        stopped = int(other.extra.get("model", {}).get("stopped_by_time") or 0)
-        entry = {"change": c["change"], "effect": effect, "stopped_by_time": stopped}
-        return {"kind": c["kind"], "name": c["name"], "change": c["change"], "effect": effect,
-                "message": binding_message(entry), "stopped_by_time": stopped,
-                "shadow_price": round(c["shadow_price"], 6),
-                "objective_change": round(-gain, 4)}
+        entry = {"kind": c["kind"], "name": c["name"], "change": c["change"], "effect": effect,
+                 "message": "",
+                 "stopped_by_time": int(other.extra.get("model", {}).get("stopped_by_time")
+                                        or 0),
+                 "shadow_price": round(c["shadow_price"], 6),
+                 "objective_change": round(-gain, 4)}
+        entry["message"] = binding_message(entry)
+        return entry
 
     workers = (max(1, min(len(candidates), options.threads or os.cpu_count() or 1))
                if parallel else 1)
